@@ -1,0 +1,142 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { profileFor, profileOfSoftware } from '../shared/domain/profiles';
+import { type Referentiel, validateReferentiel } from '../shared/domain/referentiel';
+import { fileFindingJson, lineJson } from '../shared/domain/reports';
+import type { DemandType } from '../shared/domain/rules/line-environment';
+import { checkDeposit, reportNames } from '../shared/pipeline/check-deposit';
+import { type CliIo, UsageError } from './cli-io';
+import { COLOUR, NO_COLOUR, renderText } from './text-report';
+
+export const CHECK_USAGE = `Usage : segur-pipeline check <fichier.json> [--zip <fichier.zip>]... [--type avance|solde]
+                        [--profile MDV-LGC|HOP-DPI|BIO-SGL|BIO-LOINC] [--referentiel <referentiel.json>]
+                        [--format text|json] [--out <dossier>] [--stats]
+
+Contrôle un dépôt avant envoi, comme le simulateur de l'ASP, mais avec toutes les erreurs de chaque demande.
+Code de sortie : 0 tout est accepté, 1 fichier ou demande rejeté, 2 erreur d'usage ou de lecture.`;
+
+const SOFTWARES = ['MDV-LGC', 'HOP-DPI', 'BIO-SGL', 'BIO-LOINC'];
+
+export async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      zip: { type: 'string', multiple: true },
+      type: { type: 'string' },
+      profile: { type: 'string' },
+      referentiel: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      out: { type: 'string' },
+      stats: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(`${CHECK_USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('indiquez un et un seul fichier JSON à contrôler');
+  if (values.zip && values.zip.length > 0) {
+    throw new UsageError(
+      "--zip : le contrôle des pièces dans les .zip n'est pas encore disponible dans cette version",
+    );
+  }
+  const type = parseType(values.type);
+  const software = parseSoftware(values.profile);
+  if (software && type && !profileFor(software.split('-')[0] ?? '', software.split('-')[1] ?? '', type)) {
+    const own = profileOfSoftware(software);
+    throw new UsageError(`le profil ${software} se dépose en demande de ${own?.type}, pas de ${type}`);
+  }
+  if (values.format !== 'text' && values.format !== 'json')
+    throw new UsageError(`--format accepte text ou json (reçu « ${values.format} »)`);
+
+  const path = positionals[0] as string;
+  const started = performance.now();
+  const bytes = await readInput(path, 'fichier');
+  const referentiel = values.referentiel ? await loadReferentiel(values.referentiel) : undefined;
+  const fileName = basename(path);
+  const outputs = checkDeposit({
+    bytes,
+    options: { fileName, type, profile: software, referentiel },
+    report: { generatedAt: new Date().toISOString() },
+  });
+  const elapsedMs = Math.round(performance.now() - started);
+  const stats = { elapsedMs, zipBytesRead: 0, zipBytesTotal: 0 };
+
+  if (values.out) {
+    await mkdir(values.out, { recursive: true });
+    const names = reportNames(fileName);
+    if (outputs.annotated !== undefined) await writeFile(join(values.out, fileName), outputs.annotated);
+    await writeFile(join(values.out, names.json), outputs.reportJson);
+    await writeFile(join(values.out, names.html), outputs.reportHtml);
+  }
+
+  const { verdict } = outputs;
+  if (values.format === 'json') {
+    const document = {
+      file: verdict.file,
+      profile: verdict.profile,
+      status: verdict.status,
+      fileErrors: verdict.fileErrors.map(fileFindingJson),
+      fileWarnings: verdict.fileWarnings.map(fileFindingJson),
+      lines: verdict.lines.map(lineJson),
+      ...(values.stats ? { stats } : {}),
+    };
+    io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  } else {
+    const statsLine = values.stats
+      ? `Statistiques : ${elapsedMs} ms, ${stats.zipBytesRead} octets de .zip lus sur ${stats.zipBytesTotal}`
+      : undefined;
+    io.stdout.write(renderText(verdict, io.colour ? COLOUR : NO_COLOUR, statsLine));
+  }
+  const allAccepted = verdict.status === 'processed' && verdict.lines.every((line) => line.accepted);
+  return allAccepted ? 0 : 1;
+}
+
+function parseType(value: string | undefined): DemandType | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'avance' || value === 'solde') return value;
+  throw new UsageError(`--type accepte avance ou solde (reçu « ${value} »)`);
+}
+
+function parseSoftware(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (SOFTWARES.includes(value)) return value;
+  throw new UsageError(`--profile accepte ${SOFTWARES.join(', ')} (reçu « ${value} »)`);
+}
+
+export async function readInput(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'introuvable'
+        : code === 'EISDIR'
+          ? "c'est un dossier"
+          : code === 'EACCES'
+            ? 'accès refusé'
+            : (code ?? 'illisible');
+    throw new UsageError(`${what} « ${path} » : ${reason}`);
+  }
+}
+
+export async function loadReferentiel(path: string): Promise<Referentiel> {
+  const bytes = await readInput(path, 'référentiel');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new UsageError(`référentiel « ${path} » : JSON invalide (${(error as Error).message})`);
+  }
+  const outcome = validateReferentiel(parsed);
+  if (!outcome.ok) {
+    const more = outcome.errors.length > 1 ? ` (et ${outcome.errors.length - 1} autre(s))` : '';
+    throw new UsageError(`référentiel « ${path} » invalide : ${outcome.errors[0]}${more}`);
+  }
+  return outcome.referentiel;
+}

@@ -1,0 +1,393 @@
+import { ACCEPTED_CODE, ACCEPTED_LABEL, CATALOG, catalogEntry, renderTemplate } from './catalog';
+import type { Finding, FindingDraft, RenderedFinding } from './findings';
+import {
+  DEFAULT_LIMITS,
+  type DocumentLimits,
+  excerpt,
+  itemsOf,
+  type JsonDocument,
+  type JsonNode,
+  parseJsonDocument,
+  positionAt,
+  propertiesOf,
+  propertyOf,
+} from './json/json-document';
+import { inferProfileFromLines, PROFILES, type Profile, profileOfSoftware } from './profiles';
+import { findReferencement, type Referentiel } from './referentiel';
+import { isCalendarDate } from './rules/checks';
+import { received, runRules, unknownKeyFindings } from './rules/engine';
+import type { AttachmentChecker, DemandType, LineEnvironment, ProfileId } from './rules/line-environment';
+
+export const MAX_LINES = 200;
+
+export interface JudgeOptions {
+  /** The deposited file's name (checked against the nomenclature of section 3.3). */
+  readonly fileName: string;
+  /** Demand type from the drop folder or --type; absent: the profile's own. */
+  readonly type?: DemandType;
+  /** Couloir-logiciel from --profile (`HOP-DPI`) or a full profile id; absent: inferred. */
+  readonly profile?: string;
+  readonly referentiel?: Referentiel;
+  /** SIRET of the drop folder (pipeline): must be the header's. */
+  readonly depositorSiret?: string;
+  readonly usedNumerosEditeur?: ReadonlyMap<string, string>;
+  readonly attachments?: AttachmentChecker;
+  readonly limits?: DocumentLimits;
+}
+
+export interface LineVerdict {
+  readonly numLigne: number;
+  readonly numeroEditeur: string | null;
+  readonly accepted: boolean;
+  readonly codeTraitement: string;
+  readonly libelleTraitement: string;
+  /** Path of the first error, null when accepted. */
+  readonly field: string | null;
+  readonly errors: readonly RenderedFinding[];
+  readonly warnings: readonly RenderedFinding[];
+  /** Checks that could not be done (no référentiel, no zip): reported, never rejecting. */
+  readonly notices: readonly RenderedFinding[];
+}
+
+export interface FileVerdict {
+  readonly file: string;
+  readonly profile: ProfileId | null;
+  readonly type: DemandType | null;
+  readonly numeroAns: string | null;
+  readonly siret: string | null;
+  readonly status: 'rejected' | 'processed';
+  readonly fileErrors: readonly RenderedFinding[];
+  readonly fileWarnings: readonly RenderedFinding[];
+  readonly lines: readonly LineVerdict[];
+}
+
+export interface Judgement {
+  readonly verdict: FileVerdict;
+  /** The parsed deposit, when it parsed: the annotated file is made from it. */
+  readonly doc?: JsonDocument;
+}
+
+const HEADER_KEYS = new Set(['impId', 'numeroAns', 'SIRET', 'siret', 'lignesImport']);
+
+/** Control 1 then, when the file passes, control 2 on every line. Pure: no I/O. */
+export function judgeFile(bytes: Uint8Array, options: JudgeOptions): Judgement {
+  const parsed = parseJsonDocument(bytes, options.limits ?? DEFAULT_LIMITS);
+  if (!parsed.ok) {
+    return { verdict: rejected(options, null, [renderFinding(toFinding(parsed.finding))], [], {}) };
+  }
+  const doc = parsed.doc;
+  const file = checkFile(doc, options);
+  const render = (finding: Finding) => renderFinding(finding, doc);
+  const fileWarnings = file.warnings.map(render);
+  if (file.errors.length > 0 || !file.profile) {
+    return {
+      verdict: rejected(options, file.profile ?? null, file.errors.map(render), fileWarnings, file.header),
+      doc,
+    };
+  }
+  const profile = file.profile;
+  const env: LineEnvironment = {
+    profileId: profile.id,
+    couloir: profile.couloir,
+    logiciel: profile.logiciel,
+    numeroAns: file.header.numeroAns ?? '',
+    referentiel: options.referentiel,
+    firstLineOfNumeroEditeur: firstLines(file.lines),
+    usedNumerosEditeur: options.usedNumerosEditeur,
+    attachments: options.attachments,
+  };
+  const lines = file.lines.map((line, index) => judgeLine(doc, line, index + 1, profile, env));
+  return {
+    verdict: {
+      file: options.fileName,
+      profile: profile.id,
+      type: profile.type,
+      numeroAns: file.header.numeroAns ?? null,
+      siret: file.header.siret ?? null,
+      status: 'processed',
+      fileErrors: [],
+      fileWarnings,
+      lines,
+    },
+    doc,
+  };
+}
+
+function rejected(
+  options: JudgeOptions,
+  profile: Profile | null,
+  fileErrors: RenderedFinding[],
+  fileWarnings: RenderedFinding[],
+  header: { numeroAns?: string; siret?: string },
+): FileVerdict {
+  return {
+    file: options.fileName,
+    profile: profile?.id ?? null,
+    type: profile?.type ?? options.type ?? null,
+    numeroAns: header.numeroAns ?? null,
+    siret: header.siret ?? null,
+    status: 'rejected',
+    fileErrors,
+    fileWarnings,
+    lines: [],
+  };
+}
+
+function toFinding(draft: FindingDraft & { offset?: number }): Finding {
+  return { ...draft, severity: 'error' };
+}
+
+// ── Control 1 ────────────────────────────────────────────────────────────────────────────────
+
+interface FileCheck {
+  errors: Finding[];
+  warnings: Finding[];
+  header: { numeroAns?: string; siret?: string };
+  lines: JsonNode[];
+  profile?: Profile;
+}
+
+function checkFile(doc: JsonDocument, options: JudgeOptions): FileCheck {
+  const root = doc.root;
+  const errors: Finding[] = [];
+  const error = (
+    code: string,
+    field: string,
+    node: JsonNode | undefined,
+    params: Record<string, string | number> = {},
+  ) => errors.push({ code, field, params, severity: 'error', offset: (node ?? root).offset });
+  const header: FileCheck['header'] = {};
+
+  const impId = propertyOf(root, 'impId');
+  if (!impId) error('1010', 'impId', root);
+  else if (impId.type !== 'null') error('1011', 'impId', impId, { recu: excerpt(doc, impId) });
+
+  const numeroAns = propertyOf(root, 'numeroAns');
+  if (!numeroAns) error('1010', 'numeroAns', root);
+  else if (numeroAns.type !== 'string' || [...String(numeroAns.value)].length !== 10) {
+    error('1012', 'numeroAns', numeroAns, { recu: excerpt(doc, numeroAns) });
+  } else header.numeroAns = numeroAns.value as string;
+
+  const upper = propertyOf(root, 'SIRET');
+  const lower = propertyOf(root, 'siret');
+  if (upper && lower) error('1014', 'siret', lower);
+  else if (!upper && !lower) error('1010', 'SIRET', root);
+  else {
+    const siret = (upper ?? lower) as JsonNode;
+    if (siret.type !== 'string' || !/^\d{14}$/.test(String(siret.value))) {
+      error('1013', upper ? 'SIRET' : 'siret', siret, { recu: excerpt(doc, siret) });
+    } else header.siret = siret.value as string;
+  }
+
+  const lines = checkLines(doc, error);
+  checkFileName(options.fileName, header.numeroAns, error);
+
+  const warnings = propertiesOf(root)
+    .filter(({ key }) => !HEADER_KEYS.has(key))
+    .map(
+      ({ key, keyNode }): Finding => ({
+        code: '8001',
+        field: key,
+        params: { profil: 'JSON' },
+        severity: 'warning',
+        offset: keyNode.offset,
+      }),
+    );
+
+  const profile = resolveProfile(doc, lines, header, options, error);
+  if (profile && header.siret && header.numeroAns)
+    checkDepositor(profile, header as Required<FileCheck['header']>, options, error);
+  return { errors, warnings, header, lines, profile };
+}
+
+type ErrorSink = (
+  code: string,
+  field: string,
+  node: JsonNode | undefined,
+  params?: Record<string, string | number>,
+) => void;
+
+function checkLines(doc: JsonDocument, error: ErrorSink): JsonNode[] {
+  const lignes = propertyOf(doc.root, 'lignesImport');
+  if (!lignes) {
+    error('1010', 'lignesImport', doc.root);
+    return [];
+  }
+  if (lignes.type !== 'array') {
+    error('1020', 'lignesImport', lignes, { recu: received(doc, lignes) });
+    return [];
+  }
+  const items = itemsOf(lignes);
+  if (items.length === 0) error('1021', 'lignesImport', lignes);
+  if (items.length > MAX_LINES) error('1022', 'lignesImport', lignes, { nombre: items.length });
+  let sequenceBroken = false;
+  items.forEach((item, index) => {
+    if (item.type !== 'object') {
+      error('1023', `lignesImport[${index}]`, item, { index, recu: received(doc, item) });
+      return;
+    }
+    const numLigne = propertyOf(item, 'numLigne');
+    // One sequence error is enough: after a gap, every following number is "wrong" too.
+    if (
+      !sequenceBroken &&
+      !(
+        numLigne?.type === 'number' &&
+        numLigne.value === index + 1 &&
+        /^\d+$/.test(doc.text.substr(numLigne.offset, numLigne.length))
+      )
+    ) {
+      sequenceBroken = true;
+      error('1024', `lignesImport[${index}].numLigne`, numLigne ?? item, {
+        index,
+        attendu: index + 1,
+        recu: numLigne ? excerpt(doc, numLigne) : 'absent',
+      });
+    }
+  });
+  return items.filter((item) => item.type === 'object');
+}
+
+const FILE_NAME = /^JSON-(.+)-(\d{8})-(\d{3})\.json$/;
+
+function checkFileName(fileName: string, numeroAns: string | undefined, error: ErrorSink): void {
+  const match = FILE_NAME.exec(fileName);
+  if (!match) {
+    error('1030', '', undefined, { nom: fileName });
+    return;
+  }
+  const [, nameAns = '', stamp = '', number = ''] = match;
+  if (numeroAns !== undefined && nameAns !== numeroAns)
+    error('1031', '', undefined, { nomAns: nameAns, numeroAns });
+  const year = Number(stamp.slice(0, 4));
+  const month = Number(stamp.slice(4, 6));
+  const day = Number(stamp.slice(6, 8));
+  if (!isCalendarDate(year, month, day)) error('1032', '', undefined, { date: stamp });
+  if (number === '000') error('1033', '', undefined, { numero: number });
+}
+
+function resolveProfile(
+  doc: JsonDocument,
+  lines: readonly JsonNode[],
+  header: FileCheck['header'],
+  options: JudgeOptions,
+  error: ErrorSink,
+): Profile | undefined {
+  let profile: Profile | undefined;
+  if (options.profile) {
+    profile = PROFILES[options.profile as ProfileId] ?? profileOfSoftware(options.profile);
+    if (!profile) error('1040', '', undefined, { raison: `profil « ${options.profile} » inconnu` });
+  } else {
+    const entry =
+      options.referentiel && header.numeroAns
+        ? findReferencement(options.referentiel, header.numeroAns)
+        : undefined;
+    profile = entry ? profileOfSoftware(`${entry.couloir}-${entry.logiciel}`) : undefined;
+    if (entry && !profile) {
+      error('1040', '', undefined, {
+        raison: `le référencement ${entry.numeroAns} porte sur ${entry.couloir}-${entry.logiciel}, qui n'est pas un des quatre formats documentés`,
+      });
+    } else if (!profile && !entry) {
+      const inferred = inferProfileFromLines(lines);
+      profile = inferred.profile;
+      if (!profile && lines.length > 0) error('1040', '', undefined, { raison: inferred.reason });
+    }
+  }
+  if (profile && options.type && options.type !== profile.type) {
+    error('1043', '', doc.root, { profil: profile.id, attendu: profile.type, recu: options.type });
+  }
+  return profile;
+}
+
+/** Pipeline and référentiel checks of the depositor (formats.md decision 1, last paragraph). */
+function checkDepositor(
+  profile: Profile,
+  header: { numeroAns: string; siret: string },
+  options: JudgeOptions,
+  error: ErrorSink,
+): void {
+  if (options.depositorSiret !== undefined && options.depositorSiret !== header.siret) {
+    error('1041', 'SIRET', undefined, { siret: header.siret, dossier: options.depositorSiret });
+  }
+  if (!options.referentiel) return;
+  const entry = findReferencement(options.referentiel, header.numeroAns);
+  const matches =
+    entry !== undefined &&
+    entry.siret === header.siret &&
+    entry.couloir === profile.couloir &&
+    entry.logiciel === profile.logiciel;
+  if (!matches) {
+    error('1042', 'numeroAns', undefined, {
+      numeroAns: header.numeroAns,
+      siret: header.siret,
+      profil: `${profile.couloir}-${profile.logiciel}`,
+    });
+  }
+}
+
+function firstLines(lines: readonly JsonNode[]): Map<string, number> {
+  const first = new Map<string, number>();
+  lines.forEach((line, index) => {
+    const value = propertyOf(line, 'numeroEditeur');
+    if (value?.type === 'string' && !first.has(value.value as string))
+      first.set(value.value as string, index + 1);
+  });
+  return first;
+}
+
+// ── Control 2 ────────────────────────────────────────────────────────────────────────────────
+
+function judgeLine(
+  doc: JsonDocument,
+  line: JsonNode,
+  numLigne: number,
+  profile: Profile,
+  env: LineEnvironment,
+): LineVerdict {
+  const findings: Finding[] = [];
+  runRules(profile.rules, { doc, line, numLigne, env, findings }, { node: line, path: '' });
+  findings.push(...unknownKeyFindings(profile.shape, line, '', profile.id));
+  const render = (finding: Finding) => renderFinding(finding, doc, numLigne);
+  const errors = findings.filter((finding) => finding.severity === 'error').map(render);
+  const warnings = findings.filter((finding) => finding.severity === 'warning').map(render);
+  const notices = findings.filter((finding) => finding.severity === 'notice').map(render);
+  const numeroEditeur = propertyOf(line, 'numeroEditeur');
+  const first = errors[0];
+  return {
+    numLigne,
+    numeroEditeur: numeroEditeur?.type === 'string' ? (numeroEditeur.value as string) : null,
+    accepted: first === undefined,
+    codeTraitement: first ? first.code : ACCEPTED_CODE,
+    libelleTraitement: first ? first.message : ACCEPTED_LABEL,
+    field: first ? first.field : null,
+    errors,
+    warnings,
+    notices,
+  };
+}
+
+export function lineLabel(numLigne: number, message: string): string {
+  return `Ligne ${numLigne} : ${message}`;
+}
+
+export function renderFinding(finding: Finding, doc?: JsonDocument, numLigne?: number): RenderedFinding {
+  const entry = catalogEntry(finding.code);
+  const message = renderTemplate(entry.message, finding.field, finding.params);
+  return {
+    code: finding.code,
+    field: finding.field,
+    message: numLigne === undefined ? message : lineLabel(numLigne, message),
+    hint: entry.hint,
+    position: positionOfFinding(finding, doc),
+  };
+}
+
+function positionOfFinding(finding: Finding, doc: JsonDocument | undefined): RenderedFinding['position'] {
+  if (doc && finding.offset !== undefined) return positionAt(doc.lineStarts, finding.offset);
+  // A file that did not parse has no document, but its syntax error carries its own position.
+  const line = finding.params?.ligne;
+  const column = finding.params?.colonne;
+  return typeof line === 'number' && typeof column === 'number' ? { line, column } : null;
+}
+
+/** Every code the catalog has, for the docs and the tests. */
+export const KNOWN_CODES = Object.keys(CATALOG);

@@ -1,0 +1,159 @@
+import { rawText } from '../json/json-document';
+import type { Avance } from '../referentiel';
+import {
+  amount,
+  choice,
+  date,
+  falseOnly,
+  field,
+  finessItemChecks,
+  lengthEquals,
+  listLabel,
+  nullOnly,
+  text,
+} from '../rules/checks';
+import { type LineContext, type Rule, shapeOf, type ValueCheck } from '../rules/engine';
+import {
+  eachScalar,
+  noDuplicateAmongSiblings,
+  nonEmptyArray,
+  numeroEditeurNotUsedBefore,
+  numeroEditeurRules,
+  object,
+  type Profile,
+  piecesBlockRule,
+  piecesItemRules,
+  stringAt,
+  traitementRules,
+} from './common';
+
+/**
+ * Biologie, transcodeur LOINC, solde.
+ * Seed: 004_159338e3926219d7.txt (solde BIO-LOINC), section 3.2, in table order:
+ * entête demande, facture, bénéficiaires, pièces justificatives, lienCompteRendu, scénario, traitement.
+ * A solde refers to a paid avance (section 1.2 and 3.4): its numeroASP, numeroEditeur, numeroAns and
+ * amount are checked against the known avances when the référentiel lists them.
+ */
+const COULOIR = 'BIO';
+const LOGICIEL = 'LOINC';
+const LOINC_REASON = ' (la demande concerne un LOINC)';
+const NUMERO_ASP = /^FIN([A-Z]{3})\d{6}$/;
+
+/** The avance a solde line refers to, or undefined when it is unknown or not checkable. */
+function avanceOf(ctx: LineContext): Avance | undefined {
+  const numeroASP = stringAt(ctx, 'numeroASP');
+  return ctx.env.referentiel?.avances?.find((avance) => avance.numeroASP === numeroASP);
+}
+
+const numeroAspChecks: readonly ValueCheck[] = [
+  lengthEquals(12),
+  (node) =>
+    NUMERO_ASP.test(node.value as string)
+      ? undefined
+      : { code: '2060', params: { recu: node.value as string } },
+  (node) => {
+    const couloir = NUMERO_ASP.exec(node.value as string)?.[1];
+    return couloir === COULOIR
+      ? undefined
+      : {
+          code: '2061',
+          params: {
+            recu: node.value as string,
+            couloirRecu: couloir ?? '',
+            profil: 'BIO-LOINC',
+            couloir: COULOIR,
+          },
+        };
+  },
+  (node, ctx) => {
+    const numeroASP = node.value as string;
+    const avances = ctx.env.referentiel?.avances;
+    if (!avances) return { code: '8005', params: { recu: numeroASP } };
+    const avance = avances.find((entry) => entry.numeroASP === numeroASP);
+    if (!avance) return { code: '2062', params: { recu: numeroASP } };
+    if (avance.numeroAns !== ctx.env.numeroAns) {
+      return { code: '2066', params: { numeroASP, attendu: avance.numeroAns, recu: ctx.env.numeroAns } };
+    }
+    if (avance.statut !== 'PAYEE')
+      return { code: '2063', params: { recu: numeroASP, statut: avance.statut } };
+    return undefined;
+  },
+];
+
+/** "C'est le même numéro renseigné pour l'avance que pour le solde." */
+const sameEditeurAsAvance: ValueCheck = (node, ctx) => {
+  const avance = avanceOf(ctx);
+  if (!avance || avance.numeroEditeur === node.value) return undefined;
+  return {
+    code: '2064',
+    params: { recu: node.value as string, numeroASP: avance.numeroASP, attendu: avance.numeroEditeur },
+  };
+};
+
+/** "Ce montant ne peut être qu'égal ou inférieur à celui indiqué sur le bon de commande." */
+const notAboveAvanceAmount: ValueCheck = (node, ctx) => {
+  const avance = avanceOf(ctx);
+  if (!avance) return undefined;
+  const raw = rawText(ctx.doc, node);
+  return toCents(raw) <= toCents(avance.montantSegurHT)
+    ? undefined
+    : { code: '2065', params: { recu: raw, numeroASP: avance.numeroASP, attendu: avance.montantSegurHT } };
+};
+
+/** Two-decimal amounts compared in whole cents: no float rounding. */
+export function toCents(amountText: string): number {
+  const [units = '0', cents = '00'] = amountText.split('.');
+  return Number(units) * 100 + Number(cents.padEnd(2, '0').slice(0, 2));
+}
+
+/** typeFichier: FACTURE, VA, and CT1, CT2… for each transcoded catalogue (section 3.3: CTx). */
+const CT = /^CT[1-9]\d*$/;
+const codeOfLoincType = (type: string): string | undefined =>
+  type === 'FACTURE' || type === 'VA' || CT.test(type) ? type : undefined;
+
+const rules: readonly Rule[] = [
+  field('numLigne', 'number'),
+  choice('typeAction', ['C']),
+  text('numeroASP', numeroAspChecks),
+  text('numeroEditeur', [...numeroEditeurRules, sameEditeurAsAvance, numeroEditeurNotUsedBefore]),
+  field('facture', 'object'),
+  object('facture', [date('dateFacture'), amount('montantSegurHTFacture', [notAboveAvanceAmount])]),
+  field('beneficiaires', 'array', [nonEmptyArray]),
+  eachScalar('beneficiaires', 'string', [
+    ...finessItemChecks,
+    noDuplicateAmongSiblings('beneficiaires', (item) => item.value as string | undefined),
+  ]),
+  piecesBlockRule(),
+  ...piecesItemRules(
+    { couloir: COULOIR, logiciel: LOGICIEL },
+    {
+      codeOf: codeOfLoincType,
+      allowedLabel: `${listLabel(['FACTURE', 'VA'])} ou « CT1 », « CT2 »… (catalogues transcodés)`,
+      mandatory: () => [{ type: 'FACTURE' }, { type: 'VA' }],
+      // "Une demande de solde ne peut contenir qu'une seule facture."
+      single: ['FACTURE', 'VA'],
+    },
+  ),
+  nullOnly('lienCompteRendu', LOINC_REASON),
+  field('scenarioInstallation', 'object'),
+  object('scenarioInstallation', [
+    falseOnly('isDirectToDMP', LOINC_REASON, ['isDirecToDMP']),
+    nullOnly('identDMP', LOINC_REASON),
+    falseOnly('isDirectToMSSPro', LOINC_REASON),
+    nullOnly('adresseBoiteMSSPro', LOINC_REASON),
+    falseOnly('isDirectToMSSCitoyen', LOINC_REASON),
+    nullOnly('adresseBoiteMSSCitoyen', LOINC_REASON),
+  ]),
+  ...traitementRules(),
+];
+
+export const BIO_LOINC_SOLDE: Profile = {
+  id: 'BIO-LOINC-solde',
+  couloir: COULOIR,
+  logiciel: LOGICIEL,
+  type: 'solde',
+  title: 'Biologie – transcodeur LOINC (solde)',
+  seed: '004_159338e3926219d7.txt',
+  rules,
+  shape: shapeOf(rules),
+};

@@ -1,0 +1,376 @@
+import operateurs from '../data/operateurs-messagerie.json';
+import { excerpt, itemsOf, type JsonNode, propertyOf, rawText } from '../json/json-document';
+import { findReferencement, REFERENCEMENT_PROFILES, type ReferencementProfile } from '../referentiel';
+import {
+  alphanumeric,
+  choice,
+  field,
+  lengthBelow,
+  lengthEquals,
+  listLabel,
+  notBlank,
+  nullOnly,
+  text,
+  truncate,
+} from '../rules/checks';
+import type { CheckDraft, LineContext, Presence, Rule, Scope, Shape, ValueCheck } from '../rules/engine';
+import type { DemandType, ProfileId } from '../rules/line-environment';
+
+/** A documented profile: couloir + logiciel + demand type, and its rules in table order. */
+export interface Profile {
+  readonly id: ProfileId;
+  readonly couloir: string;
+  readonly logiciel: string;
+  readonly type: DemandType;
+  readonly title: string;
+  /** The source document behind the rules, in ../shared/seeds. */
+  readonly seed: string;
+  readonly rules: readonly Rule[];
+  readonly shape: Shape;
+}
+
+// ── Reading other fields of the line (for conditions and relations) ────────────────────────
+
+const splitPaths = new Map<string, readonly string[]>();
+
+export function nodeAt(ctx: LineContext, path: string): JsonNode | undefined {
+  let keys = splitPaths.get(path);
+  if (!keys) {
+    keys = path.split('.');
+    splitPaths.set(path, keys);
+  }
+  let node: JsonNode | undefined = ctx.line;
+  for (const key of keys) node = propertyOf(node, key);
+  return node;
+}
+
+/** true / false when the field holds a boolean, undefined otherwise (its own rule reports that). */
+export function boolAt(ctx: LineContext, path: string): boolean | undefined {
+  const node = nodeAt(ctx, path);
+  return node?.type === 'boolean' ? (node.value as boolean) : undefined;
+}
+
+export function stringAt(ctx: LineContext, path: string): string | undefined {
+  const node = nodeAt(ctx, path);
+  return node?.type === 'string' ? (node.value as string) : undefined;
+}
+
+export function relation(
+  key: string,
+  run: (ctx: LineContext, scope: Scope) => CheckDraft | readonly CheckDraft[] | undefined,
+): Rule {
+  return { kind: 'relation', key, run };
+}
+
+export function object(key: string, rules: readonly Rule[]): Rule {
+  return { kind: 'object', key, rules };
+}
+
+export function each(key: string, rules: readonly Rule[]): Rule {
+  return { kind: 'each', key, rules };
+}
+
+export function eachScalar(key: string, type: 'string', checks: readonly ValueCheck[]): Rule {
+  return { kind: 'each', key, item: { type, checks } };
+}
+
+export function when(
+  test: (ctx: LineContext, scope: Scope) => boolean,
+  rules: readonly Rule[],
+  otherwise?: readonly Rule[],
+): Rule {
+  return { kind: 'when', test, rules, otherwise };
+}
+
+export const nonEmptyArray: ValueCheck = (node) => (itemsOf(node).length > 0 ? undefined : { code: '2020' });
+
+// ── Entête demande ────────────────────────────────────────────────────────────────────────
+
+/** numeroEditeur: VARCHAR (=5), one per request in the file, never reused by the vendor. */
+export const numeroEditeurRules: readonly ValueCheck[] = [
+  lengthEquals(5),
+  alphanumeric,
+  (node, ctx) => {
+    const value = node.value as string;
+    const first = ctx.env.firstLineOfNumeroEditeur.get(value);
+    return first !== undefined && first !== ctx.numLigne
+      ? { code: '2030', params: { recu: value, autreLigne: first } }
+      : undefined;
+  },
+];
+
+/** In the pipeline a numeroEditeur once used (accepted or rejected) may not come back (seeds §1.2). */
+export const numeroEditeurNotUsedBefore: ValueCheck = (node, ctx) => {
+  const origin = ctx.env.usedNumerosEditeur?.get(node.value as string);
+  return origin === undefined
+    ? undefined
+    : { code: '2031', params: { recu: node.value as string, origine: origin } };
+};
+
+export function avanceHeaderRules(): readonly Rule[] {
+  return [
+    field('numLigne', 'number'),
+    choice('typeAction', ['C']),
+    nullOnly('numeroASP', " (l'ASP le renseigne après le dépôt)"),
+    text('numeroEditeur', [...numeroEditeurRules, numeroEditeurNotUsedBefore]),
+  ];
+}
+
+// ── Traitement ────────────────────────────────────────────────────────────────────────────
+
+export function traitementRules(): readonly Rule[] {
+  return [
+    nullOnly('codeTraitement', " à l'envoi (l'ASP le renseigne)"),
+    nullOnly('libelleTraitement', " à l'envoi (l'ASP le renseigne)"),
+  ];
+}
+
+// ── Bénéficiaires: the mandataire block shared by the avance profiles ─────────────────────
+
+const MANDATAIRE_REASON = ' car isClientUnique vaut false et isMandataire vaut true';
+
+/** nom/email/telephoneMandataire: filled when isClientUnique = false and isMandataire = true, null otherwise. */
+export function mandatairePresence(base: string): (ctx: LineContext) => Presence {
+  return (ctx) => {
+    const unique = boolAt(ctx, `${base}.isClientUnique`);
+    const mandataire = boolAt(ctx, `${base}.isMandataire`);
+    if (unique === undefined || mandataire === undefined) return { mode: 'nullable' };
+    if (!unique && mandataire) return { mode: 'required', reason: MANDATAIRE_REASON };
+    return { mode: 'null', reason: ` car isClientUnique vaut ${unique} et isMandataire vaut ${mandataire}` };
+  };
+}
+
+/**
+ * isClientUnique tells whether one or several beneficiaries carry the order; the count of distinct
+ * beneficiaries (doctors, FINESS PMSI, FINESS juridiques) must agree with it.
+ */
+export function clientUniqueAgreement(
+  base: string,
+  noun: { readonly one: string; readonly many: string },
+  count: (ctx: LineContext) => number | undefined,
+): Rule {
+  return relation('', (ctx) => {
+    const unique = boolAt(ctx, `${base}.isClientUnique`);
+    const n = count(ctx);
+    if (unique === undefined || n === undefined || n === 0) return undefined;
+    if (unique && n > 1) {
+      return {
+        code: '2023',
+        field: `${base}.isClientUnique`,
+        params: { valeur: 'true', constat: `la demande compte ${n} ${noun.many}` },
+      };
+    }
+    if (!unique && n === 1) {
+      return {
+        code: '2023',
+        field: `${base}.isClientUnique`,
+        params: { valeur: 'false', constat: `la demande ne compte qu'un ${noun.one}` },
+      };
+    }
+    return undefined;
+  });
+}
+
+/** Strings of an array of objects' field, e.g. the FINESSPMSI of every EtablissementsClients item. */
+export function stringsOf(array: JsonNode | undefined, key: string): string[] {
+  return itemsOf(array).flatMap((item) => {
+    const value = propertyOf(item, key);
+    return value?.type === 'string' ? [value.value as string] : [];
+  });
+}
+
+/** A value repeated within an array of a line: each beneficiary appears once. */
+export function noDuplicateAmongSiblings(
+  listLabelText: string,
+  keyOf: (item: JsonNode) => string | undefined,
+): ValueCheck {
+  return (node, _ctx, scope) => {
+    const value = node.value as string;
+    const earlier = (scope.siblings ?? []).slice(0, scope.index ?? 0);
+    return earlier.some((item) => keyOf(item) === value)
+      ? { code: '2024', params: { recu: value, liste: listLabelText } }
+      : undefined;
+  };
+}
+
+// ── Scénario d'installation ───────────────────────────────────────────────────────────────
+
+const OPERATEUR_CODES = new Set(operateurs.map((entry) => entry.code));
+export const MAILIZ_CODE = 'MAI_15';
+
+export const operateurMessagerie: ValueCheck = (node) =>
+  OPERATEUR_CODES.has(node.value as string)
+    ? undefined
+    : { code: '2040', params: { recu: truncate(node.value as string) } };
+
+/**
+ * "Focus sur les scénarios d'installation": a scenario answer that needs a référencement profile.
+ * Without a référentiel the check is reported as not done (formats.md decision 11).
+ */
+export function requiresReferencement(
+  profil: ReferencementProfile,
+  applies: (node: JsonNode) => boolean,
+): ValueCheck {
+  return (node, ctx) => {
+    if (!applies(node)) return undefined;
+    const recu = rawText(ctx.doc, node);
+    const label = REFERENCEMENT_PROFILES[profil];
+    const referentiel = ctx.env.referentiel;
+    if (!referentiel) return { code: '8002', params: { recu, profil: label } };
+    const entry = findReferencement(referentiel, ctx.env.numeroAns);
+    return entry?.profils.includes(profil)
+      ? undefined
+      : { code: '2041', params: { recu, profil: label, numeroAns: ctx.env.numeroAns } };
+  };
+}
+
+export const isTrue = (node: JsonNode): boolean => node.type === 'boolean' && node.value === true;
+
+// ── Pièces justificatives ─────────────────────────────────────────────────────────────────
+
+export interface AttachmentPolicy {
+  /** typeFichier → CodeTypeFichier of the name nomenclature (section 3.3). */
+  readonly codeOf: (type: string) => string | undefined;
+  /** Allowed typeFichier values, for the message. */
+  readonly allowedLabel: string;
+  readonly mandatory: (ctx: LineContext) => ReadonlyArray<{ type: string; reason?: string }>;
+  /** Types a request may carry only once ("une demande ne comporte qu'un seul bon de commande"). */
+  readonly single: readonly string[];
+  /** [type, the type it needs beside it]. */
+  readonly companions?: ReadonlyArray<readonly [string, string]>;
+}
+
+export function fixedCodes(
+  codes: Readonly<Record<string, string>>,
+): Pick<AttachmentPolicy, 'codeOf' | 'allowedLabel'> {
+  return { codeOf: (type) => codes[type], allowedLabel: listLabel(Object.keys(codes)) };
+}
+
+const EXTENSION_OF_FORMAT: Readonly<Record<string, string>> = { PDF: 'pdf', PNG: 'png', JPG: 'jpg' };
+
+/** The piecesJustificatives block: the array itself (at its row of the table) … */
+export function piecesBlockRule(): Rule {
+  return field('piecesJustificatives', 'array', [nonEmptyArray]);
+}
+
+/** … and its items and the rules on the whole list (at the rows of nomFichier/formatFichier/typeFichier). */
+export function piecesItemRules(
+  profile: { couloir: string; logiciel: string },
+  policy: AttachmentPolicy,
+): readonly Rule[] {
+  const typeCheck: ValueCheck = (node) =>
+    policy.codeOf(node.value as string) !== undefined
+      ? undefined
+      : { code: '2005', params: { attendu: policy.allowedLabel, recu: truncate(node.value as string) } };
+  return [
+    each('piecesJustificatives', [
+      text('nomFichier', [notBlank, lengthBelow(50)]),
+      choice('formatFichier', ['PDF', 'PNG', 'JPG']),
+      text('typeFichier', [typeCheck]),
+      relation('nomFichier', (ctx, scope) => nomenclatureCheck(ctx, scope, profile, policy)),
+      relation('nomFichier', duplicateDeclaration),
+      relation('nomFichier', attachmentInZips),
+    ]),
+    relation('piecesJustificatives', (ctx) => listCheck(ctx, policy)),
+  ];
+}
+
+function nomenclatureCheck(
+  ctx: LineContext,
+  scope: Scope,
+  profile: { couloir: string; logiciel: string },
+  policy: AttachmentPolicy,
+) {
+  const name = stringOfScope(scope, 'nomFichier');
+  if (name === undefined || name.trim() === '') return undefined;
+  const format = stringOfScope(scope, 'formatFichier');
+  const type = stringOfScope(scope, 'typeFichier');
+  const numeroEditeur = stringAt(ctx, 'numeroEditeur') ?? '<numeroEditeur>';
+  const code = type === undefined ? undefined : policy.codeOf(type);
+  const extension = format === undefined ? undefined : EXTENSION_OF_FORMAT[format];
+  const expected = `${profile.couloir}-${profile.logiciel}-Va1-${code ?? '<CodeTypeFichier>'}-${numeroEditeur}.${extension ?? '<pdf|png|jpg>'}`;
+
+  const dot = name.lastIndexOf('.');
+  const parts = (dot < 0 ? name : name.slice(0, dot)).split('-');
+  const nameExtension = dot < 0 ? '' : name.slice(dot + 1);
+  const [couloir, logiciel, vague, nameCode, nameEditeur] = parts;
+  if (
+    parts.length !== 5 ||
+    couloir !== profile.couloir ||
+    logiciel !== profile.logiciel ||
+    vague !== 'Va1' ||
+    dot < 0
+  ) {
+    return { code: '2052', params: { recu: name, attendu: expected } };
+  }
+  if (nameEditeur !== numeroEditeur) {
+    return { code: '2053', params: { recu: name, nomEditeur: nameEditeur ?? '', numeroEditeur } };
+  }
+  if (extension !== undefined && nameExtension !== extension) {
+    return {
+      code: '2054',
+      params: { recu: name, extension: nameExtension, format: format ?? '', attendu: extension },
+    };
+  }
+  if (code !== undefined && nameCode !== code) {
+    return { code: '2055', params: { recu: name, nomCode: nameCode ?? '', type: type ?? '', attendu: code } };
+  }
+  return undefined;
+}
+
+function stringOfScope(scope: Scope, key: string): string | undefined {
+  const node = propertyOf(scope.node, key);
+  return node?.type === 'string' ? (node.value as string) : undefined;
+}
+
+const duplicateDeclaration = (_ctx: LineContext, scope: Scope): CheckDraft | undefined => {
+  const name = stringOfScope(scope, 'nomFichier');
+  if (name === undefined) return undefined;
+  const earlier = (scope.siblings ?? []).slice(0, scope.index ?? 0);
+  const repeated = earlier.some((item) => {
+    const other = propertyOf(item, 'nomFichier');
+    return other?.type === 'string' && other.value === name;
+  });
+  return repeated ? { code: '2056', params: { recu: name } } : undefined;
+};
+
+const attachmentInZips = (ctx: LineContext, scope: Scope): readonly CheckDraft[] | CheckDraft | undefined => {
+  const name = stringOfScope(scope, 'nomFichier');
+  if (name === undefined || name.trim() === '') return undefined;
+  if (!ctx.env.attachments) return { code: '8003', params: { recu: name } };
+  return ctx.env.attachments.checkDeclared(name, stringOfScope(scope, 'formatFichier'));
+};
+
+function listCheck(ctx: LineContext, policy: AttachmentPolicy): CheckDraft[] {
+  const pieces = nodeAt(ctx, 'piecesJustificatives');
+  if (pieces?.type !== 'array') return [];
+  const types = stringsOf(pieces, 'typeFichier');
+  const count = (type: string) => types.filter((value) => value === type).length;
+  const drafts: CheckDraft[] = [];
+  for (const { type, reason } of policy.mandatory(ctx)) {
+    if (count(type) === 0) drafts.push({ code: '2050', params: { type, raison: reason ?? '' } });
+  }
+  for (const type of policy.single) {
+    if (count(type) > 1) drafts.push({ code: '2051', params: { type, nombre: count(type) } });
+  }
+  for (const [type, requires] of policy.companions ?? []) {
+    if (count(type) > 0 && count(requires) === 0)
+      drafts.push({ code: '2057', params: { type, requis: requires } });
+  }
+  return drafts;
+}
+
+/** Avance profiles: one BON_COMMANDE, and a PREUVE_HT when the VAT regime is HT (formats.md decision 7). */
+export function avanceMandatoryAttachments(
+  ctx: LineContext,
+): ReadonlyArray<{ type: string; reason?: string }> {
+  const mandatory: Array<{ type: string; reason?: string }> = [{ type: 'BON_COMMANDE' }];
+  if (stringAt(ctx, 'commande.regimeTVA') === 'HT') {
+    mandatory.push({ type: 'PREUVE_HT', reason: ' car commande.regimeTVA vaut « HT »' });
+  }
+  return mandatory;
+}
+
+export function describeValue(ctx: LineContext, node: JsonNode): string {
+  return excerpt(ctx.doc, node);
+}

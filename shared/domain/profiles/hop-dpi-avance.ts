@@ -1,0 +1,116 @@
+import { propertyOf } from '../json/json-document';
+import {
+  amount,
+  bool,
+  choice,
+  date,
+  email,
+  falseOnly,
+  field,
+  finess,
+  nullOnly,
+  phone,
+  upperName,
+} from '../rules/checks';
+import { type Rule, shapeOf } from '../rules/engine';
+import {
+  avanceHeaderRules,
+  avanceMandatoryAttachments,
+  clientUniqueAgreement,
+  each,
+  fixedCodes,
+  isTrue,
+  mandatairePresence,
+  noDuplicateAmongSiblings,
+  nodeAt,
+  nonEmptyArray,
+  object,
+  type Profile,
+  piecesBlockRule,
+  piecesItemRules,
+  requiresReferencement,
+  stringsOf,
+  traitementRules,
+} from './common';
+
+/**
+ * Hôpital, dossier patient informatisé, avance.
+ * Seed: 002_cbff930e09d9b0b3.txt (avance HOP-DPI, 15/04/2022), section 3.2, in table order:
+ * entête demande, commande, bénéficiaires, pièces justificatives, scénario (bloc DPI, bloc PFI), traitement.
+ */
+const COULOIR = 'HOP';
+const LOGICIEL = 'DPI';
+const mandataire = mandatairePresence('beneficiaires');
+const PFI_REASON = ' (la demande concerne un DPI)';
+const integrationIns = requiresReferencement('INTEGRATION_INS', isTrue);
+
+const rules: readonly Rule[] = [
+  ...avanceHeaderRules(),
+  field('commande', 'object'),
+  object('commande', [date('dateCommande'), choice('regimeTVA', ['TTC', 'HT']), amount('montantSegurHT')]),
+  field('beneficiaires', 'object'),
+  object('beneficiaires', [
+    bool('isMandataire'),
+    bool('isClientUnique'),
+    upperName('nomMandataire', mandataire),
+    email('emailMandataire', mandataire),
+    phone('telephoneMandataire', mandataire),
+    field('EtablissementsClients', 'array', [nonEmptyArray]),
+    each('EtablissementsClients', [
+      upperName('nomClient'),
+      email('emailClient'),
+      phone('telephoneClient'),
+      finess('FINESSPMSI', [
+        noDuplicateAmongSiblings(
+          'beneficiaires.EtablissementsClients',
+          (item) => propertyOf(item, 'FINESSPMSI')?.value as string | undefined,
+        ),
+      ]),
+    ]),
+    // "true : le ou les établissement(s) bénéficiaire(s) sont rattachés à un même FINESS PMSI".
+    clientUniqueAgreement('beneficiaires', { one: 'FINESS PMSI', many: 'FINESS PMSI distincts' }, (ctx) => {
+      return new Set(stringsOf(nodeAt(ctx, 'beneficiaires.EtablissementsClients'), 'FINESSPMSI')).size;
+    }),
+  ]),
+  piecesBlockRule(),
+  ...piecesItemRules(
+    { couloir: COULOIR, logiciel: LOGICIEL },
+    {
+      ...fixedCodes({ BON_COMMANDE: 'BDC', PREUVE_HT: 'HT' }),
+      mandatory: avanceMandatoryAttachments,
+      single: ['BON_COMMANDE', 'PREUVE_HT'],
+    },
+  ),
+  field('scenarioInstallation', 'object'),
+  object('scenarioInstallation', [
+    field('DPI', 'object'),
+    object('DPI', [
+      bool('isPFIpourEnvoiDMPIndependante', { mode: 'required' }, [integrationIns]),
+      bool('isPFIpourEnvoiMSSProIndependante', { mode: 'required' }, [integrationIns]),
+      bool('isPFIpourEnvoiMSSPCitoyenIndependante', { mode: 'required' }, [integrationIns]),
+      bool('isProSanteConnectNeeded'),
+    ]),
+    // "Dans le cadre d'une demande DPI, le bloc PFI sera rempli avec les valeurs false ou null."
+    field('PFI', 'object'),
+    object('PFI', [
+      falseOnly('isCRBIOAssociated', PFI_REASON),
+      falseOnly('isCRRADAssociated', PFI_REASON),
+      nullOnly('operateurMessagerie', PFI_REASON),
+      falseOnly('isEnvoiDMP', PFI_REASON),
+      falseOnly('isEnvoiMSSPro', PFI_REASON),
+      falseOnly('isEnvoiMSSCitoyen', PFI_REASON),
+    ]),
+  ]),
+  ...traitementRules(),
+];
+
+export const HOP_DPI_AVANCE: Profile = {
+  id: 'HOP-DPI-avance',
+  couloir: COULOIR,
+  logiciel: LOGICIEL,
+  type: 'avance',
+  title: 'Hôpital – dossier patient informatisé (avance)',
+  seed: '002_cbff930e09d9b0b3.txt',
+  rules,
+  shape: shapeOf(rules),
+};

@@ -1,0 +1,182 @@
+import { itemsOf, propertyOf } from '../json/json-document';
+import {
+  amount,
+  bool,
+  choice,
+  date,
+  digitsOnly,
+  email,
+  field,
+  finess,
+  finessItemChecks,
+  lengthEquals,
+  phone,
+  text,
+  upperName,
+} from '../rules/checks';
+import { type LineContext, type Presence, type Rule, shapeOf } from '../rules/engine';
+import {
+  avanceHeaderRules,
+  avanceMandatoryAttachments,
+  boolAt,
+  clientUniqueAgreement,
+  each,
+  eachScalar,
+  fixedCodes,
+  isTrue,
+  MAILIZ_CODE,
+  mandatairePresence,
+  noDuplicateAmongSiblings,
+  nodeAt,
+  object,
+  operateurMessagerie,
+  type Profile,
+  piecesBlockRule,
+  piecesItemRules,
+  relation,
+  requiresReferencement,
+  stringAt,
+  stringsOf,
+  traitementRules,
+  when,
+} from './common';
+
+/**
+ * Médecins de ville, logiciel de gestion de cabinet, avance.
+ * Seed: 000_32f4e7682ded2454.txt (DTJSONAVANCE-MDV-LGC-VA1, 04/11/2022), section 3.2, in table order:
+ * entête demande, commande, bénéficiaires, scénario d'installation, pièces justificatives, traitement.
+ */
+const COULOIR = 'MDV';
+const LOGICIEL = 'LGC';
+
+const commandePour = (ctx: LineContext) => stringAt(ctx, 'beneficiaires.commandePour');
+const isLiberal = (ctx: LineContext) => commandePour(ctx) === 'LIBERAL';
+const isStructure = (ctx: LineContext) => commandePour(ctx) === 'STRUCTURE';
+const STRUCTURE_REASON = ' car commandePour vaut « STRUCTURE »';
+const LIBERAL_REASON = ' car commandePour vaut « LIBERAL »';
+
+/** "Obligatoire si commande pour liberal, à ne pas renseigner si la commande est pour une structure". */
+function liberalOnly(whenLiberal: (ctx: LineContext) => Presence, allowFalse = false) {
+  return (ctx: LineContext): Presence => {
+    if (isLiberal(ctx)) return whenLiberal(ctx);
+    if (isStructure(ctx)) return { mode: 'empty', reason: STRUCTURE_REASON, allowFalse };
+    return { mode: 'optional' };
+  };
+}
+
+const required = (): Presence => ({ mode: 'required' });
+const mandataire = mandatairePresence('beneficiaires');
+
+/** emailMedecin / telephoneMedecin: "facultatif si le médecin est représenté par un mandataire". */
+const doctorContact = (ctx: LineContext): Presence =>
+  boolAt(ctx, 'beneficiaires.isMandataire') === false
+    ? { mode: 'required', reason: " car isMandataire vaut false (le médecin n'est pas représenté)" }
+    : { mode: 'optional' };
+
+const liberalList = relation('liberal', (ctx) => {
+  const liberal = nodeAt(ctx, 'beneficiaires.liberal');
+  if (liberal?.type !== 'array') return undefined;
+  const count = itemsOf(liberal).length;
+  if (isStructure(ctx) && count > 0) return { code: '2021', params: { raison: STRUCTURE_REASON } };
+  if (isLiberal(ctx) && count === 0) return { code: '2020', params: { raison: LIBERAL_REASON } };
+  return undefined;
+});
+
+const structureEmptyWhenLiberal = relation('structure', (ctx) => {
+  const structure = nodeAt(ctx, 'beneficiaires.structure');
+  if (structure?.type !== 'object' || !isLiberal(ctx)) return undefined;
+  return (structure.children ?? []).length > 0
+    ? { code: '2022', params: { raison: LIBERAL_REASON } }
+    : undefined;
+});
+
+const rules: readonly Rule[] = [
+  ...avanceHeaderRules(),
+  field('commande', 'object'),
+  field('beneficiaires', 'object'),
+  piecesBlockRule(),
+  field('scenarioInstallation', 'object'),
+  object('commande', [date('dateCommande'), choice('regimeTVA', ['TTC', 'HT']), amount('montantSegurHT')]),
+  object('beneficiaires', [
+    choice('commandePour', ['LIBERAL', 'STRUCTURE']),
+    bool('isMandataire', liberalOnly(required, true)),
+    bool('isClientUnique', liberalOnly(required, true)),
+    upperName('nomMandataire', liberalOnly(mandataire)),
+    email('emailMandataire', liberalOnly(mandataire)),
+    phone('telephoneMandataire', liberalOnly(mandataire)),
+    field('liberal', 'array'),
+    liberalList,
+    when(isLiberal, [
+      each('liberal', [
+        upperName('nomMedecin'),
+        email('emailMedecin', doctorContact),
+        phone('telephoneMedecin', doctorContact),
+        text('RPPS', [
+          lengthEquals(11),
+          digitsOnly,
+          noDuplicateAmongSiblings(
+            'beneficiaires.liberal',
+            (item) => propertyOf(item, 'RPPS')?.value as string | undefined,
+          ),
+        ]),
+      ]),
+      clientUniqueAgreement('beneficiaires', { one: 'médecin', many: 'médecins' }, (ctx) => {
+        const rpps = new Set(stringsOf(nodeAt(ctx, 'beneficiaires.liberal'), 'RPPS'));
+        return rpps.size;
+      }),
+    ]),
+    field('structure', 'object'),
+    structureEmptyWhenLiberal,
+    when(isStructure, [
+      object('structure', [
+        finess('FINESSJuridique'),
+        upperName('nomResponsable'),
+        email('emailResponsable'),
+        phone('telephoneResponsable'),
+        field('FINESSGeo', 'array'),
+        eachScalar('FINESSGeo', 'string', [
+          ...finessItemChecks,
+          noDuplicateAmongSiblings('structure.FINESSGeo', (item) => item.value as string | undefined),
+        ]),
+      ]),
+    ]),
+  ]),
+  object('scenarioInstallation', [
+    bool('isCentreDeSante', required(), [requiresReferencement('CENTRE_DE_SANTE', isTrue)]),
+    // Since the 04/11/2022 version the operator is optional: null is accepted (the tag stays).
+    text(
+      'operateurMessagerie',
+      [operateurMessagerie, requiresReferencement('MAILIZ', (node) => node.value === MAILIZ_CODE)],
+      {
+        mode: 'nullable',
+      },
+    ),
+    bool('isProSanteConnectNeeded'),
+    { kind: 'field', key: 'isDirecToDMP', aliases: ['isDirectToDMP'], type: 'boolean', presence: required() },
+    bool('isPFIToDMP'),
+    bool('isDirectToMSSPro'),
+    bool('isPFIToMSSPro'),
+    bool('isDirectToMSSCitoyen'),
+    bool('isPFIToMSSCitoyen'),
+  ]),
+  ...piecesItemRules(
+    { couloir: COULOIR, logiciel: LOGICIEL },
+    {
+      ...fixedCodes({ BON_COMMANDE: 'BDC', PREUVE_HT: 'HT' }),
+      mandatory: avanceMandatoryAttachments,
+      single: ['BON_COMMANDE', 'PREUVE_HT'],
+    },
+  ),
+  ...traitementRules(),
+];
+
+export const MDV_LGC_AVANCE: Profile = {
+  id: 'MDV-LGC-avance',
+  couloir: COULOIR,
+  logiciel: LOGICIEL,
+  type: 'avance',
+  title: 'Médecins de ville – logiciel de gestion de cabinet (avance)',
+  seed: '000_32f4e7682ded2454.txt',
+  rules,
+  shape: shapeOf(rules),
+};

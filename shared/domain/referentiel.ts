@@ -1,0 +1,125 @@
+import * as yup from 'yup';
+
+/**
+ * The référentiel (contracts §4): which numeroAns belongs to which vendor and software, with which
+ * référencement profiles, and the known avances for the solde checks. Operators write it; it is
+ * validated once when loaded, with every error reported at once.
+ */
+export const REFERENCEMENT_PROFILES = {
+  CENTRE_DE_SANTE: 'Centre de santé',
+  MAILIZ: 'Mailiz',
+  INTEGRATION_INS: 'Intégration INS',
+  REFERENTIEL_IDENTITE: "Référentiel d'identité",
+  ESCLAVE_IDENTITE: "Esclave d'identité",
+  ENVIRONNEMENT_HOSPITALIER: 'Environnement hospitalier',
+} as const;
+
+export type ReferencementProfile = keyof typeof REFERENCEMENT_PROFILES;
+
+export interface Referencement {
+  readonly numeroAns: string;
+  readonly siret: string;
+  readonly couloir: string;
+  readonly logiciel: string;
+  readonly profils: readonly ReferencementProfile[];
+}
+
+export type AvanceStatut = 'DEPOSEE' | 'ACCEPTEE' | 'PAYEE' | 'REFUSEE';
+
+export interface Avance {
+  readonly numeroASP: string;
+  readonly numeroAns: string;
+  readonly numeroEditeur: string;
+  /** Kept as the text of two-decimal euros ("2917.00") so that no float rounding enters. */
+  readonly montantSegurHT: string;
+  readonly beneficiaires: readonly string[];
+  readonly statut: AvanceStatut;
+}
+
+export interface Referentiel {
+  readonly referencements: readonly Referencement[];
+  /** Absent: the avances are unknown and the solde checks against them are reported as not done. */
+  readonly avances?: readonly Avance[];
+}
+
+// Operators read these messages: French, naming the path (yup fills `path`).
+type PathMessage = (params: { path: string }) => string;
+const must =
+  (text: string): PathMessage =>
+  ({ path }) =>
+    `${path} ${text}`;
+const requiredText = must('est obligatoire');
+const text = () => yup.string().strict().typeError(must('doit être une chaîne'));
+const exactly = (n: number) =>
+  text()
+    .length(n, must(`doit compter ${n} caractères`))
+    .required(requiredText);
+
+const referencementSchema = yup.object({
+  numeroAns: exactly(10),
+  siret: text()
+    .matches(/^\d{14}$/, must('doit compter 14 chiffres'))
+    .required(requiredText),
+  couloir: text()
+    .oneOf(['MDV', 'HOP', 'BIO', 'RAD'], must('doit valoir MDV, HOP, BIO ou RAD'))
+    .required(requiredText),
+  logiciel: text().required(requiredText),
+  profils: yup
+    .array(
+      text()
+        .oneOf(
+          Object.keys(REFERENCEMENT_PROFILES) as ReferencementProfile[],
+          must(`doit valoir ${Object.keys(REFERENCEMENT_PROFILES).join(', ')}`),
+        )
+        .required(requiredText),
+    )
+    .typeError(must('doit être un tableau'))
+    .default([]),
+});
+
+const avanceSchema = yup.object({
+  numeroASP: text()
+    .matches(/^FIN[A-Z]{3}\d{6}$/, must('doit être de la forme FINBIO000006'))
+    .required(requiredText),
+  numeroAns: exactly(10),
+  numeroEditeur: exactly(5),
+  montantSegurHT: text()
+    .matches(/^\d+\.\d{2}$/, must('doit être un montant texte à deux décimales ("2917.00")'))
+    .required(requiredText),
+  beneficiaires: yup.array(text().required(requiredText)).typeError(must('doit être un tableau')).default([]),
+  statut: text()
+    .oneOf(
+      ['DEPOSEE', 'ACCEPTEE', 'PAYEE', 'REFUSEE'],
+      must('doit valoir DEPOSEE, ACCEPTEE, PAYEE ou REFUSEE'),
+    )
+    .required(requiredText),
+});
+
+const referentielSchema = yup
+  .object({
+    referencements: yup
+      .array(referencementSchema.required())
+      .typeError(must('doit être un tableau'))
+      .required(requiredText),
+    avances: yup.array(avanceSchema.required()).typeError(must('doit être un tableau')).optional(),
+  })
+  .typeError('le référentiel doit être un objet { referencements, avances }');
+
+export type ReferentielOutcome =
+  | { readonly ok: true; readonly referentiel: Referentiel }
+  | { readonly ok: false; readonly errors: readonly string[] };
+
+/** Validates a parsed référentiel; every problem is listed so that an operator fixes them in one go. */
+export function validateReferentiel(input: unknown): ReferentielOutcome {
+  try {
+    const value = referentielSchema.validateSync(input, { abortEarly: false, stripUnknown: true });
+    return { ok: true, referentiel: value as Referentiel };
+  } catch (error) {
+    if (error instanceof yup.ValidationError) return { ok: false, errors: error.errors };
+    throw error;
+  }
+}
+
+export function findReferencement(referentiel: Referentiel, numeroAns: string): Referencement | undefined {
+  return referentiel.referencements.find((entry) => entry.numeroAns === numeroAns);
+}

@@ -1,0 +1,184 @@
+import { type JsonNode, rawText } from '../json/json-document';
+import type { FieldRule, JsonType, Presence, ValueCheck } from './engine';
+
+/**
+ * The value checks of the seeds' "Format" column, and builders for the field rules that use them.
+ * Each check looks at one value and returns a draft, or nothing when the value is fine.
+ */
+
+const REQUIRED: Presence = { mode: 'required' };
+
+export function codePointLength(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+
+function str(node: JsonNode): string {
+  return typeof node.value === 'string' ? node.value : '';
+}
+
+/** Values quoted in messages are cut so that a label stays readable. */
+export function truncate(value: string, max = 60): string {
+  return codePointLength(value) <= max ? value : `${[...value].slice(0, max - 1).join('')}…`;
+}
+
+export const notBlank: ValueCheck = (node) => (str(node).trim() === '' ? { code: '2013' } : undefined);
+
+/** VARCHAR (=n) */
+export function lengthEquals(n: number): ValueCheck {
+  return (node) => {
+    const length = codePointLength(str(node));
+    return length === n
+      ? undefined
+      : { code: '2006', params: { n, longueur: length, recu: truncate(str(node)) } };
+  };
+}
+
+/** VARCHAR (<n): strictly fewer than n characters, as the tables write it. */
+export function lengthBelow(n: number): ValueCheck {
+  return (node) => {
+    const length = codePointLength(str(node));
+    return length < n ? undefined : { code: '2007', params: { n, longueur: length } };
+  };
+}
+
+/** "en MAJUSCULES": nothing that upper-casing would change (accented capitals, digits, spaces pass). */
+export const upperCase: ValueCheck = (node) => {
+  const value = str(node);
+  return value === value.toLocaleUpperCase('fr-FR')
+    ? undefined
+    : { code: '2008', params: { recu: truncate(value) } };
+};
+
+export const digitsOnly: ValueCheck = (node) =>
+  /^\d*$/.test(str(node)) ? undefined : { code: '2014', params: { recu: truncate(str(node)) } };
+
+/** FINESS numbers are 9 characters, digits except Corsica's 2A/2B département prefixes. */
+export const finessCharacters: ValueCheck = (node) =>
+  /^(\d{9}|2[AB]\d{7})$/.test(str(node))
+    ? undefined
+    : { code: '2014', params: { recu: truncate(str(node)) } };
+
+export const alphanumeric: ValueCheck = (node) =>
+  /^[A-Za-z0-9]*$/.test(str(node)) ? undefined : { code: '2018', params: { recu: truncate(str(node)) } };
+
+export function oneOf(values: readonly string[]): ValueCheck {
+  const allowed = new Set(values);
+  return (node) =>
+    allowed.has(str(node))
+      ? undefined
+      : { code: '2005', params: { attendu: listLabel(values), recu: truncate(str(node)) } };
+}
+
+export function listLabel(values: readonly string[]): string {
+  const quoted = values.map((value) => `« ${value} »`);
+  if (quoted.length <= 1) return quoted.join('');
+  return `${quoted.slice(0, -1).join(', ')} ou ${quoted[quoted.length - 1]}`;
+}
+
+const DATE_PATTERN = /^(\d{2})\/(\d{2})\/(\d{4})$/;
+
+/** VARCHAR (format « JJ/MM/AAAA »), and a day that exists on the calendar. */
+export const dateJJMMAAAA: ValueCheck = (node) => {
+  const value = str(node);
+  const match = DATE_PATTERN.exec(value);
+  if (!match) return { code: '2009', params: { recu: truncate(value) } };
+  const [, day, month, year] = match.map(Number) as [number, number, number, number];
+  return isCalendarDate(year, month, day) ? undefined : { code: '2010', params: { recu: value } };
+};
+
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+const AMOUNT_PATTERN = /^-?\d+\.\d{2}$/;
+
+/**
+ * FLOAT (2 chiffres après le point), read from the source text (formats.md decision 5): JSON.parse
+ * would turn 1075.00 into 1075 and lose what the rule is about.
+ */
+export const amountTwoDecimals: ValueCheck = (node, ctx) => {
+  const raw = rawText(ctx.doc, node);
+  if (!AMOUNT_PATTERN.test(raw)) return { code: '2011', params: { recu: raw } };
+  return Number(raw) > 0 ? undefined : { code: '2012', params: { recu: raw } };
+};
+
+/** A courtesy warning: the tables only bound the length, so a doubtful address never rejects. */
+export const emailLooksValid: ValueCheck = (node) =>
+  /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(str(node))
+    ? undefined
+    : { code: '8004', params: { recu: truncate(str(node)) } };
+
+// ── Field rule builders ─────────────────────────────────────────────────────────────────────
+
+type PresenceSpec = FieldRule['presence'];
+
+export function field(
+  key: string,
+  type: JsonType,
+  checks: readonly ValueCheck[] = [],
+  presence: PresenceSpec = REQUIRED,
+): FieldRule {
+  return { kind: 'field', key, type, checks, presence };
+}
+
+export function text(
+  key: string,
+  checks: readonly ValueCheck[],
+  presence: PresenceSpec = REQUIRED,
+): FieldRule {
+  return field(key, 'string', checks, presence);
+}
+
+export function bool(
+  key: string,
+  presence: PresenceSpec = REQUIRED,
+  checks: readonly ValueCheck[] = [],
+): FieldRule {
+  return field(key, 'boolean', checks, presence);
+}
+
+export function nullOnly(key: string, reason?: string): FieldRule {
+  return { kind: 'field', key, presence: { mode: 'null', reason } };
+}
+
+export function falseOnly(key: string, reason?: string, aliases?: readonly string[]): FieldRule {
+  return { kind: 'field', key, aliases, presence: { mode: 'false', reason } };
+}
+
+export function date(key: string): FieldRule {
+  return text(key, [dateJJMMAAAA]);
+}
+
+export function amount(key: string, extra: readonly ValueCheck[] = []): FieldRule {
+  return field(key, 'number', [amountTwoDecimals, ...extra]);
+}
+
+export function choice(key: string, values: readonly string[], presence: PresenceSpec = REQUIRED): FieldRule {
+  return text(key, [oneOf(values)], presence);
+}
+
+/** VARCHAR (<50) en MAJUSCULES */
+export function upperName(key: string, presence: PresenceSpec = REQUIRED): FieldRule {
+  return text(key, [notBlank, lengthBelow(50), upperCase], presence);
+}
+
+/** VARCHAR (<150), a courriel */
+export function email(key: string, presence: PresenceSpec = REQUIRED): FieldRule {
+  return text(key, [notBlank, lengthBelow(150), emailLooksValid], presence);
+}
+
+/** VARCHAR (<50), a téléphone */
+export function phone(key: string, presence: PresenceSpec = REQUIRED): FieldRule {
+  return text(key, [notBlank, lengthBelow(50)], presence);
+}
+
+/** VARCHAR (=9), a FINESS number */
+export function finess(key: string, extra: readonly ValueCheck[] = []): FieldRule {
+  return text(key, [lengthEquals(9), finessCharacters, ...extra]);
+}
+
+export const finessItemChecks: readonly ValueCheck[] = [lengthEquals(9), finessCharacters];

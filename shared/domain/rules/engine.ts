@@ -1,0 +1,380 @@
+import { CATALOG } from '../catalog';
+import type { Finding, FindingDraft, Params } from '../findings';
+import {
+  describeType,
+  excerpt,
+  itemsOf,
+  type JsonDocument,
+  type JsonNode,
+  joinPath,
+  propertyOf,
+} from '../json/json-document';
+import type { LineEnvironment } from './line-environment';
+
+/**
+ * The rule engine of control 2. A profile is a list of rules in the order of its seed's section 3.2
+ * table; the engine walks them once per line and collects every finding in that order, so the first
+ * error is the line's verdict (formats.md decision 2) and the others feed the full report.
+ *
+ * Array items are walked in document order, and within an item the table order applies (decision
+ * documented in docs/decisions.md).
+ */
+export interface Scope {
+  readonly node: JsonNode;
+  /** Path of `node` relative to the line ('' for the line itself). */
+  readonly path: string;
+  /** Position among its siblings when the scope is an array item. */
+  readonly index?: number;
+  readonly siblings?: readonly JsonNode[];
+}
+
+export interface LineContext {
+  readonly doc: JsonDocument;
+  readonly line: JsonNode;
+  readonly numLigne: number;
+  readonly env: LineEnvironment;
+  readonly findings: Finding[];
+}
+
+export type JsonType = 'string' | 'number' | 'boolean' | 'object' | 'array';
+
+/**
+ * required: present and not null. nullable: present, null accepted. optional: may be absent or null.
+ * null / false: present with exactly that value. empty: must not be filled (absent or null, or
+ * false when `allowFalse`). `reason` explains a condition in the message (« car … »).
+ */
+export type Presence =
+  | { readonly mode: 'required'; readonly reason?: string }
+  | { readonly mode: 'nullable' }
+  | { readonly mode: 'optional' }
+  | { readonly mode: 'null'; readonly reason?: string }
+  | { readonly mode: 'false'; readonly reason?: string }
+  | { readonly mode: 'empty'; readonly reason?: string; readonly allowFalse?: boolean };
+
+/** A draft produced by a check: its field defaults to the field being checked. */
+export type CheckDraft = { readonly code: string; readonly params?: Params; readonly field?: string };
+
+export type ValueCheck = (node: JsonNode, ctx: LineContext, scope: Scope) => CheckDraft | undefined;
+
+export interface FieldRule {
+  readonly kind: 'field';
+  readonly key: string;
+  /** Other accepted spellings of the key (formats.md decision 6): exactly one may be present. */
+  readonly aliases?: readonly string[];
+  readonly presence: Presence | ((ctx: LineContext, scope: Scope) => Presence);
+  readonly type?: JsonType;
+  /** Run in order once presence and type hold; the first error stops the field. */
+  readonly checks?: readonly ValueCheck[];
+}
+
+/** Descends into a nested object; its own presence and type are a preceding field rule's job. */
+export interface ObjectRule {
+  readonly kind: 'object';
+  readonly key: string;
+  readonly rules: readonly Rule[];
+}
+
+/** Walks the items of an array: objects (`rules`) or scalars (`item`). */
+export interface EachRule {
+  readonly kind: 'each';
+  readonly key: string;
+  readonly rules?: readonly Rule[];
+  readonly item?: { readonly type: JsonType; readonly checks: readonly ValueCheck[] };
+}
+
+/** A rule relating fields, evaluated at its place in the table order. */
+export interface RelationRule {
+  readonly kind: 'relation';
+  /** Key (relative to the scope) the finding names by default; '' names the scope itself. */
+  readonly key: string;
+  readonly run: (ctx: LineContext, scope: Scope) => CheckDraft | readonly CheckDraft[] | undefined;
+}
+
+/** Rules that only apply when a condition on the line holds (e.g. commandePour = STRUCTURE). */
+export interface WhenRule {
+  readonly kind: 'when';
+  readonly test: (ctx: LineContext, scope: Scope) => boolean;
+  readonly rules: readonly Rule[];
+  readonly otherwise?: readonly Rule[];
+}
+
+export type Rule = FieldRule | ObjectRule | EachRule | RelationRule | WhenRule;
+
+export function runRules(rules: readonly Rule[], ctx: LineContext, scope: Scope): void {
+  for (const rule of rules) {
+    switch (rule.kind) {
+      case 'field':
+        runField(rule, ctx, scope);
+        break;
+      case 'object': {
+        const node = propertyOf(scope.node, rule.key);
+        if (node?.type === 'object')
+          runRules(rule.rules, ctx, { node, path: joinPath(scope.path, rule.key) });
+        break;
+      }
+      case 'each':
+        runEach(rule, ctx, scope);
+        break;
+      case 'relation': {
+        const drafts = rule.run(ctx, scope);
+        const list: readonly CheckDraft[] =
+          drafts === undefined ? [] : Array.isArray(drafts) ? drafts : [drafts];
+        for (const draft of list) {
+          const field = draft.field ?? (rule.key === '' ? scope.path : joinPath(scope.path, rule.key));
+          push(ctx, { code: draft.code, field, params: draft.params }, nodeForOffset(scope, rule.key));
+        }
+        break;
+      }
+      case 'when':
+        runRules(rule.test(ctx, scope) ? rule.rules : (rule.otherwise ?? []), ctx, scope);
+        break;
+    }
+  }
+}
+
+function nodeForOffset(scope: Scope, key: string): JsonNode {
+  return (key === '' ? undefined : propertyOf(scope.node, key)) ?? scope.node;
+}
+
+function runEach(rule: EachRule, ctx: LineContext, scope: Scope): void {
+  const array = propertyOf(scope.node, rule.key);
+  if (array?.type !== 'array') return;
+  const items = itemsOf(array);
+  const arrayPath = joinPath(scope.path, rule.key);
+  items.forEach((item, index) => {
+    const path = `${arrayPath}[${index}]`;
+    if (rule.rules) {
+      if (item.type !== 'object') {
+        push(
+          ctx,
+          { code: '2002', field: path, params: { attendu: 'un objet', recu: received(ctx.doc, item) } },
+          item,
+        );
+        return;
+      }
+      runRules(rule.rules, ctx, { node: item, path, index, siblings: items });
+    } else if (rule.item) {
+      const itemScope: Scope = { node: item, path, index, siblings: items };
+      if (item.type !== rule.item.type) {
+        push(
+          ctx,
+          {
+            code: '2002',
+            field: path,
+            params: { attendu: typeLabel(rule.item.type), recu: received(ctx.doc, item) },
+          },
+          item,
+        );
+        return;
+      }
+      runChecks(rule.item.checks, item, ctx, itemScope, path);
+    }
+  });
+}
+
+function runField(rule: FieldRule, ctx: LineContext, scope: Scope): void {
+  const located = locate(rule, scope);
+  const field = joinPath(scope.path, located.key);
+  if (located.duplicate) {
+    push(
+      ctx,
+      { code: '2016', field, params: { autre: joinPath(scope.path, located.duplicate) } },
+      located.node ?? scope.node,
+    );
+    return;
+  }
+  const node = located.node;
+  const presence = typeof rule.presence === 'function' ? rule.presence(ctx, scope) : rule.presence;
+  const reason = 'reason' in presence && presence.reason ? ` ${presence.reason}` : '';
+
+  if (!node) {
+    if (presence.mode === 'optional' || presence.mode === 'empty') return;
+    if (presence.mode === 'required' && presence.reason) {
+      push(ctx, { code: '2015', field, params: { raison: reason } }, scope.node);
+    } else {
+      push(ctx, { code: '2001', field }, scope.node);
+    }
+    return;
+  }
+  switch (presence.mode) {
+    case 'null':
+      if (node.type !== 'null')
+        push(ctx, { code: '2003', field, params: { raison: reason, recu: excerpt(ctx.doc, node) } }, node);
+      return;
+    case 'false':
+      if (!(node.type === 'boolean' && node.value === false)) {
+        push(ctx, { code: '2004', field, params: { raison: reason, recu: excerpt(ctx.doc, node) } }, node);
+      }
+      return;
+    case 'empty': {
+      const isEmpty =
+        node.type === 'null' ||
+        (presence.allowFalse === true && node.type === 'boolean' && node.value === false);
+      if (!isEmpty)
+        push(ctx, { code: '2017', field, params: { raison: reason, recu: excerpt(ctx.doc, node) } }, node);
+      return;
+    }
+    case 'nullable':
+    case 'optional':
+      if (node.type === 'null') return;
+      break;
+    case 'required':
+      if (node.type === 'null') {
+        if (presence.reason) push(ctx, { code: '2015', field, params: { raison: reason } }, node);
+        else
+          push(ctx, { code: '2002', field, params: { attendu: typeLabel(rule.type), recu: 'null' } }, node);
+        return;
+      }
+      break;
+  }
+  if (rule.type && node.type !== rule.type) {
+    push(
+      ctx,
+      { code: '2002', field, params: { attendu: typeLabel(rule.type), recu: received(ctx.doc, node) } },
+      node,
+    );
+    return;
+  }
+  runChecks(rule.checks ?? [], node, ctx, scope, field);
+}
+
+function runChecks(
+  checks: readonly ValueCheck[],
+  node: JsonNode,
+  ctx: LineContext,
+  scope: Scope,
+  field: string,
+): void {
+  for (const check of checks) {
+    const draft = check(node, ctx, scope);
+    if (!draft) continue;
+    push(ctx, { code: draft.code, field: draft.field ?? field, params: draft.params }, node);
+    if (CATALOG[draft.code]?.severity === 'error') return;
+  }
+}
+
+function locate(rule: FieldRule, scope: Scope): { key: string; node?: JsonNode; duplicate?: string } {
+  const node = propertyOf(scope.node, rule.key);
+  if (!rule.aliases) return { key: rule.key, node };
+  // Spelling variants (formats.md decision 6): the first present names the field, a second is an error.
+  const present = [rule.key, ...rule.aliases].filter((key) => propertyOf(scope.node, key) !== undefined);
+  const first = present[0];
+  if (first === undefined) return { key: rule.key };
+  return { key: first, node: propertyOf(scope.node, first), duplicate: present[1] };
+}
+
+function push(ctx: LineContext, draft: FindingDraft, node: JsonNode): void {
+  const severity = CATALOG[draft.code]?.severity ?? 'error';
+  ctx.findings.push({
+    code: draft.code,
+    field: draft.field,
+    params: draft.params,
+    severity,
+    offset: node.offset,
+  });
+}
+
+export function typeLabel(type: JsonType | undefined): string {
+  switch (type) {
+    case 'string':
+      return 'une chaîne entre guillemets';
+    case 'number':
+      return 'un nombre';
+    case 'boolean':
+      return 'un booléen true ou false';
+    case 'object':
+      return 'un objet { … }';
+    case 'array':
+      return 'un tableau [ … ]';
+    default:
+      return 'renseigné';
+  }
+}
+
+/** How a received value is shown in a message: its type and, for scalars, its text. */
+export function received(doc: JsonDocument, node: JsonNode): string {
+  if (node.type === 'null') return 'null';
+  if (node.type === 'object' || node.type === 'array') return describeType(node);
+  return `${describeType(node)} « ${excerpt(doc, node)} »`;
+}
+
+/** The known keys of each object, derived from the rules themselves: one source of truth. */
+export interface Shape {
+  readonly keys: Map<string, Shape | undefined>;
+}
+
+export function shapeOf(rules: readonly Rule[]): Shape {
+  const shape: Shape = { keys: new Map() };
+  addToShape(shape, rules);
+  return shape;
+}
+
+function addToShape(shape: Shape, rules: readonly Rule[]): void {
+  for (const rule of rules) {
+    switch (rule.kind) {
+      case 'field':
+        for (const key of [rule.key, ...(rule.aliases ?? [])]) {
+          if (!shape.keys.has(key)) shape.keys.set(key, undefined);
+        }
+        break;
+      case 'object':
+      case 'each': {
+        const nested = shape.keys.get(rule.key) ?? { keys: new Map() };
+        if (rule.kind === 'object' || rule.rules)
+          addToShape(nested, rule.kind === 'object' ? rule.rules : (rule.rules ?? []));
+        shape.keys.set(rule.key, rule.kind === 'each' && !rule.rules ? undefined : nested);
+        break;
+      }
+      case 'when':
+        addToShape(shape, rule.rules);
+        addToShape(shape, rule.otherwise ?? []);
+        break;
+      case 'relation':
+        break;
+    }
+  }
+}
+
+/** Warnings for keys the format does not know (formats.md decision 6: reported, not rejected). */
+export function unknownKeyFindings(shape: Shape, node: JsonNode, path: string, profile: string): Finding[] {
+  const findings: Finding[] = [];
+  // Path segments are kept on a stack and joined only for an unknown key: most lines have none.
+  const segments: string[] = path === '' ? [] : [path];
+  const pathNow = (key: string) => [...segments, key].join('.').replace(/\.\[/g, '[');
+  const walk = (current: Shape, value: JsonNode): void => {
+    const children = value.children;
+    if (!children) return;
+    if (value.type === 'array') {
+      for (let index = 0; index < children.length; index++) {
+        segments.push(`[${index}]`);
+        walk(current, children[index] as JsonNode);
+        segments.pop();
+      }
+      return;
+    }
+    for (const property of children) {
+      const keyNode = property.children?.[0];
+      if (!keyNode) continue;
+      const key = keyNode.value as string;
+      if (!current.keys.has(key)) {
+        findings.push({
+          code: '8001',
+          field: pathNow(key),
+          params: { profil: profile },
+          severity: 'warning',
+          offset: keyNode.offset,
+        });
+        continue;
+      }
+      const nested = current.keys.get(key);
+      const child = property.children?.[1];
+      if (nested && child?.children) {
+        segments.push(key);
+        walk(nested, child);
+        segments.pop();
+      }
+    }
+  };
+  walk(shape, node);
+  return findings;
+}

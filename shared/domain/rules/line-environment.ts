@@ -1,0 +1,26 @@
+import type { Referentiel } from '../referentiel';
+import type { CheckDraft } from './engine';
+
+export type DemandType = 'avance' | 'solde';
+export type ProfileId = 'MDV-LGC-avance' | 'HOP-DPI-avance' | 'BIO-SGL-avance' | 'BIO-LOINC-solde';
+
+/** What a line's rules may know beyond the line: the file, the référentiel, the vendor's history. */
+export interface LineEnvironment {
+  readonly profileId: ProfileId;
+  readonly couloir: string;
+  readonly logiciel: string;
+  readonly numeroAns: string;
+  /** Absent in the offline check without --referentiel: such checks become notices. */
+  readonly referentiel?: Referentiel;
+  /** numeroEditeur → numLigne of its first line in this file. */
+  readonly firstLineOfNumeroEditeur: ReadonlyMap<string, number>;
+  /** numeroEditeur already used by this vendor in earlier submissions → where (pipeline only). */
+  readonly usedNumerosEditeur?: ReadonlyMap<string, string>;
+  /** Absent when no zip was given: attachment presence becomes a notice. */
+  readonly attachments?: AttachmentChecker;
+}
+
+/** Checks a declared attachment against the submission's zips (see shared/domain/attachments). */
+export interface AttachmentChecker {
+  checkDeclared(nomFichier: string, declaredFormat: string | undefined): readonly CheckDraft[];
+}

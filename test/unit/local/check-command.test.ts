@@ -1,0 +1,162 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { main } from '../../../local/cli';
+import { mutate, ROOT, SAMPLES, sampleText, set } from '../../support/deposits';
+
+/** The `check` command as a vendor runs it: exit codes, both output formats, --out, --stats. */
+async function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}
+
+const sample = (profile: keyof typeof SAMPLES) => join(ROOT, SAMPLES[profile]);
+const referentiel = join(ROOT, 'events/referentiel.json');
+
+async function tempFile(name: string, content: string | Uint8Array): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'segur-check-'));
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+describe('segur-pipeline check', () => {
+  it.each(Object.keys(SAMPLES) as Array<keyof typeof SAMPLES>)(
+    'accepts the %s sample with the référentiel (exit 0)',
+    async (profile) => {
+      const result = await run(['check', sample(profile), '--referentiel', referentiel]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Demande acceptée');
+    },
+  );
+
+  it('prints one JSON document in the contract’s shape, with --stats', async () => {
+    const result = await run([
+      'check',
+      sample('HOP-DPI-avance'),
+      '--format',
+      'json',
+      '--stats',
+      '--referentiel',
+      referentiel,
+    ]);
+    const document = JSON.parse(result.stdout);
+    expect(document).toMatchObject({
+      file: 'JSON-1234567890-20220315-001.json',
+      profile: 'HOP-DPI-avance',
+      status: 'processed',
+      fileErrors: [],
+      lines: [
+        {
+          numLigne: 1,
+          numeroEditeur: '00001',
+          accepted: true,
+          codeTraitement: '0000',
+          libelleTraitement: 'Demande acceptée',
+          field: null,
+          errors: [],
+          warnings: [],
+        },
+      ],
+      stats: { zipBytesRead: 0, zipBytesTotal: 0 },
+    });
+    expect(typeof document.stats.elapsedMs).toBe('number');
+  });
+
+  it('exits 1 with every error of a rejected line, and the first one as its verdict', async () => {
+    const text = mutate(sampleText('MDV-LGC-avance'), [
+      set(['lignesImport', 1, 'commande', 'dateCommande'], '"2022-11-04"'),
+      set(['lignesImport', 1, 'beneficiaires', 'structure', 'nomResponsable'], '"Durand"'),
+    ]);
+    const path = await tempFile('JSON-3456789012-20221104-001.json', text);
+    const result = await run(['check', path, '--format', 'json']);
+    expect(result.code).toBe(1);
+    const line = JSON.parse(result.stdout).lines[1];
+    expect(line).toMatchObject({ accepted: false, codeTraitement: '2009', field: 'commande.dateCommande' });
+    expect(line.errors.map((error: { field: string }) => error.field)).toEqual([
+      'commande.dateCommande',
+      'beneficiaires.structure.nomResponsable',
+    ]);
+  });
+
+  it('exits 1 on a file rejected by control 1, with no lines', async () => {
+    const path = await tempFile('JSON-3456789012-20221104-001.json', '{"impId": null,');
+    const result = await run(['check', path, '--format', 'json']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      status: 'rejected',
+      lines: [],
+      fileErrors: [{ code: '1005' }],
+    });
+  });
+
+  it('writes the annotated file and both reports with --out', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'segur-out-'));
+    const result = await run(['check', sample('BIO-SGL-avance'), '--out', out]);
+    expect(result.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual([
+      'JSON-4567890123-20211025-001.json',
+      'JSON-4567890123-20211025-001.rapport.html',
+      'JSON-4567890123-20211025-001.rapport.json',
+    ]);
+    const annotated = JSON.parse(await readFile(join(out, 'JSON-4567890123-20211025-001.json'), 'utf8'));
+    expect(annotated.lignesImport[0].codeTraitement).toBe('0000');
+    const html = await readFile(join(out, 'JSON-4567890123-20211025-001.rapport.html'), 'utf8');
+    expect(html).toContain('<html lang="fr">');
+  });
+
+  it.each([
+    [['check'], 'indiquez un et un seul fichier JSON'],
+    [['check', 'a.json', 'b.json'], 'indiquez un et un seul fichier JSON'],
+    [['check', 'absent.json'], 'fichier « absent.json » : introuvable'],
+    [['check', ROOT], "c'est un dossier"],
+    [['check', 'x.json', '--format', 'xml'], '--format accepte text ou json'],
+    [['check', 'x.json', '--type', 'acompte'], '--type accepte avance ou solde'],
+    [['check', 'x.json', '--profile', 'RAD-RIS'], '--profile accepte MDV-LGC, HOP-DPI, BIO-SGL, BIO-LOINC'],
+    [
+      ['check', 'x.json', '--profile', 'BIO-LOINC', '--type', 'avance'],
+      'le profil BIO-LOINC se dépose en demande de solde',
+    ],
+    [['check', 'x.json', '--bogus'], "option invalide : Unknown option '--bogus'"],
+    [['verify'], 'commande inconnue « verify »'],
+  ])('%j exits 2 with one clear line', async (args, message) => {
+    const result = await run(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 2 on an invalid référentiel, naming the problem', async () => {
+    const path = await tempFile(
+      'referentiel.json',
+      JSON.stringify({ referencements: [{ numeroAns: '1', siret: 'x', couloir: 'MDV', logiciel: 'LGC' }] }),
+    );
+    const result = await run(['check', sample('MDV-LGC-avance'), '--referentiel', path]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/référentiel « .* » invalide : .*numeroAns.* \(et 1 autre\(s\)\)/);
+  });
+
+  it('runs as the package bin in a real process, without a stack trace on errors', async () => {
+    const bin = join(ROOT, 'bin/segur-pipeline.js');
+    const ok = await promisify(execFile)('node', [
+      bin,
+      'check',
+      sample('MDV-LGC-avance'),
+      '--format',
+      'json',
+    ]);
+    expect(JSON.parse(ok.stdout).status).toBe('processed');
+    const failure = await promisify(execFile)('node', [bin, 'check', 'absent.json']).catch((error) => error);
+    expect(failure.code).toBe(2);
+    expect(failure.stderr).toBe('segur-pipeline : fichier « absent.json » : introuvable\n');
+  });
+});
