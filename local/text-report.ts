@@ -1,5 +1,6 @@
 import type { RenderedFinding } from '../shared/domain/findings';
 import type { FileVerdict } from '../shared/domain/judge-file';
+import { catalogEntry } from '../shared/domain/catalog';
 import { summarize } from '../shared/domain/reports';
 
 /** The `check` command's output for people: one block per line, the verdict first. */
@@ -52,8 +53,18 @@ export function renderText(verdict: FileVerdict, palette: Palette, stats?: strin
     else out.push(`${palette.ko('✘')} ${head} : rejetée, code ${line.codeTraitement}`);
     for (const finding of line.errors) describe(finding, palette.ko, '    ');
     for (const finding of line.warnings) describe(finding, palette.warn, '    ');
-    for (const finding of line.notices) describe(finding, palette.dim, '    ');
+    // Checks not done are the same on every line (no zip, no référentiel): one short line each.
+    if (line.notices.length > 0) out.push(`    ${palette.dim(`non vérifié : ${countByTitle(line.notices)}`)}`);
   }
   if (stats) out.push(palette.dim(stats));
   return `${out.join('\n')}\n`;
+}
+
+function countByTitle(findings: readonly RenderedFinding[]): string {
+  const counts = new Map<string, number>();
+  for (const finding of findings) {
+    const title = catalogEntry(finding.code).title.toLowerCase();
+    counts.set(title, (counts.get(title) ?? 0) + 1);
+  }
+  return [...counts].map(([title, count]) => (count > 1 ? `${title} (${count})` : title)).join(', ');
 }

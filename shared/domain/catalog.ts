@@ -463,14 +463,14 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   },
   '8002': {
     severity: 'notice',
-    title: 'Profil de référencement non vérifié',
+    title: 'Profil de référencement',
     message:
       '{field} vaut {recu} : profil de référencement « {profil} » non vérifié (aucun référentiel fourni)',
     hint: 'Fournissez le référentiel (--referentiel) pour faire cette vérification.',
   },
   '8003': {
     severity: 'notice',
-    title: 'Pièce non vérifiée',
+    title: 'Présence des pièces dans les .zip',
     message: '{field} « {recu} » : présence dans les .zip non vérifiée (aucun .zip fourni)',
     hint: 'Fournissez les .zip du dépôt (--zip) pour faire cette vérification.',
   },
@@ -482,7 +482,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   },
   '8005': {
     severity: 'notice',
-    title: 'Avance non vérifiée',
+    title: "Avance d'un solde",
     message:
       "{field} « {recu} » : existence et paiement de l'avance non vérifiés (aucun référentiel d'avances)",
     hint: 'Fournissez le référentiel (--referentiel) pour faire cette vérification.',
