@@ -1,6 +1,6 @@
+import { catalogEntry } from '../shared/domain/catalog';
 import type { RenderedFinding } from '../shared/domain/findings';
 import type { FileVerdict } from '../shared/domain/judge-file';
-import { catalogEntry } from '../shared/domain/catalog';
 import { summarize } from '../shared/domain/reports';
 
 /** The `check` command's output for people: one block per line, the verdict first. */
@@ -54,7 +54,8 @@ export function renderText(verdict: FileVerdict, palette: Palette, stats?: strin
     for (const finding of line.errors) describe(finding, palette.ko, '    ');
     for (const finding of line.warnings) describe(finding, palette.warn, '    ');
     // Checks not done are the same on every line (no zip, no référentiel): one short line each.
-    if (line.notices.length > 0) out.push(`    ${palette.dim(`non vérifié : ${countByTitle(line.notices)}`)}`);
+    if (line.notices.length > 0)
+      out.push(`    ${palette.dim(`non vérifié : ${countByTitle(line.notices)}`)}`);
   }
   if (stats) out.push(palette.dim(stats));
   return `${out.join('\n')}\n`;
