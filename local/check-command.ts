@@ -1,11 +1,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { LocalFileSource } from '../shared/adapters/byte-range-source';
 import { profileFor, profileOfSoftware } from '../shared/domain/profiles';
 import { type Referentiel, validateReferentiel } from '../shared/domain/referentiel';
 import { fileFindingJson, lineJson } from '../shared/domain/reports';
 import type { DemandType } from '../shared/domain/rules/line-environment';
 import { checkDeposit, reportNames } from '../shared/pipeline/check-deposit';
+import { inspectZips, namesDeclaredBy } from '../shared/pipeline/inspect-zips';
 import { type CliIo, UsageError } from './cli-io';
 import { COLOUR, NO_COLOUR, renderText } from './text-report';
 
@@ -39,11 +41,6 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('indiquez un et un seul fichier JSON à contrôler');
-  if (values.zip && values.zip.length > 0) {
-    throw new UsageError(
-      "--zip : le contrôle des pièces dans les .zip n'est pas encore disponible dans cette version",
-    );
-  }
   const type = parseType(values.type);
   const software = parseSoftware(values.profile);
   if (software && type && !profileFor(software.split('-')[0] ?? '', software.split('-')[1] ?? '', type)) {
@@ -58,13 +55,24 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
   const bytes = await readInput(path, 'fichier');
   const referentiel = values.referentiel ? await loadReferentiel(values.referentiel) : undefined;
   const fileName = basename(path);
+  const zips = await openZips(values.zip ?? []);
+  let zipCheck: Awaited<ReturnType<typeof inspectZips>> | undefined;
+  try {
+    zipCheck = zips.length > 0 ? await inspectZips(zips, namesDeclaredBy(bytes)) : undefined;
+  } finally {
+    await Promise.all(zips.map((zip) => zip.close()));
+  }
   const outputs = checkDeposit({
     bytes,
-    options: { fileName, type, profile: software, referentiel },
+    options: { fileName, type, profile: software, referentiel, attachments: zipCheck?.checker },
     report: { generatedAt: new Date().toISOString() },
   });
   const elapsedMs = Math.round(performance.now() - started);
-  const stats = { elapsedMs, zipBytesRead: 0, zipBytesTotal: 0 };
+  const stats = {
+    elapsedMs,
+    zipBytesRead: zipCheck?.stats.zipBytesRead ?? 0,
+    zipBytesTotal: zipCheck?.stats.zipBytesTotal ?? 0,
+  };
 
   if (values.out) {
     await mkdir(values.out, { recursive: true });
@@ -106,6 +114,33 @@ function parseSoftware(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (SOFTWARES.includes(value)) return value;
   throw new UsageError(`--profile accepte ${SOFTWARES.join(', ')} (reçu « ${value} »)`);
+}
+
+async function openZips(paths: readonly string[]): Promise<LocalFileSource[]> {
+  const opened: LocalFileSource[] = [];
+  try {
+    for (const path of paths)
+      opened.push(
+        await LocalFileSource.open(path).catch((error) => Promise.reject(readError(path, '.zip', error))),
+      );
+    return opened;
+  } catch (error) {
+    await Promise.all(opened.map((zip) => zip.close()));
+    throw error;
+  }
+}
+
+function readError(path: string, what: string, error: unknown): UsageError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT'
+      ? 'introuvable'
+      : code === 'EISDIR'
+        ? "c'est un dossier"
+        : code === 'EACCES'
+          ? 'accès refusé'
+          : (code ?? 'illisible');
+  return new UsageError(`${what} « ${path} » : ${reason}`);
 }
 
 export async function readInput(path: string, what: string): Promise<Uint8Array> {

@@ -450,8 +450,58 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   '3001': {
     severity: 'error',
     title: 'Pièce introuvable',
-    message: '{field} « {recu} » est introuvable dans les fichiers .zip déposés',
-    hint: 'Ajoutez la pièce dans un .zip du dépôt, sous ce nom exact (majuscules comprises), hors de tout dossier.',
+    message: '{field} « {recu} » est introuvable dans les fichiers .zip déposés{raison}',
+    hint: 'Ajoutez la pièce dans un .zip du dépôt, sous ce nom exact (majuscules et extension comprises).',
+  },
+  '3002': {
+    severity: 'error',
+    title: 'Pièce trop lourde',
+    message:
+      '{field} « {recu} » pèse {taille} octets une fois décompressée, au-delà de 3 Mo ({max} octets) ({zip})',
+    hint: 'Réduisez la pièce (numérisation en 150 ou 200 dpi, PDF optimisé) sous 3 Mo.',
+  },
+  '3003': {
+    severity: 'error',
+    title: 'Pièce vide',
+    message: '{field} « {recu} » est vide (0 octet) dans {zip}',
+    hint: 'Joignez le document lui-même : le fichier du .zip est vide.',
+  },
+  '3004': {
+    severity: 'error',
+    title: 'Contenu et format',
+    message: '{field} « {recu} » est déclaré {format} mais son contenu est {contenu} ({zip})',
+    hint: 'Joignez un vrai fichier du format déclaré (renommer un fichier ne change pas son format), ou corrigez formatFichier.',
+  },
+  '3005': {
+    severity: 'error',
+    title: '.zip trop lourd',
+    message: '{field} « {recu} » est dans {zip}, qui pèse {taille} octets, au-delà de 200 Mo ({max} octets)',
+    hint: 'Répartissez les pièces dans plusieurs .zip de 200 Mo au plus.',
+  },
+  '3006': {
+    severity: 'error',
+    title: 'Pièce en deux versions',
+    message: '{field} « {recu} » figure dans {zip} et dans {autreZip} avec des contenus différents',
+    hint: 'Ne gardez qu’une version de la pièce, dans un seul .zip.',
+  },
+  '3007': {
+    severity: 'error',
+    title: 'Pièce chiffrée',
+    message: '{field} « {recu} » est chiffrée par un mot de passe dans {zip} ({chemin})',
+    hint: 'Créez le .zip sans mot de passe : l’ASP doit pouvoir lire les pièces.',
+  },
+  '3008': {
+    severity: 'error',
+    title: 'Chemin dangereux dans le .zip',
+    message: '{field} « {recu} » est rangée dans {zip} sous un chemin refusé « {chemin} » ({raison})',
+    hint: 'Placez les pièces à la racine du .zip ou dans un simple dossier, sans « .. », chemin absolu ni « \\ ».',
+  },
+  '3009': {
+    severity: 'error',
+    title: 'Tailles incohérentes',
+    message:
+      '{field} « {recu} » a dans {zip} des tailles incohérentes ({raison}) : elle n’est pas décompressée',
+    hint: 'Recréez le .zip avec un outil standard (explorateur de fichiers, 7-Zip, zip).',
   },
 
   // ── Warnings and checks not done ───────────────────────────────────────────────────────
@@ -486,6 +536,24 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     message:
       "{field} « {recu} » : existence et paiement de l'avance non vérifiés (aucun référentiel d'avances)",
     hint: 'Fournissez le référentiel (--referentiel) pour faire cette vérification.',
+  },
+  '8010': {
+    severity: 'warning',
+    title: '.zip illisible',
+    message: 'le fichier {zip} est illisible : {raison}',
+    hint: 'Recréez le .zip avec un outil standard et déposez-le à nouveau.',
+  },
+  '8011': {
+    severity: 'warning',
+    title: 'Fichier non déclaré',
+    message: '{zip} contient « {chemin} », qu’aucune demande ne déclare',
+    hint: 'Retirez le fichier du .zip, ou déclarez-le dans les piecesJustificatives de sa demande.',
+  },
+  '8012': {
+    severity: 'warning',
+    title: '.zip trop lourd',
+    message: 'le fichier {zip} pèse {taille} octets, au-delà de 200 Mo ({max} octets)',
+    hint: 'Répartissez les pièces dans plusieurs .zip de 200 Mo au plus.',
   },
 };
 

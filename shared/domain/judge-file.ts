@@ -97,6 +97,7 @@ export function judgeFile(bytes: Uint8Array, options: JudgeOptions): Judgement {
     attachments: options.attachments,
   };
   const lines = file.lines.map((line, index) => judgeLine(doc, line, index + 1, profile, env));
+  const attachmentWarnings = (options.attachments?.finish() ?? []).map((finding) => renderFinding(finding));
   return {
     verdict: {
       file: options.fileName,
@@ -106,7 +107,7 @@ export function judgeFile(bytes: Uint8Array, options: JudgeOptions): Judgement {
       siret: file.header.siret ?? null,
       status: 'processed',
       fileErrors: [],
-      fileWarnings,
+      fileWarnings: [...fileWarnings, ...attachmentWarnings],
       lines,
     },
     doc,

@@ -1,3 +1,4 @@
+import type { Finding } from '../findings';
 import type { Referentiel } from '../referentiel';
 import type { CheckDraft } from './engine';
 
@@ -23,4 +24,6 @@ export interface LineEnvironment {
 /** Checks a declared attachment against the submission's zips (see shared/domain/attachments). */
 export interface AttachmentChecker {
   checkDeclared(nomFichier: string, declaredFormat: string | undefined): readonly CheckDraft[];
+  /** File-level warnings once every line was judged (unreadable zips, entries nobody declared). */
+  finish(): readonly Finding[];
 }

@@ -1,0 +1,59 @@
+import type { ByteRangeSource } from '../adapters/byte-range-source';
+import { ZipArchive } from '../adapters/zip/zip-archive';
+import {
+  createAttachmentChecker,
+  declaredNames,
+  type ZipInspection,
+} from '../domain/attachments/attachment-checker';
+import type { EntryHead } from '../domain/attachments/zip-entries';
+import type { AttachmentChecker } from '../domain/rules/line-environment';
+
+export interface ZipStats {
+  /** Bytes actually read from the zips (tail, central directory, declared entries' first bytes). */
+  readonly zipBytesRead: number;
+  /** Total size of the zips. */
+  readonly zipBytesTotal: number;
+}
+
+/** How many first-bytes reads run at once: enough to hide S3 latency, few enough to be polite. */
+const HEAD_CONCURRENCY = 8;
+
+/**
+ * Reads the zips of a submission by their central directories, then the first bytes of the
+ * entries the deposit declares (and only those), and gives the checker the lines will use.
+ */
+export async function inspectZips(
+  sources: readonly ByteRangeSource[],
+  declared: ReadonlySet<string>,
+): Promise<{ inspection: ZipInspection; checker: AttachmentChecker; stats: ZipStats }> {
+  const archives = await Promise.all(sources.map((source) => ZipArchive.open(source)));
+  const wanted = archives.flatMap((archive) =>
+    archive.listing.entries
+      .filter((entry) => declared.has(entry.baseName))
+      .map((entry) => ({ archive, entry })),
+  );
+  const heads: EntryHead[] = [];
+  for (let start = 0; start < wanted.length; start += HEAD_CONCURRENCY) {
+    const batch = wanted.slice(start, start + HEAD_CONCURRENCY);
+    const results = await Promise.all(batch.map(({ archive, entry }) => archive.readHead(entry)));
+    for (const head of results) if (head) heads.push(head);
+  }
+  const inspection: ZipInspection = { listings: archives.map((archive) => archive.listing), heads };
+  return {
+    inspection,
+    checker: createAttachmentChecker(inspection),
+    stats: {
+      zipBytesRead: sources.reduce((sum, source) => sum + source.bytesRead, 0),
+      zipBytesTotal: sources.reduce((sum, source) => sum + source.size, 0),
+    },
+  };
+}
+
+/** The attachment names a deposit declares, read leniently: a file that does not parse declares none. */
+export function namesDeclaredBy(bytes: Uint8Array): Set<string> {
+  try {
+    return declaredNames(JSON.parse(new TextDecoder().decode(bytes)));
+  } catch {
+    return new Set();
+  }
+}
