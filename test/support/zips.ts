@@ -29,7 +29,7 @@ export function makeZip(
     zip.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
     zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
     zip.outputStream.on('error', reject);
-    zip.end({ ...(options.comment === undefined ? {} : { comment: options.comment }), forceZip64Format: options.zip64 ?? false });
+    zip.end({ comment: options.comment ?? '', forceZip64Format: options.zip64 ?? false });
   });
 }
 
