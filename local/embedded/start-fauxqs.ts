@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** The embedded S3/SQS/SNS endpoint: fauxqs in a child process on a free loopback port. */
@@ -9,15 +9,19 @@ export interface EmbeddedAws {
   stop(): Promise<void>;
 }
 
+/** The launcher script, found from wherever this module runs (sources, the CLI bundle, a bench bundle). */
 function serverScript(): string {
-  // Next to this module in the sources; next to the bundle's root in dist/.
-  const candidates = [
-    join(__dirname, 'fauxqs-server.mjs'),
-    join(__dirname, '..', 'local', 'embedded', 'fauxqs-server.mjs'),
-  ];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) throw new Error('local/embedded/fauxqs-server.mjs introuvable');
-  return found;
+  let dir = __dirname;
+  for (let level = 0; level < 5; level++) {
+    for (const candidate of [
+      join(dir, 'fauxqs-server.mjs'),
+      join(dir, 'local', 'embedded', 'fauxqs-server.mjs'),
+    ]) {
+      if (existsSync(candidate)) return candidate;
+    }
+    dir = dirname(dir);
+  }
+  throw new Error('local/embedded/fauxqs-server.mjs introuvable');
 }
 
 export async function startFauxqs(): Promise<EmbeddedAws> {
