@@ -16,7 +16,6 @@ export interface JsonNode {
   /** Decoded value of strings, numbers, booleans (null for null); undefined for containers. */
   readonly value?: unknown;
   readonly children?: JsonNode[];
-  readonly parent?: JsonNode;
 }
 
 export type SyntaxErrorKind =
@@ -72,7 +71,7 @@ export function parseTree(text: string, maxDepth: number): TreeOutcome {
     }
   };
 
-  const parseString = (parent: JsonNode | undefined): JsonNode => {
+  const parseString = (): JsonNode => {
     const start = pos;
     pos++; // opening quote
     let escaped = false;
@@ -81,7 +80,7 @@ export function parseTree(text: string, maxDepth: number): TreeOutcome {
       if (c === QUOTE) {
         pos++;
         const value = escaped ? decodeEscapes(text, start, pos) : text.slice(start + 1, pos - 1);
-        return { type: 'string', offset: start, length: pos - start, value, parent };
+        return { type: 'string', offset: start, length: pos - start, value };
       }
       if (c < 0x20) throw new ParseFailure('control-character', pos);
       if (c === BACKSLASH) {
@@ -114,7 +113,7 @@ export function parseTree(text: string, maxDepth: number): TreeOutcome {
     throw new ParseFailure('unterminated-string', start);
   };
 
-  const parseNumber = (parent: JsonNode | undefined): JsonNode => {
+  const parseNumber = (): JsonNode => {
     const start = pos;
     if (text.charCodeAt(pos) === 0x2d) pos++;
     const first = text.charCodeAt(pos);
@@ -139,41 +138,40 @@ export function parseTree(text: string, maxDepth: number): TreeOutcome {
       offset: start,
       length: pos - start,
       value: Number(text.slice(start, pos)),
-      parent,
     };
   };
 
-  const parseLiteral = (parent: JsonNode | undefined): JsonNode => {
+  const parseLiteral = (): JsonNode => {
     const start = pos;
     if (text.startsWith('true', pos)) {
       pos += 4;
-      return { type: 'boolean', offset: start, length: 4, value: true, parent };
+      return { type: 'boolean', offset: start, length: 4, value: true };
     }
     if (text.startsWith('false', pos)) {
       pos += 5;
-      return { type: 'boolean', offset: start, length: 5, value: false, parent };
+      return { type: 'boolean', offset: start, length: 5, value: false };
     }
     if (text.startsWith('null', pos)) {
       pos += 4;
-      return { type: 'null', offset: start, length: 4, value: null, parent };
+      return { type: 'null', offset: start, length: 4, value: null };
     }
     throw new ParseFailure('value-expected', start);
   };
 
-  const parseValue = (parent: JsonNode | undefined, depth: number): JsonNode => {
+  const parseValue = (depth: number): JsonNode => {
     skipWhitespace();
     const c = text.charCodeAt(pos);
-    if (c === 0x7b) return parseObject(parent, depth + 1);
-    if (c === 0x5b) return parseArray(parent, depth + 1);
-    if (c === QUOTE) return parseString(parent);
-    if (c === 0x2d || isDigit(c)) return parseNumber(parent);
-    return parseLiteral(parent);
+    if (c === 0x7b) return parseObject(depth + 1);
+    if (c === 0x5b) return parseArray(depth + 1);
+    if (c === QUOTE) return parseString();
+    if (c === 0x2d || isDigit(c)) return parseNumber();
+    return parseLiteral();
   };
 
-  const parseObject = (parent: JsonNode | undefined, depth: number): JsonNode => {
+  const parseObject = (depth: number): JsonNode => {
     if (depth > maxDepth) throw new ParseFailure('too-deep', pos);
     const children: JsonNode[] = [];
-    const node: JsonNode = { type: 'object', offset: pos, length: 0, children, parent };
+    const node: JsonNode = { type: 'object', offset: pos, length: 0, children };
     pos++;
     skipWhitespace();
     if (text.charCodeAt(pos) === 0x7d) {
@@ -190,9 +188,8 @@ export function parseTree(text: string, maxDepth: number): TreeOutcome {
         offset: pos,
         length: 0,
         children: propertyChildren,
-        parent: node,
       };
-      const key = parseString(property);
+      const key = parseString();
       // Deposits have about ten keys per object: a linear look-back is cheaper than a Set.
       for (const other of children) {
         if ((other.children as JsonNode[])[0]?.value === key.value) {
@@ -209,7 +206,7 @@ export function parseTree(text: string, maxDepth: number): TreeOutcome {
       if (text.charCodeAt(pos) !== 0x3a) throw new ParseFailure('colon-expected', pos);
       pos++;
       path.push(key.value as string);
-      propertyChildren.push(parseValue(property, depth));
+      propertyChildren.push(parseValue(depth));
       path.pop();
       property.length = pos - property.offset;
       children.push(property);
@@ -228,10 +225,10 @@ export function parseTree(text: string, maxDepth: number): TreeOutcome {
     }
   };
 
-  const parseArray = (parent: JsonNode | undefined, depth: number): JsonNode => {
+  const parseArray = (depth: number): JsonNode => {
     if (depth > maxDepth) throw new ParseFailure('too-deep', pos);
     const children: JsonNode[] = [];
-    const node: JsonNode = { type: 'array', offset: pos, length: 0, children, parent };
+    const node: JsonNode = { type: 'array', offset: pos, length: 0, children };
     pos++;
     skipWhitespace();
     if (text.charCodeAt(pos) === 0x5d) {
@@ -241,7 +238,7 @@ export function parseTree(text: string, maxDepth: number): TreeOutcome {
     }
     for (;;) {
       path.push(children.length);
-      children.push(parseValue(node, depth));
+      children.push(parseValue(depth));
       path.pop();
       skipWhitespace();
       const c = text.charCodeAt(pos);
@@ -259,7 +256,7 @@ export function parseTree(text: string, maxDepth: number): TreeOutcome {
   };
 
   try {
-    const root = parseValue(undefined, 0);
+    const root = parseValue(0);
     skipWhitespace();
     if (pos < length) throw new ParseFailure('end-expected', pos);
     return { ok: true, root };

@@ -174,11 +174,12 @@ function runEach(rule: EachRule, ctx: LineContext, scope: Scope): void {
 
 function runField(rule: FieldRule, ctx: LineContext, scope: Scope): void {
   const located = locate(rule, scope);
-  const field = joinPath(scope.path, located.key);
+  // Built only when a finding needs it: most fields pass, and a path per field is garbage.
+  const field = () => joinPath(scope.path, located.key);
   if (located.duplicate) {
     push(
       ctx,
-      { code: '2016', field, params: { autre: joinPath(scope.path, located.duplicate) } },
+      { code: '2016', field: field(), params: { autre: joinPath(scope.path, located.duplicate) } },
       located.node ?? scope.node,
     );
     return;
@@ -190,20 +191,28 @@ function runField(rule: FieldRule, ctx: LineContext, scope: Scope): void {
   if (!node) {
     if (presence.mode === 'optional' || presence.mode === 'empty') return;
     if (presence.mode === 'required' && presence.reason) {
-      push(ctx, { code: '2015', field, params: { raison: reason } }, scope.node);
+      push(ctx, { code: '2015', field: field(), params: { raison: reason } }, scope.node);
     } else {
-      push(ctx, { code: '2001', field }, scope.node);
+      push(ctx, { code: '2001', field: field() }, scope.node);
     }
     return;
   }
   switch (presence.mode) {
     case 'null':
       if (node.type !== 'null')
-        push(ctx, { code: '2003', field, params: { raison: reason, recu: excerpt(ctx.doc, node) } }, node);
+        push(
+          ctx,
+          { code: '2003', field: field(), params: { raison: reason, recu: excerpt(ctx.doc, node) } },
+          node,
+        );
       return;
     case 'false':
       if (!(node.type === 'boolean' && node.value === false)) {
-        push(ctx, { code: '2004', field, params: { raison: reason, recu: excerpt(ctx.doc, node) } }, node);
+        push(
+          ctx,
+          { code: '2004', field: field(), params: { raison: reason, recu: excerpt(ctx.doc, node) } },
+          node,
+        );
       }
       return;
     case 'empty': {
@@ -211,7 +220,11 @@ function runField(rule: FieldRule, ctx: LineContext, scope: Scope): void {
         node.type === 'null' ||
         (presence.allowFalse === true && node.type === 'boolean' && node.value === false);
       if (!isEmpty)
-        push(ctx, { code: '2017', field, params: { raison: reason, recu: excerpt(ctx.doc, node) } }, node);
+        push(
+          ctx,
+          { code: '2017', field: field(), params: { raison: reason, recu: excerpt(ctx.doc, node) } },
+          node,
+        );
       return;
     }
     case 'nullable':
@@ -220,9 +233,13 @@ function runField(rule: FieldRule, ctx: LineContext, scope: Scope): void {
       break;
     case 'required':
       if (node.type === 'null') {
-        if (presence.reason) push(ctx, { code: '2015', field, params: { raison: reason } }, node);
+        if (presence.reason) push(ctx, { code: '2015', field: field(), params: { raison: reason } }, node);
         else
-          push(ctx, { code: '2002', field, params: { attendu: typeLabel(rule.type), recu: 'null' } }, node);
+          push(
+            ctx,
+            { code: '2002', field: field(), params: { attendu: typeLabel(rule.type), recu: 'null' } },
+            node,
+          );
         return;
       }
       break;
@@ -230,7 +247,11 @@ function runField(rule: FieldRule, ctx: LineContext, scope: Scope): void {
   if (rule.type && node.type !== rule.type) {
     push(
       ctx,
-      { code: '2002', field, params: { attendu: typeLabel(rule.type), recu: received(ctx.doc, node) } },
+      {
+        code: '2002',
+        field: field(),
+        params: { attendu: typeLabel(rule.type), recu: received(ctx.doc, node) },
+      },
       node,
     );
     return;
@@ -243,19 +264,26 @@ function runChecks(
   node: JsonNode,
   ctx: LineContext,
   scope: Scope,
-  field: string,
+  field: string | (() => string),
 ): void {
   for (const check of checks) {
     const draft = check(node, ctx, scope);
     if (!draft) continue;
-    push(ctx, { code: draft.code, field: draft.field ?? field, params: draft.params }, node);
+    push(
+      ctx,
+      {
+        code: draft.code,
+        field: draft.field ?? (typeof field === 'string' ? field : field()),
+        params: draft.params,
+      },
+      node,
+    );
     if (CATALOG[draft.code]?.severity === 'error') return;
   }
 }
 
 function locate(rule: FieldRule, scope: Scope): { key: string; node?: JsonNode; duplicate?: string } {
-  const node = propertyOf(scope.node, rule.key);
-  if (!rule.aliases) return { key: rule.key, node };
+  if (!rule.aliases) return { key: rule.key, node: propertyOf(scope.node, rule.key) };
   // Spelling variants (formats.md decision 6): the first present names the field, a second is an error.
   const present = [rule.key, ...rule.aliases].filter((key) => propertyOf(scope.node, key) !== undefined);
   const first = present[0];
