@@ -1,0 +1,10 @@
+import { App } from 'aws-cdk-lib';
+import { parseNotificationEmails } from './constructs/notifications';
+import { SegurStack } from './segur-stack';
+
+/** `npx cdk synth`: works offline; functions are bundled by the local esbuild. */
+const app = new App();
+new SegurStack(app, 'SegurPipeline', {
+  notificationEmails: parseNotificationEmails(app.node.tryGetContext('notificationEmails')),
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});

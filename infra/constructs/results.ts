@@ -1,0 +1,34 @@
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ENV, FUNCTIONS, PREFIXES, QUEUES } from '../../shared/config/resources';
+import { HouseFunction } from './house-function';
+import { QueueWithDlq } from './queue-with-dlq';
+import { archiveRule, secureBucket } from './secure-bucket';
+
+/** Where verdicts go: the output bucket, the results queue and its consumer that sends the emails. */
+export class Results extends Construct {
+  readonly outputBucket: Bucket;
+  readonly resultsQueue: QueueWithDlq;
+  readonly notify: HouseFunction;
+
+  constructor(scope: Construct, id: string, topic: Topic) {
+    super(scope, id);
+    this.outputBucket = secureBucket(this, 'OutputBucket', [archiveRule(PREFIXES.output)]);
+    this.resultsQueue = new QueueWithDlq(this, 'ResultsQueue', QUEUES.results);
+    this.notify = new HouseFunction(this, 'NotifyFunction', {
+      handlerDir: 'notify',
+      settings: FUNCTIONS.notify,
+      environment: { [ENV.topicArn]: topic.topicArn },
+      description: 'Envoie le courriel en français de chaque résultat',
+    });
+    this.notify.addEventSource(
+      new SqsEventSource(this.resultsQueue.queue, {
+        batchSize: QUEUES.results.batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
+    topic.grantPublish(this.notify);
+  }
+}

@@ -1,0 +1,50 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Intake } from './constructs/intake';
+import { Monitoring } from './constructs/monitoring';
+import { type NotificationEmail, Notifications } from './constructs/notifications';
+import { Processing } from './constructs/processing';
+import { Results } from './constructs/results';
+import { State } from './constructs/state';
+
+export interface SegurStackProps extends StackProps {
+  readonly notificationEmails: readonly NotificationEmail[];
+}
+
+/** The whole pipeline: intake, state, processing, results, notifications, and the alarms. */
+export class SegurStack extends Stack {
+  readonly intake: Intake;
+  readonly state: State;
+  readonly processing: Processing;
+  readonly results: Results;
+  readonly notifications: Notifications;
+
+  constructor(scope: Construct, id: string, props: SegurStackProps) {
+    super(scope, id, props);
+    this.notifications = new Notifications(this, 'Notifications', props.notificationEmails);
+    this.intake = new Intake(this, 'Intake');
+    this.state = new State(this, 'State');
+    this.results = new Results(this, 'Results', this.notifications.topic);
+    this.processing = new Processing(this, 'Processing', {
+      inputBucket: this.intake.inputBucket,
+      outputBucket: this.results.outputBucket,
+      intakeQueue: this.intake.intakeQueue.queue,
+      resultsQueue: this.results.resultsQueue.queue,
+      table: this.state.table,
+    });
+    new Monitoring(this, 'Monitoring', {
+      topic: this.notifications.topic,
+      deadLetterQueues: {
+        intake: this.intake.intakeQueue.deadLetterQueue,
+        judge: this.processing.judgeQueue.deadLetterQueue,
+        results: this.results.resultsQueue.deadLetterQueue,
+      },
+      functions: {
+        intake: this.processing.intake,
+        judge: this.processing.judge,
+        sweeper: this.processing.sweeper,
+        notify: this.results.notify,
+      },
+    });
+  }
+}

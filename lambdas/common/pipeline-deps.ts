@@ -1,0 +1,20 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
+import { S3ObjectStore, S3ReferentielSource } from '../../shared/adapters/s3-object-store';
+import { SqsWorkQueues } from '../../shared/adapters/sqs-work-queues';
+import type { PipelineConfig } from './config';
+
+/** The adapters of the processing functions, built once per container from the configuration. */
+export function pipelineDeps(
+  config: PipelineConfig,
+  clients = { s3: new S3Client({}), sqs: new SQSClient({}), dynamo: new DynamoDBClient({}) },
+) {
+  return {
+    store: new DynamoStateStore(clients.dynamo, config.table),
+    objects: new S3ObjectStore(clients.s3, config.inputBucket, config.outputBucket),
+    queues: new SqsWorkQueues(clients.sqs, config.judgeQueueUrl, config.resultsQueueUrl),
+    referentiel: new S3ReferentielSource(clients.s3, config.inputBucket),
+  };
+}

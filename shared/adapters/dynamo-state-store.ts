@@ -1,0 +1,325 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { TABLE } from '../config/resources';
+import type { Avance, AvanceStatut } from '../domain/referentiel';
+import type { Arrival, StateStore, StoredObjectRef, SubmissionRecord } from '../pipeline/ports';
+
+/**
+ * The pipeline's state in one DynamoDB table (pk/sk):
+ * - SUB#<id> / META: the submission (its JSON, status, first arrival; in the `pending` index while waiting);
+ * - SUB#<id> / ZIP#<name>: each zip that arrived;
+ * - SUB#<id> / JUDGEMENT#<fingerprint>: the claim on one judgement of one content (a lease);
+ * - EDITEUR#<siret>#<type> / <numeroEditeur>: numbers used, by which submission;
+ * - ASPNUM#<siret> / <numeroEditeur>: the numeroASP given to a request, for ever the same;
+ * - SEQ#<name> / SEQ: atomic counters (numeroASP per couloir, impId);
+ * - AVANCE#<numeroASP> / AVANCE: the accepted avances, for the solde checks.
+ */
+const WAITING = 'WAITING';
+
+export class DynamoStateStore implements StateStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string = TABLE.name,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async recordArrival(arrival: Arrival): Promise<SubmissionRecord> {
+    const pk = `SUB#${arrival.submissionId}`;
+    if (arrival.kind === 'zip') {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk, sk: `ZIP#${arrival.name}`, name: arrival.name, ref: arrival.object },
+        }),
+      );
+    }
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk, sk: 'META' },
+        UpdateExpression: `SET id = :id, siret = :siret, #type = :type, base = :base, #status = :waiting, gsi1pk = :waiting,
+          firstArrivalAt = if_not_exists(firstArrivalAt, :at), gsi1sk = if_not_exists(firstArrivalAt, :at)${arrival.kind === 'json' ? ', #json = :json' : ''}`,
+        ExpressionAttributeNames: {
+          '#type': 'type',
+          '#status': 'status',
+          ...(arrival.kind === 'json' ? { '#json': 'json' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':id': arrival.submissionId,
+          ':siret': arrival.siret,
+          ':type': arrival.type,
+          ':base': arrival.base,
+          ':waiting': WAITING,
+          ':at': arrival.at,
+          ...(arrival.kind === 'json' ? { ':json': arrival.object } : {}),
+        },
+      }),
+    );
+    return (await this.getSubmission(arrival.submissionId)) as SubmissionRecord;
+  }
+
+  async getSubmission(id: string): Promise<SubmissionRecord | undefined> {
+    const items = await this.queryAll({ pk: `SUB#${id}` });
+    const meta = items.find((item) => item.sk === 'META');
+    if (!meta) return undefined;
+    const zips: Record<string, StoredObjectRef> = {};
+    for (const item of items)
+      if (String(item.sk).startsWith('ZIP#')) zips[item.name as string] = item.ref as StoredObjectRef;
+    return {
+      id: meta.id as string,
+      siret: meta.siret as string,
+      type: meta.type as 'avance' | 'solde',
+      base: meta.base as string,
+      json: meta.json as StoredObjectRef | undefined,
+      zips,
+      firstArrivalAt: meta.firstArrivalAt as string,
+      judgedFingerprint: meta.judgedFingerprint as string | undefined,
+      status: meta.status === WAITING ? 'waiting' : 'judged',
+    };
+  }
+
+  async listWaiting(before: string): Promise<string[]> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TABLE.pendingIndex.name,
+        KeyConditionExpression: 'gsi1pk = :waiting AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':waiting': WAITING, ':before': before },
+      }),
+    );
+    return (result.Items ?? []).map((item) => item.id as string);
+  }
+
+  async listSubmissions(): Promise<SubmissionRecord[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :meta',
+          ExpressionAttributeValues: { ':meta': 'META' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(item.id as string);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const records = await Promise.all(ids.map((id) => this.getSubmission(id)));
+    return records.filter((record): record is SubmissionRecord => record !== undefined);
+  }
+
+  async claimJudgement(id: string, fingerprint: string, now: Date, leaseSeconds: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: `SUB#${id}`,
+            sk: `JUDGEMENT#${fingerprint}`,
+            status: 'claimed',
+            expiresAt: now.getTime() + leaseSeconds * 1000,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND expiresAt < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now.getTime() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async completeJudgement(id: string, fingerprint: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `SUB#${id}`, sk: `JUDGEMENT#${fingerprint}` },
+        UpdateExpression: 'SET #status = :done',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':done': 'done' },
+      }),
+    );
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `SUB#${id}`, sk: 'META' },
+        UpdateExpression: 'SET judgedFingerprint = :fingerprint, #status = :judged REMOVE gsi1pk',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':fingerprint': fingerprint, ':judged': 'JUDGED' },
+      }),
+    );
+  }
+
+  async releaseJudgement(id: string, fingerprint: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: `SUB#${id}`, sk: `JUDGEMENT#${fingerprint}` },
+      }),
+    );
+  }
+
+  async usedNumerosEditeur(siret: string, type: string): Promise<Map<string, string>> {
+    const items = await this.queryAll({ pk: `EDITEUR#${siret}#${type}` });
+    return new Map(items.map((item) => [item.sk as string, item.submissionId as string]));
+  }
+
+  async markNumerosEditeur(
+    siret: string,
+    type: string,
+    numeros: readonly string[],
+    submissionId: string,
+  ): Promise<void> {
+    await Promise.all(
+      [...new Set(numeros)].map(async (numero) => {
+        try {
+          await this.doc.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { pk: `EDITEUR#${siret}#${type}`, sk: numero, submissionId },
+              // The first submission that used a number keeps it.
+              ConditionExpression: 'attribute_not_exists(pk) OR submissionId = :id',
+              ExpressionAttributeValues: { ':id': submissionId },
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }),
+    );
+  }
+
+  async numeroAspFor(siret: string, numeroEditeur: string, couloir: string): Promise<string> {
+    const key = { pk: `ASPNUM#${siret}`, sk: numeroEditeur };
+    const existing = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    if (existing.Item) return existing.Item.numeroASP as string;
+    const sequence = await this.next(`ASP#${couloir}`);
+    const numeroASP = `FIN${couloir}${String(sequence).padStart(6, '0')}`;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, numeroASP },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return numeroASP;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // A concurrent judgement of the same request won: its number stands (ours is never reused).
+      const winner = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      return winner.Item?.numeroASP as string;
+    }
+  }
+
+  async nextImpId(): Promise<string> {
+    return `IMP${String(await this.next('IMPID')).padStart(9, '0')}`;
+  }
+
+  async recordAvances(avances: readonly Avance[]): Promise<void> {
+    await Promise.all(
+      avances.map((avance) =>
+        this.doc
+          .send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { pk: `AVANCE#${avance.numeroASP}`, sk: 'AVANCE', ...avance },
+              // A re-judgement must not reset a status an operator set (PAYEE…).
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          )
+          .catch((error) => {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }),
+      ),
+    );
+  }
+
+  async findAvances(numerosASP: readonly string[]): Promise<Avance[]> {
+    const unique = [...new Set(numerosASP)];
+    const found: Avance[] = [];
+    for (let start = 0; start < unique.length; start += 100) {
+      const keys = unique
+        .slice(start, start + 100)
+        .map((numeroASP) => ({ pk: `AVANCE#${numeroASP}`, sk: 'AVANCE' }));
+      const result = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
+      );
+      for (const item of result.Responses?.[this.tableName] ?? []) {
+        const { pk: _pk, sk: _sk, ...avance } = item;
+        found.push(avance as Avance);
+      }
+    }
+    return found;
+  }
+
+  async setAvanceStatus(numeroASP: string, statut: AvanceStatut): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `AVANCE#${numeroASP}`, sk: 'AVANCE' },
+          UpdateExpression: 'SET statut = :statut',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':statut': statut },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  private async next(name: string): Promise<number> {
+    const result = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `SEQ#${name}`, sk: 'SEQ' },
+        UpdateExpression: 'ADD #value :one',
+        ExpressionAttributeNames: { '#value': 'value' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.value);
+  }
+
+  private async queryAll(key: { pk: string }): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': key.pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

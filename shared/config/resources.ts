@@ -1,0 +1,90 @@
+/**
+ * The pipeline's resources and their settings, in one place: the CDK stack builds them from here and
+ * the embedded stack (issue 5) creates its buckets, queues, topic and table from the same list.
+ */
+export const PREFIXES = {
+  /** Vendor deposits: depot/<SIRET>/<avance|solde>/<files>. */
+  deposit: 'depot/',
+  /** Annotated files and reports: retour/<SIRET>/<avance|solde>/<files>. */
+  output: 'retour/',
+  /** The référentiel, in the input bucket, writable by operators only. */
+  referentiel: 'config/referentiel.json',
+} as const;
+
+/** S3 event notifications into the intake queue: one filter per suffix (S3 allows one suffix per rule). */
+export const NOTIFIED_SUFFIXES = ['.json', '.zip'] as const;
+
+export interface FunctionSettings {
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+}
+
+export const FUNCTIONS = {
+  /** Records arrivals (S3 events) and decides when a submission is ready to judge. */
+  intake: { timeoutSeconds: 30, memoryMb: 512 },
+  /** Controls 1 and 2 and the attachments; writes the outputs; publishes the result. */
+  judge: { timeoutSeconds: 120, memoryMb: 1024 },
+  /** Results queue → SNS email. */
+  notify: { timeoutSeconds: 30, memoryMb: 256 },
+  /** Judges what the grace period left waiting (missing zips). */
+  sweeper: { timeoutSeconds: 60, memoryMb: 256 },
+} as const satisfies Record<string, FunctionSettings>;
+
+export interface QueueSettings {
+  readonly name: string;
+  /** The function that consumes it: its visibility timeout is 6 × that function's timeout. */
+  readonly consumer: keyof typeof FUNCTIONS;
+  /** Receives before a message goes to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+  readonly batchSize: number;
+}
+
+export const QUEUES = {
+  intake: { name: 'segur-intake', consumer: 'intake', maxReceiveCount: 5, batchSize: 10 },
+  judge: { name: 'segur-judge', consumer: 'judge', maxReceiveCount: 3, batchSize: 1 },
+  results: { name: 'segur-results', consumer: 'notify', maxReceiveCount: 5, batchSize: 10 },
+} as const satisfies Record<string, QueueSettings>;
+
+/** AWS's advice for SQS event sources: visibility timeout at least six times the function timeout. */
+export function visibilityTimeoutSeconds(queue: QueueSettings): number {
+  return 6 * FUNCTIONS[queue.consumer].timeoutSeconds;
+}
+
+export function deadLetterQueueName(queue: QueueSettings): string {
+  return `${queue.name}-dlq`;
+}
+
+/** 256 KiB, the SQS maximum: result messages of 200 lines fit. */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
+export const DEAD_LETTER_RETENTION_DAYS = 14;
+
+export const TABLE = {
+  name: 'segur-state',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Submissions waiting for their grace period, for the sweeper. */
+  pendingIndex: { name: 'pending', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+} as const;
+
+export const TOPIC = { name: 'segur-notifications', siretAttribute: 'siret' } as const;
+
+export const BUCKETS = { input: 'segur-depots', output: 'segur-retours' } as const;
+
+export const SCHEDULE = {
+  /** How long a submission waits for missing attachments before it is judged with what is there. */
+  gracePeriodMinutes: 15,
+  sweepEveryMinutes: 5,
+} as const;
+
+export const LOG_RETENTION_DAYS = 30;
+
+/** Environment variable names the functions read (config.ts reads them once, at start). */
+export const ENV = {
+  inputBucket: 'INPUT_BUCKET',
+  outputBucket: 'OUTPUT_BUCKET',
+  table: 'STATE_TABLE',
+  judgeQueueUrl: 'JUDGE_QUEUE_URL',
+  resultsQueueUrl: 'RESULTS_QUEUE_URL',
+  topicArn: 'NOTIFICATION_TOPIC_ARN',
+  gracePeriodMinutes: 'GRACE_PERIOD_MINUTES',
+} as const;

@@ -1,0 +1,84 @@
+import { ZipArchive } from '../adapters/zip/zip-archive';
+import type { Logger } from '../observability/logger';
+import { namesDeclaredBy } from './inspect-zips';
+import type { ObjectStore, StateStore, SubmissionRecord, WorkQueues } from './ports';
+import { decodeS3Key, parseDepositKey } from './submission-key';
+
+/** The part of an S3 event record the intake needs (AWS's shape, keys URL-encoded). */
+export interface S3ObjectEvent {
+  readonly eventName: string;
+  readonly eventTime: string;
+  readonly s3: {
+    readonly object: {
+      readonly key: string;
+      readonly size?: number;
+      readonly versionId?: string;
+      readonly eTag?: string;
+    };
+  };
+}
+
+export interface IntakeDeps {
+  readonly store: StateStore;
+  readonly objects: ObjectStore;
+  readonly queues: WorkQueues;
+  readonly logger: Logger;
+}
+
+export type IntakeOutcome = 'ignored' | 'waiting' | 'ready';
+
+/**
+ * Records one arrival and decides whether its submission is ready: its JSON is there and every
+ * attachment it declares is in its zips (read by their central directories). Duplicate events and
+ * any order of arrival end in the same state; the judge makes one judgement per content.
+ */
+export async function recordArrival(deps: IntakeDeps, record: S3ObjectEvent): Promise<IntakeOutcome> {
+  if (!record.eventName.startsWith('ObjectCreated')) return 'ignored';
+  const key = decodeS3Key(record.s3.object.key);
+  const parsed = parseDepositKey(key);
+  if (!parsed.ok) {
+    deps.logger.warn('objet déposé hors nomenclature, ignoré', { key, reason: parsed.reason });
+    return 'ignored';
+  }
+  const { submissionId, siret, type, base, kind, name } = parsed.key;
+  const submission = await deps.store.recordArrival({
+    submissionId,
+    siret,
+    type,
+    base,
+    kind,
+    name,
+    object: {
+      key,
+      versionId: record.s3.object.versionId,
+      size: record.s3.object.size ?? 0,
+      etag: record.s3.object.eTag,
+    },
+    at: record.eventTime,
+  });
+  const log = deps.logger.child({ submissionId });
+  if (!(await isReady(deps, submission))) {
+    log.info('arrivée enregistrée, soumission incomplète', { file: name });
+    return 'waiting';
+  }
+  await deps.queues.sendJudgeRequest({ submissionId, reason: 'ready' });
+  log.info('soumission prête, jugement demandé', { file: name });
+  return 'ready';
+}
+
+async function isReady(deps: IntakeDeps, submission: SubmissionRecord): Promise<boolean> {
+  if (!submission.json) return false;
+  const declared = namesDeclaredBy(await deps.objects.getBytes(submission.json));
+  if (declared.size === 0) return true;
+  const present = new Set<string>();
+  for (const zip of Object.values(submission.zips)) {
+    const source = await deps.objects.openRange(zip);
+    try {
+      const archive = await ZipArchive.open(source);
+      for (const entry of archive.listing.entries) present.add(entry.baseName);
+    } finally {
+      await source.close();
+    }
+  }
+  return [...declared].every((name) => present.has(name));
+}

@@ -1,0 +1,246 @@
+import { createHash } from 'node:crypto';
+import { PREFIXES } from '../config/resources';
+import { annotate } from '../domain/annotate';
+import { itemsOf, propertyOf, rawText } from '../domain/json/json-document';
+import { judgeFile } from '../domain/judge-file';
+import { PROFILES } from '../domain/profiles';
+import type { Avance, Referentiel } from '../domain/referentiel';
+import { buildHtmlReport, buildJsonReport } from '../domain/reports';
+import type { ProfileId } from '../domain/rules/line-environment';
+import { emitMetrics, type Logger, METRICS_NAMESPACE } from '../observability/logger';
+import { reportNames } from './check-deposit';
+import { inspectZips, namesDeclaredBy } from './inspect-zips';
+import type {
+  JudgeRequest,
+  ObjectStore,
+  ReferentielSource,
+  StateStore,
+  StoredObjectRef,
+  SubmissionRecord,
+  WorkQueues,
+} from './ports';
+import { type ResultMessage, resultMessage } from './result-message';
+
+export interface JudgeDeps {
+  readonly store: StateStore;
+  readonly objects: ObjectStore;
+  readonly queues: WorkQueues;
+  readonly referentiel: ReferentielSource;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  /** How long a claim on a judgement holds before another try may take it over. */
+  readonly leaseSeconds: number;
+}
+
+/** What a submission's content is: the exact versions of its JSON and zips. Same content, same judgement. */
+export function fingerprintOf(submission: SubmissionRecord): string {
+  const version = (ref: StoredObjectRef) => `${ref.key}@${ref.versionId ?? ref.etag ?? ''}:${ref.size}`;
+  const parts = [
+    submission.json ? version(submission.json) : 'no-json',
+    ...Object.values(submission.zips).map(version).sort(),
+  ];
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+}
+
+/**
+ * Judges a submission once per content: controls 1 and 2 with the vendor's history and the known
+ * avances, the attachments from the zips, numeroASP for accepted avance lines (the same on a
+ * re-judgement), then the outputs in retour/ and one result message.
+ */
+export async function judgeSubmission(
+  deps: JudgeDeps,
+  request: JudgeRequest,
+): Promise<ResultMessage | undefined> {
+  const log = deps.logger.child({ submissionId: request.submissionId, reason: request.reason });
+  const submission = await deps.store.getSubmission(request.submissionId);
+  if (!submission?.json) {
+    log.warn('soumission sans fichier JSON : rien à juger', { zips: Object.keys(submission?.zips ?? {}) });
+    return undefined;
+  }
+  const fingerprint = fingerprintOf(submission);
+  if (request.reason !== 'replay' && submission.judgedFingerprint === fingerprint) {
+    log.info('contenu déjà jugé', { fingerprint });
+    return undefined;
+  }
+  const claimed = await deps.store.claimJudgement(
+    submission.id,
+    request.reason === 'replay' ? `${fingerprint}#${deps.now().toISOString()}` : fingerprint,
+    deps.now(),
+    deps.leaseSeconds,
+  );
+  if (!claimed) {
+    log.info('jugement déjà en cours ou fait pour ce contenu', { fingerprint });
+    return undefined;
+  }
+  const started = Date.now();
+  try {
+    const result = await judgeClaimed(deps, submission, log);
+    await deps.store.completeJudgement(submission.id, fingerprint);
+    emitMetrics(
+      METRICS_NAMESPACE,
+      { profile: result.profile ?? 'indetermine' },
+      {
+        Submissions: { value: 1, unit: 'Count' },
+        LinesAccepted: { value: result.accepted, unit: 'Count' },
+        LinesRejected: { value: result.rejected, unit: 'Count' },
+        JudgementLatency: { value: Date.now() - started, unit: 'Milliseconds' },
+      },
+    );
+    log.info('soumission jugée', {
+      status: result.status,
+      accepted: result.accepted,
+      rejected: result.rejected,
+    });
+    return result;
+  } catch (error) {
+    await deps.store.releaseJudgement(submission.id, fingerprint).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function judgeClaimed(
+  deps: JudgeDeps,
+  submission: SubmissionRecord,
+  log: Logger,
+): Promise<ResultMessage> {
+  const json = submission.json as StoredObjectRef;
+  const bytes = await deps.objects.getBytes(json);
+  const declared = namesDeclaredBy(bytes);
+  const [baseReferentiel, used] = await Promise.all([
+    deps.referentiel.load(),
+    deps.store.usedNumerosEditeur(submission.siret, submission.type),
+  ]);
+  // A re-judgement of the same submission does not find its own numbers "already used".
+  for (const [numero, origin] of used) if (origin === submission.id) used.delete(numero);
+  const referentiel = await withRecordedAvances(deps.store, baseReferentiel, bytes);
+
+  const sources = await Promise.all(Object.values(submission.zips).map((zip) => deps.objects.openRange(zip)));
+  let zipCheck: Awaited<ReturnType<typeof inspectZips>> | undefined;
+  try {
+    zipCheck = await inspectZips(sources, declared);
+  } finally {
+    await Promise.all(sources.map((source) => source.close()));
+  }
+  const fileName = `${submission.base}.json`;
+  const { verdict, doc } = judgeFile(bytes, {
+    fileName,
+    type: submission.type,
+    referentiel,
+    depositorSiret: submission.siret,
+    usedNumerosEditeur: used,
+    attachments: zipCheck.checker,
+  });
+  if (zipCheck.stats.zipBytesTotal > 0) {
+    emitMetrics(
+      METRICS_NAMESPACE,
+      {},
+      { ZipBytesRead: { value: zipCheck.stats.zipBytesRead, unit: 'Bytes' } },
+    );
+  }
+
+  const numeroAspByLine = new Map<number, string>();
+  const profile = verdict.profile ? PROFILES[verdict.profile as ProfileId] : undefined;
+  if (verdict.status === 'processed' && profile?.type === 'avance') {
+    for (const line of verdict.lines) {
+      if (line.accepted && line.numeroEditeur) {
+        numeroAspByLine.set(
+          line.numLigne,
+          await deps.store.numeroAspFor(submission.siret, line.numeroEditeur, profile.couloir),
+        );
+      }
+    }
+  }
+  const numeros = verdict.lines.flatMap((line) => (line.numeroEditeur ? [line.numeroEditeur] : []));
+  if (numeros.length > 0)
+    await deps.store.markNumerosEditeur(submission.siret, submission.type, numeros, submission.id);
+  if (doc && numeroAspByLine.size > 0) {
+    await deps.store.recordAvances(
+      acceptedAvances(doc, verdict.numeroAns ?? '', numeroAspByLine, verdict.lines),
+    );
+  }
+
+  const generatedAt = deps.now().toISOString();
+  const facts = { soumission: submission.id };
+  const folder = `${PREFIXES.output}${submission.siret}/${submission.type}/`;
+  const names = reportNames(fileName);
+  const annotated =
+    doc && verdict.status === 'processed'
+      ? annotate(doc, verdict, { impId: await deps.store.nextImpId(), numeroAspByLine })
+      : undefined;
+  const [annotatedUri, reportJson, reportHtml] = await Promise.all([
+    annotated === undefined
+      ? Promise.resolve(null)
+      : deps.objects.putOutput(`${folder}${fileName}`, annotated, 'application/json; charset=utf-8'),
+    deps.objects.putOutput(
+      `${folder}${names.json}`,
+      buildJsonReport(verdict, { generatedAt, facts }),
+      'application/json; charset=utf-8',
+    ),
+    deps.objects.putOutput(
+      `${folder}${names.html}`,
+      buildHtmlReport(verdict, { generatedAt, facts }),
+      'text/html; charset=utf-8',
+    ),
+  ]);
+  const result = resultMessage(
+    { submissionId: submission.id, siret: submission.siret, type: submission.type },
+    verdict,
+    numeroAspByLine,
+    {
+      annotated: annotatedUri,
+      reportJson,
+      reportHtml,
+    },
+  );
+  await deps.queues.sendResult(result);
+  log.info('retours écrits', { folder });
+  return result;
+}
+
+/** The référentiel's avances plus those the pipeline recorded, for the numeroASP a solde cites. */
+async function withRecordedAvances(
+  store: StateStore,
+  referentiel: Referentiel | undefined,
+  bytes: Uint8Array,
+): Promise<Referentiel> {
+  let cited: string[] = [];
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as {
+      lignesImport?: Array<{ numeroASP?: unknown }>;
+    };
+    cited = (parsed.lignesImport ?? []).flatMap((line) =>
+      typeof line?.numeroASP === 'string' ? [line.numeroASP] : [],
+    );
+  } catch {
+    // control 1 will say what is wrong with the file
+  }
+  const recorded = cited.length > 0 ? await store.findAvances(cited) : [];
+  const known = new Map((referentiel?.avances ?? []).map((avance) => [avance.numeroASP, avance]));
+  for (const avance of recorded) if (!known.has(avance.numeroASP)) known.set(avance.numeroASP, avance);
+  return { referencements: referentiel?.referencements ?? [], avances: [...known.values()] };
+}
+
+function acceptedAvances(
+  doc: NonNullable<ReturnType<typeof judgeFile>['doc']>,
+  numeroAns: string,
+  numeroAspByLine: ReadonlyMap<number, string>,
+  lines: ReadonlyArray<{ numLigne: number; numeroEditeur: string | null }>,
+): Avance[] {
+  const nodes = itemsOf(propertyOf(doc.root, 'lignesImport'));
+  return lines.flatMap((line) => {
+    const numeroASP = numeroAspByLine.get(line.numLigne);
+    const node = nodes[line.numLigne - 1];
+    const amount = propertyOf(propertyOf(node, 'commande'), 'montantSegurHT');
+    if (!numeroASP || !line.numeroEditeur || !amount) return [];
+    return [
+      {
+        numeroASP,
+        numeroAns,
+        numeroEditeur: line.numeroEditeur,
+        montantSegurHT: rawText(doc, amount),
+        beneficiaires: [],
+        statut: 'ACCEPTEE' as const,
+      },
+    ];
+  });
+}

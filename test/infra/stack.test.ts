@@ -1,0 +1,178 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { parseNotificationEmails } from '../../infra/constructs/notifications';
+import { SegurStack } from '../../infra/segur-stack';
+import { FUNCTIONS, QUEUES, visibilityTimeoutSeconds } from '../../shared/config/resources';
+
+/** What matters in the synthesized template: encryption, DLQs, timeouts, filters, grants, alarms. */
+function synth(
+  emails = [{ email: 'ops@asp.example' }, { email: 'editeur@exemple.fr', siret: '88558855858745' }],
+) {
+  // No bundling in unit tests: the functions' code is built by `cdk synth`, not by this assertion.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return Template.fromStack(new SegurStack(app, 'Test', { notificationEmails: emails }));
+}
+
+const template = synth();
+
+describe('CDK stack', () => {
+  it('has two private, TLS-only, encrypted, versioned, retained buckets with lifecycle rules', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 2);
+    template.allResourcesProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 90 } })],
+      },
+    });
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
+      expect(bucket.DeletionPolicy).toBe('Retain');
+    }
+    template.resourcePropertiesCountIs(
+      'AWS::S3::BucketPolicy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      },
+      2,
+    );
+  });
+
+  it('notifies the intake queue of .json and .zip under depot/, one filter per suffix', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          Match.objectLike({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: {
+              Key: {
+                FilterRules: [
+                  { Name: 'suffix', Value: '.json' },
+                  { Name: 'prefix', Value: 'depot/' },
+                ],
+              },
+            },
+          }),
+          Match.objectLike({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: {
+              Key: {
+                FilterRules: [
+                  { Name: 'suffix', Value: '.zip' },
+                  { Name: 'prefix', Value: 'depot/' },
+                ],
+              },
+            },
+          }),
+        ],
+      },
+    });
+  });
+
+  it.each(Object.values(QUEUES))(
+    'gives queue $name SSE-SQS, a DLQ and 6 × its consumer’s timeout',
+    (queue) => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: queue.name,
+        SqsManagedSseEnabled: true,
+        MaximumMessageSize: 262144,
+        VisibilityTimeout: visibilityTimeoutSeconds(queue),
+        RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: queue.maxReceiveCount },
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: `${queue.name}-dlq`,
+        SqsManagedSseEnabled: true,
+      });
+    },
+  );
+
+  it('keeps the state in an on-demand table with point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+    });
+  });
+
+  it('runs four Node.js 22 arm64 functions with their own log groups', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      { Runtime: 'nodejs22.x', Architectures: ['arm64'] },
+      4,
+    );
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: FUNCTIONS.judge.timeoutSeconds,
+      MemorySize: FUNCTIONS.judge.memoryMb,
+    });
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 4);
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::EventSourceMapping',
+      { FunctionResponseTypes: ['ReportBatchItemFailures'] },
+      3,
+    );
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+  });
+
+  it('grants no wildcard action on data', () => {
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const actions: string[] = [statement.Action].flat();
+        for (const action of actions) expect(action).not.toMatch(/^(\*|s3:\*|sqs:\*|dynamodb:\*|sns:\*)$/);
+      }
+    }
+  });
+
+  it('lets only the judge write outputs and only notify publish emails', () => {
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
+    const withAction = (action: string) =>
+      policies
+        .filter(([, policy]) =>
+          policy.Properties.PolicyDocument.Statement.some((s: { Action: string | string[] }) =>
+            [s.Action].flat().includes(action),
+          ),
+        )
+        .map(([id]) => id);
+    expect(withAction('s3:PutObject')).toEqual([expect.stringMatching(/JudgeFunction/)]);
+    expect(withAction('sns:Publish')).toEqual([expect.stringMatching(/NotifyFunction/)]);
+  });
+
+  it('alarms on each of the three DLQs and on each function’s errors, to the topic', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('Topic') })],
+    });
+  });
+
+  it('subscribes the emails of the context, filtering a vendor’s on its siret attribute', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@asp.example',
+      FilterPolicy: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'editeur@exemple.fr',
+      FilterPolicy: { siret: ['88558855858745'] },
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('refuses a malformed notificationEmails context, listing every error', () => {
+    expect(() => parseNotificationEmails([{ email: 'x' }, { email: 'a@b.fr', siret: '123' }])).toThrow(
+      'notificationEmails[0].email invalide ; notificationEmails[1].siret doit compter 14 chiffres',
+    );
+    expect(parseNotificationEmails('[{"email":"a@b.fr"}]')).toEqual([{ email: 'a@b.fr' }]);
+  });
+});
