@@ -49,11 +49,18 @@ export class DynamoStateStore implements StateStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk, sk: 'META' },
-        UpdateExpression: `SET id = :id, siret = :siret, #type = :type, base = :base, #status = :waiting, gsi1pk = :waiting,
-          firstArrivalAt = if_not_exists(firstArrivalAt, :at), gsi1sk = if_not_exists(firstArrivalAt, :at)${arrival.kind === 'json' ? ', #json = :json' : ''}`,
+        // Every name aliased: id, base, status, type… are DynamoDB reserved words.
+        UpdateExpression: `SET #id = :id, #siret = :siret, #type = :type, #base = :base, #status = :waiting, #gsi1pk = :waiting,
+          #first = if_not_exists(#first, :at), #gsi1sk = if_not_exists(#first, :at)${arrival.kind === 'json' ? ', #json = :json' : ''}`,
         ExpressionAttributeNames: {
+          '#id': 'id',
+          '#siret': 'siret',
           '#type': 'type',
+          '#base': 'base',
           '#status': 'status',
+          '#gsi1pk': 'gsi1pk',
+          '#gsi1sk': 'gsi1sk',
+          '#first': 'firstArrivalAt',
           ...(arrival.kind === 'json' ? { '#json': 'json' } : {}),
         },
         ExpressionAttributeValues: {
@@ -95,7 +102,8 @@ export class DynamoStateStore implements StateStore {
       new QueryCommand({
         TableName: this.tableName,
         IndexName: TABLE.pendingIndex.name,
-        KeyConditionExpression: 'gsi1pk = :waiting AND gsi1sk < :before',
+        KeyConditionExpression: '#gsi1pk = :waiting AND #gsi1sk < :before',
+        ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk', '#gsi1sk': 'gsi1sk' },
         ExpressionAttributeValues: { ':waiting': WAITING, ':before': before },
       }),
     );
@@ -132,8 +140,8 @@ export class DynamoStateStore implements StateStore {
             status: 'claimed',
             expiresAt: now.getTime() + leaseSeconds * 1000,
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND expiresAt < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND #expires < :now)',
+          ExpressionAttributeNames: { '#status': 'status', '#expires': 'expiresAt' },
           ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now.getTime() },
         }),
       );
@@ -158,8 +166,12 @@ export class DynamoStateStore implements StateStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `SUB#${id}`, sk: 'META' },
-        UpdateExpression: 'SET judgedFingerprint = :fingerprint, #status = :judged REMOVE gsi1pk',
-        ExpressionAttributeNames: { '#status': 'status' },
+        UpdateExpression: 'SET #judged = :fingerprint, #status = :judged REMOVE #gsi1pk',
+        ExpressionAttributeNames: {
+          '#judged': 'judgedFingerprint',
+          '#status': 'status',
+          '#gsi1pk': 'gsi1pk',
+        },
         ExpressionAttributeValues: { ':fingerprint': fingerprint, ':judged': 'JUDGED' },
       }),
     );
@@ -193,7 +205,8 @@ export class DynamoStateStore implements StateStore {
               TableName: this.tableName,
               Item: { pk: `EDITEUR#${siret}#${type}`, sk: numero, submissionId },
               // The first submission that used a number keeps it.
-              ConditionExpression: 'attribute_not_exists(pk) OR submissionId = :id',
+              ConditionExpression: 'attribute_not_exists(pk) OR #submission = :id',
+              ExpressionAttributeNames: { '#submission': 'submissionId' },
               ExpressionAttributeValues: { ':id': submissionId },
             }),
           );
@@ -278,8 +291,9 @@ export class DynamoStateStore implements StateStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: `AVANCE#${numeroASP}`, sk: 'AVANCE' },
-          UpdateExpression: 'SET statut = :statut',
+          UpdateExpression: 'SET #statut = :statut',
           ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#statut': 'statut' },
           ExpressionAttributeValues: { ':statut': statut },
         }),
       );

@@ -1,0 +1,213 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createResources } from '../../local/embedded/create-resources';
+import { startDynalite } from '../../local/embedded/start-dynalite';
+import { type EmbeddedAws, startFauxqs } from '../../local/embedded/start-fauxqs';
+import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
+import { S3ObjectStore, S3ReferentielSource } from '../../shared/adapters/s3-object-store';
+import { SqsWorkQueues } from '../../shared/adapters/sqs-work-queues';
+import { BUCKETS, PREFIXES } from '../../shared/config/resources';
+import { createLogger } from '../../shared/observability/logger';
+import { recordArrival, type S3ObjectEvent } from '../../shared/pipeline/intake';
+import { judgeSubmission } from '../../shared/pipeline/judge-submission';
+import type { ResultMessage } from '../../shared/pipeline/result-message';
+import { sweep } from '../../shared/pipeline/sweep';
+import { mutate, ROOT, sampleText, set } from '../support/deposits';
+import { document, makeZip } from '../support/zips';
+
+/**
+ * The pipeline's use cases with the real adapters, over real HTTP: S3 and SQS emulated by fauxqs,
+ * DynamoDB by dynalite. Handlers only wrap these functions.
+ */
+let aws: EmbeddedAws;
+let dynamo: { endpoint: string; stop(): Promise<void> };
+const clients = {} as { s3: S3Client; sqs: SQSClient; dynamo: DynamoDBClient };
+let deps: Parameters<typeof judgeSubmission>[0] & Parameters<typeof recordArrival>[0];
+let queueUrls: Awaited<ReturnType<typeof createResources>>;
+let clock = new Date('2026-11-22T10:00:00Z');
+const SIRET = '88558855858745';
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+beforeAll(async () => {
+  [aws, dynamo] = await Promise.all([startFauxqs(), startDynalite()]);
+  clients.s3 = new S3Client({
+    endpoint: aws.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials,
+  });
+  clients.sqs = new SQSClient({ endpoint: aws.endpoint, region: 'us-east-1', credentials });
+  clients.dynamo = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
+  queueUrls = await createResources(clients);
+  const silent = createLogger('test', {}, () => undefined);
+  deps = {
+    store: new DynamoStateStore(clients.dynamo),
+    objects: new S3ObjectStore(clients.s3, BUCKETS.input, BUCKETS.output),
+    queues: new SqsWorkQueues(clients.sqs, queueUrls.judge.url, queueUrls.results.url),
+    referentiel: new S3ReferentielSource(clients.s3, BUCKETS.input, 0),
+    logger: silent,
+    now: () => clock,
+    leaseSeconds: 240,
+  };
+  const referentiel = await import('node:fs').then((fs) =>
+    fs.readFileSync(`${ROOT}/events/referentiel.json`),
+  );
+  await clients.s3.send(
+    new PutObjectCommand({ Bucket: BUCKETS.input, Key: PREFIXES.referentiel, Body: referentiel }),
+  );
+}, 30_000);
+
+afterAll(async () => {
+  for (const client of Object.values(clients)) client?.destroy();
+  await Promise.all([aws?.stop(), dynamo?.stop()]);
+});
+
+/** Uploads a deposit file and returns the S3 event record AWS would send (key URL-encoded). */
+async function drop(
+  type: string,
+  name: string,
+  body: Uint8Array | string,
+  siret = SIRET,
+): Promise<S3ObjectEvent> {
+  const key = `${PREFIXES.deposit}${siret}/${type}/${name}`;
+  const put = await clients.s3.send(new PutObjectCommand({ Bucket: BUCKETS.input, Key: key, Body: body }));
+  return {
+    eventName: 'ObjectCreated:Put',
+    eventTime: clock.toISOString(),
+    s3: {
+      object: {
+        key: encodeURIComponent(key).replace(/%2F/g, '/'),
+        size: Buffer.byteLength(body),
+        eTag: put.ETag,
+      },
+    },
+  };
+}
+
+async function output(key: string): Promise<string> {
+  const response = await clients.s3.send(new GetObjectCommand({ Bucket: BUCKETS.output, Key: key }));
+  return (await response.Body?.transformToString()) ?? '';
+}
+
+async function receiveAll(url: string): Promise<unknown[]> {
+  const response = await clients.sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+  );
+  return (response.Messages ?? []).map((message) => JSON.parse(message.Body ?? '{}'));
+}
+
+const hopName = (n: string) => `JSON-1234567890-20220315-${n}`;
+const hopZip = () =>
+  makeZip([
+    { name: 'HOP-DPI-Va1-BDC-00001.pdf', content: document('PDF') },
+    { name: 'HOP-DPI-Va1-HT-00001.pdf', content: document('PDF') },
+  ]);
+
+describe('pipeline use cases on the embedded services', () => {
+  let first: ResultMessage | undefined;
+
+  it('waits for the zip, then judges once: outputs in retour/, numeroASP and impId, one result message', async () => {
+    expect(
+      await recordArrival(deps, await drop('avance', `${hopName('001')}.json`, sampleText('HOP-DPI-avance'))),
+    ).toBe('waiting');
+    const zipEvent = await drop('avance', `${hopName('001')}.zip`, await hopZip());
+    expect(await recordArrival(deps, zipEvent)).toBe('ready');
+    expect(await receiveAll(queueUrls.judge.url)).toEqual([
+      { submissionId: `${SIRET}/avance/${hopName('001')}`, reason: 'ready' },
+    ]);
+
+    first = await judgeSubmission(deps, {
+      submissionId: `${SIRET}/avance/${hopName('001')}`,
+      reason: 'ready',
+    });
+    expect(first).toMatchObject({
+      status: 'processed',
+      accepted: 1,
+      rejected: 0,
+      lines: [{ codeTraitement: '0000', numeroASP: 'FINHOP000001' }],
+    });
+    const annotated = JSON.parse(await output(`retour/${SIRET}/avance/${hopName('001')}.json`));
+    expect(annotated.impId).toMatch(/^IMP\d{9}$/);
+    expect(annotated.lignesImport[0]).toMatchObject({ numeroASP: 'FINHOP000001', codeTraitement: '0000' });
+    expect(await output(`retour/${SIRET}/avance/${hopName('001')}.rapport.html`)).toContain(
+      '<html lang="fr">',
+    );
+    expect(await receiveAll(queueUrls.results.url)).toEqual([first]);
+
+    // The same S3 event delivered again: ready again, but the content was judged already.
+    expect(await recordArrival(deps, zipEvent)).toBe('ready');
+    expect(
+      await judgeSubmission(deps, { submissionId: `${SIRET}/avance/${hopName('001')}`, reason: 'ready' }),
+    ).toBeUndefined();
+  });
+
+  it('gives the same numeroASP when an operator replays the submission', async () => {
+    const again = await judgeSubmission(deps, {
+      submissionId: `${SIRET}/avance/${hopName('001')}`,
+      reason: 'replay',
+    });
+    expect(again?.lines[0]?.numeroASP).toBe('FINHOP000001');
+    await receiveAll(queueUrls.results.url);
+  });
+
+  it('refuses a numeroEditeur the vendor used in an earlier submission', async () => {
+    await recordArrival(deps, await drop('avance', `${hopName('002')}.json`, sampleText('HOP-DPI-avance')));
+    await recordArrival(deps, await drop('avance', `${hopName('002')}.zip`, await hopZip()));
+    const result = await judgeSubmission(deps, {
+      submissionId: `${SIRET}/avance/${hopName('002')}`,
+      reason: 'ready',
+    });
+    expect(result?.lines[0]).toMatchObject({ codeTraitement: '2031', numeroASP: null });
+    expect(result?.lines[0]?.libelleTraitement).toContain(`${SIRET}/avance/${hopName('001')}`);
+  });
+
+  it('rejects a file whose header SIRET is not its folder’s', async () => {
+    const other = '11111111111111';
+    await recordArrival(
+      deps,
+      await drop('avance', `${hopName('003')}.json`, sampleText('HOP-DPI-avance'), other),
+    );
+    await recordArrival(deps, await drop('avance', `${hopName('003')}.zip`, await hopZip(), other));
+    const result = await judgeSubmission(deps, {
+      submissionId: `${other}/avance/${hopName('003')}`,
+      reason: 'ready',
+    });
+    expect(result).toMatchObject({
+      status: 'rejected',
+      fileErrors: [expect.objectContaining({ code: '1041' })],
+    });
+  });
+
+  it('judges a solde against the recorded avance and its status', async () => {
+    const name = 'JSON-2345678901-20230920-001';
+    const zip = await makeZip([
+      { name: 'BIO-LOINC-Va1-FACTURE-00001.pdf', content: document('PDF') },
+      { name: 'BIO-LOINC-Va1-VA-00001.pdf', content: document('PDF') },
+    ]);
+    await recordArrival(deps, await drop('solde', `${name}.json`, sampleText('BIO-LOINC-solde')));
+    await recordArrival(deps, await drop('solde', `${name}.zip`, zip));
+    const paid = await judgeSubmission(deps, { submissionId: `${SIRET}/solde/${name}`, reason: 'ready' });
+    expect(paid?.lines[0]?.codeTraitement).toBe('0000');
+  });
+
+  it('judges what the grace period left waiting, rejecting the lines whose documents never came', async () => {
+    const name = hopName('004');
+    const text = mutate(sampleText('HOP-DPI-avance'), [
+      set(['lignesImport', 0, 'numeroEditeur'], '"00009"'),
+      set(['lignesImport', 0, 'piecesJustificatives', 0, 'nomFichier'], '"HOP-DPI-Va1-BDC-00009.pdf"'),
+      set(['lignesImport', 0, 'piecesJustificatives', 1, 'nomFichier'], '"HOP-DPI-Va1-HT-00009.pdf"'),
+    ]);
+    expect(await recordArrival(deps, await drop('avance', `${name}.json`, text))).toBe('waiting');
+    await receiveAll(queueUrls.judge.url);
+    clock = new Date(clock.getTime() + 16 * 60_000);
+    const swept = await sweep(deps, clock, 15);
+    expect(swept).toContain(`${SIRET}/avance/${name}`);
+    const result = await judgeSubmission(deps, {
+      submissionId: `${SIRET}/avance/${name}`,
+      reason: 'grace-period',
+    });
+    expect(result?.lines[0]).toMatchObject({ codeTraitement: '3001' });
+    expect(await sweep(deps, clock, 15)).not.toContain(`${SIRET}/avance/${name}`);
+  });
+});
