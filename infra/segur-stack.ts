@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Intake } from './constructs/intake';
 import { Monitoring } from './constructs/monitoring';
@@ -32,6 +32,13 @@ export class SegurStack extends Stack {
       resultsQueue: this.results.resultsQueue.queue,
       table: this.state.table,
     });
+    // What the operators' commands need (bucket names are generated: they are global).
+    new CfnOutput(this, 'InputBucketName', {
+      value: this.intake.inputBucket.bucketName,
+      description: 'segur-pipeline --input-bucket',
+    });
+    new CfnOutput(this, 'OutputBucketName', { value: this.results.outputBucket.bucketName });
+    new CfnOutput(this, 'NotificationTopicArn', { value: this.notifications.topic.topicArn });
     new Monitoring(this, 'Monitoring', {
       topic: this.notifications.topic,
       deadLetterQueues: {

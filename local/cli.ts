@@ -1,12 +1,16 @@
 import { CHECK_USAGE, runCheck } from './check-command';
 import { type CliIo, UsageError } from './cli-io';
+import { OPS_USAGE, runOps } from './ops-commands';
 
 const USAGE = `Usage : segur-pipeline <commande> [options]
 
 Commandes :
   check <fichier.json>   contrôle un dépôt hors ligne (contrôles 1 et 2, pièces justificatives)
+  referentiel-push, avance-statut, soumissions, rejouer : commandes des opérateurs (ci-dessous)
 
-${CHECK_USAGE}`;
+${CHECK_USAGE}
+
+${OPS_USAGE}`;
 
 /** Entry point of the `segur-pipeline` command; returns the exit status. */
 export async function main(
@@ -19,6 +23,11 @@ export async function main(
     switch (command) {
       case 'check':
         return await runCheck(rest, io);
+      case 'referentiel-push':
+      case 'avance-statut':
+      case 'soumissions':
+      case 'rejouer':
+        return await runOps(command, rest, io);
       case undefined:
       case 'help':
       case '--help':

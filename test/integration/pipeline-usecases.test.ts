@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { main } from '../../local/cli';
 import { createResources } from '../../local/embedded/create-resources';
 import { startDynalite } from '../../local/embedded/start-dynalite';
 import { type EmbeddedAws, startFauxqs } from '../../local/embedded/start-fauxqs';
@@ -142,6 +143,26 @@ describe('pipeline use cases on the embedded services', () => {
     ).toBeUndefined();
   });
 
+  it('judges again when a zip arrives after the judgement, and its outputs replace the old ones', async () => {
+    const late = await drop(
+      'avance',
+      `${hopName('001')}-2.zip`,
+      await makeZip([{ name: 'notes.pdf', content: document('PDF') }]),
+    );
+    expect(await recordArrival(deps, late)).toBe('ready');
+    const again = await judgeSubmission(deps, {
+      submissionId: `${SIRET}/avance/${hopName('001')}`,
+      reason: 'ready',
+    });
+    expect(again?.lines[0]?.numeroASP).toBe('FINHOP000001');
+    const report = JSON.parse(await output(`retour/${SIRET}/avance/${hopName('001')}.rapport.json`));
+    expect(report.fileWarnings).toEqual([
+      expect.objectContaining({ code: '8011', message: expect.stringContaining('« notes.pdf »') }),
+    ]);
+    await receiveAll(queueUrls.results.url);
+    await receiveAll(queueUrls.judge.url);
+  });
+
   it('gives the same numeroASP when an operator replays the submission', async () => {
     const again = await judgeSubmission(deps, {
       submissionId: `${SIRET}/avance/${hopName('001')}`,
@@ -209,5 +230,60 @@ describe('pipeline use cases on the embedded services', () => {
     });
     expect(result?.lines[0]).toMatchObject({ codeTraitement: '3001' });
     expect(await sweep(deps, clock, 15)).not.toContain(`${SIRET}/avance/${name}`);
+  });
+
+  describe('operators’ commands', () => {
+    const run = async (...args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const endpoints = [
+        '--endpoint',
+        aws.endpoint,
+        '--dynamodb-endpoint',
+        dynamo.endpoint,
+        '--region',
+        'us-east-1',
+      ];
+      const code = await main([...args, ...endpoints], {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+      });
+      return { code, stdout, stderr };
+    };
+
+    it('lists the submissions and their state', async () => {
+      const listed = await run('soumissions', '--format', 'json');
+      expect(listed.code).toBe(0);
+      const ids = JSON.parse(listed.stdout).map((submission: { id: string; status: string }) => [
+        submission.id,
+        submission.status,
+      ]);
+      expect(ids).toContainEqual([`${SIRET}/avance/${hopName('001')}`, 'judged']);
+    });
+
+    it('sets the status of a recorded avance, and says when it does not know it', async () => {
+      expect((await run('avance-statut', 'FINHOP000001', 'PAYEE')).code).toBe(0);
+      expect(await deps.store.findAvances(['FINHOP000001'])).toEqual([
+        expect.objectContaining({ statut: 'PAYEE', numeroEditeur: '00001', montantSegurHT: '13750.00' }),
+      ]);
+      const unknown = await run('avance-statut', 'FINHOP999999', 'PAYEE');
+      expect(unknown).toMatchObject({ code: 2, stderr: 'segur-pipeline : avance FINHOP999999 inconnue\n' });
+    });
+
+    it('replays a submission through the judge queue', async () => {
+      await receiveAll(queueUrls.judge.url);
+      expect((await run('rejouer', `${SIRET}/avance/${hopName('001')}`)).code).toBe(0);
+      expect(await receiveAll(queueUrls.judge.url)).toEqual([
+        { submissionId: `${SIRET}/avance/${hopName('001')}`, reason: 'replay' },
+      ]);
+    });
+
+    it('pushes a référentiel only once it is valid', async () => {
+      const pushed = await run('referentiel-push', `${ROOT}/events/referentiel.json`);
+      expect(pushed.stdout).toContain(`s3://${BUCKETS.input}/config/referentiel.json`);
+      const invalid = await run('referentiel-push', `${ROOT}/package.json`);
+      expect(invalid.code).toBe(2);
+      expect(invalid.stderr).toContain('invalide');
+    });
   });
 });

@@ -1,0 +1,144 @@
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoStateStore } from '../shared/adapters/dynamo-state-store';
+import { BUCKETS, ENV, PREFIXES, QUEUES, TABLE } from '../shared/config/resources';
+import type { AvanceStatut } from '../shared/domain/referentiel';
+import { loadReferentiel, readInput } from './check-command';
+import { type CliIo, UsageError } from './cli-io';
+
+/**
+ * The agency operators' commands, against AWS (default credentials and region) or the embedded
+ * stack (`--endpoint`): they act on the same buckets, table and queues as the functions.
+ */
+export const OPS_USAGE = `Commandes des opérateurs (sur AWS, ou sur la pile embarquée avec --endpoint http://127.0.0.1:<port>) :
+  segur-pipeline referentiel-push <referentiel.json>        vérifie puis publie le référentiel
+  segur-pipeline avance-statut <numeroASP> <DEPOSEE|ACCEPTEE|PAYEE|REFUSEE>
+  segur-pipeline soumissions [--format text|json]           liste les soumissions et leur état
+  segur-pipeline rejouer <soumission>                       rejuge une soumission (<SIRET>/<type>/<nom du JSON>)
+Options : --endpoint <url> (S3, SQS), --dynamodb-endpoint <url>, --region <région>,
+          --input-bucket <nom> (défaut : $${ENV.inputBucket} ou ${BUCKETS.input}), --table <nom> (défaut : ${TABLE.name})`;
+
+const STATUTS: readonly AvanceStatut[] = ['DEPOSEE', 'ACCEPTEE', 'PAYEE', 'REFUSEE'];
+
+interface OpsContext {
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly store: DynamoStateStore;
+  readonly inputBucket: string;
+  close(): void;
+}
+
+function connect(values: Record<string, string | boolean | undefined>): OpsContext {
+  const region = (values.region as string | undefined) ?? process.env.AWS_REGION ?? 'eu-west-3';
+  const endpoint = values.endpoint as string | undefined;
+  const dynamoEndpoint = (values['dynamodb-endpoint'] as string | undefined) ?? endpoint;
+  // The emulators accept any credentials; AWS uses the default provider chain.
+  const local = endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {};
+  const s3 = new S3Client({ region, ...(endpoint ? { endpoint, forcePathStyle: true, ...local } : {}) });
+  const sqs = new SQSClient({ region, ...(endpoint ? { endpoint, ...local } : {}) });
+  const dynamo = new DynamoDBClient({
+    region,
+    ...(dynamoEndpoint ? { endpoint: dynamoEndpoint, ...local } : {}),
+  });
+  return {
+    s3,
+    sqs,
+    store: new DynamoStateStore(dynamo, (values.table as string | undefined) ?? TABLE.name),
+    inputBucket:
+      (values['input-bucket'] as string | undefined) ?? process.env[ENV.inputBucket] ?? BUCKETS.input,
+    close: () => {
+      s3.destroy();
+      sqs.destroy();
+      dynamo.destroy();
+    },
+  };
+}
+
+export const OPS_COMMANDS = ['referentiel-push', 'avance-statut', 'soumissions', 'rejouer'] as const;
+
+export async function runOps(
+  command: (typeof OPS_COMMANDS)[number],
+  args: readonly string[],
+  io: CliIo,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      endpoint: { type: 'string' },
+      'dynamodb-endpoint': { type: 'string' },
+      region: { type: 'string' },
+      'input-bucket': { type: 'string' },
+      table: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+    },
+  });
+  const expected = { 'referentiel-push': 1, 'avance-statut': 2, soumissions: 0, rejouer: 1 }[command];
+  if (positionals.length !== expected)
+    throw new UsageError(`${command} attend ${expected} argument(s) (voir « segur-pipeline help »)`);
+  if (command === 'avance-statut' && !STATUTS.includes(positionals[1] as AvanceStatut)) {
+    throw new UsageError(`statut « ${positionals[1]} » inconnu : ${STATUTS.join(', ')}`);
+  }
+  if (command === 'referentiel-push') await loadReferentiel(positionals[0] as string);
+  const ops = connect(values);
+  try {
+    switch (command) {
+      case 'referentiel-push': {
+        const body = await readInput(positionals[0] as string, 'référentiel');
+        await ops.s3.send(
+          new PutObjectCommand({
+            Bucket: ops.inputBucket,
+            Key: PREFIXES.referentiel,
+            Body: body,
+            ContentType: 'application/json',
+          }),
+        );
+        io.stdout.write(`référentiel publié dans s3://${ops.inputBucket}/${PREFIXES.referentiel}\n`);
+        return 0;
+      }
+      case 'avance-statut': {
+        const [numeroASP, statut] = positionals as [string, AvanceStatut];
+        if (!(await ops.store.setAvanceStatus(numeroASP, statut)))
+          throw new UsageError(`avance ${numeroASP} inconnue`);
+        io.stdout.write(`avance ${numeroASP} : statut ${statut}\n`);
+        return 0;
+      }
+      case 'soumissions': {
+        const submissions = (await ops.store.listSubmissions()).sort((a, b) =>
+          a.firstArrivalAt.localeCompare(b.firstArrivalAt),
+        );
+        if (values.format === 'json') {
+          io.stdout.write(`${JSON.stringify(submissions, null, 2)}\n`);
+        } else {
+          for (const submission of submissions) {
+            const zips = Object.keys(submission.zips).length;
+            io.stdout.write(
+              `${submission.id}  ${submission.status === 'judged' ? 'jugée' : 'en attente'}  JSON ${submission.json ? 'reçu' : 'absent'}, ${zips} .zip  (arrivée ${submission.firstArrivalAt})\n`,
+            );
+          }
+          if (submissions.length === 0) io.stdout.write('aucune soumission\n');
+        }
+        return 0;
+      }
+      case 'rejouer': {
+        const id = positionals[0] as string;
+        if (!(await ops.store.getSubmission(id))) throw new UsageError(`soumission ${id} inconnue`);
+        const { QueueUrl } = await ops.sqs.send(new GetQueueUrlCommand({ QueueName: QUEUES.judge.name }));
+        await ops.sqs.send(
+          new SendMessageCommand({
+            QueueUrl,
+            MessageBody: JSON.stringify({ submissionId: id, reason: 'replay' }),
+          }),
+        );
+        io.stdout.write(`soumission ${id} envoyée au jugement\n`);
+        return 0;
+      }
+    }
+  } finally {
+    ops.close();
+  }
+  return 2;
+}

@@ -1,0 +1,233 @@
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ENV } from '../../../shared/config/resources';
+import type { ResultMessage } from '../../../shared/pipeline/result-message';
+
+/**
+ * The handlers with every AWS client mocked: each failure path ends as a partial batch failure (the
+ * message is retried, then dead-lettered), never a crash of the whole batch, and bad input is not a fault.
+ */
+const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
+const sns = mockClient(SNSClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
+mockClient(DynamoDBClient);
+
+Object.assign(process.env, {
+  [ENV.inputBucket]: 'depots',
+  [ENV.outputBucket]: 'retours',
+  [ENV.table]: 'segur-state',
+  [ENV.judgeQueueUrl]: 'https://sqs/judge',
+  [ENV.resultsQueueUrl]: 'https://sqs/results',
+  [ENV.topicArn]: 'arn:aws:sns:eu-west-3:1:segur-notifications',
+});
+// Imported after the environment is set: the handlers read their configuration at load.
+const intake = require('../../../lambdas/intake/handler') as typeof import('../../../lambdas/intake/handler');
+const judge = require('../../../lambdas/judge/handler') as typeof import('../../../lambdas/judge/handler');
+const notify = require('../../../lambdas/notify/handler') as typeof import('../../../lambdas/notify/handler');
+
+const silence = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+afterAll(() => silence.mockRestore());
+beforeEach(() => {
+  for (const mock of [s3, sqs, sns, dynamo]) mock.reset();
+});
+
+function sqsEvent(...bodies: unknown[]): SQSEvent {
+  return {
+    Records: bodies.map(
+      (body, index) =>
+        ({
+          messageId: `m${index}`,
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        }) as SQSRecord,
+    ),
+  };
+}
+
+function s3Event(key: string) {
+  return {
+    Records: [
+      {
+        eventName: 'ObjectCreated:Put',
+        eventTime: '2026-11-22T10:00:00Z',
+        s3: { object: { key, size: 10, eTag: '"e"' } },
+      },
+    ],
+  };
+}
+
+const serviceError = (Type: typeof S3ServiceException, name: string, status: number) =>
+  new Type({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+
+describe('intake handler', () => {
+  it('ignores s3:TestEvent without touching anything', async () => {
+    expect(await intake.handler(sqsEvent({ Service: 'Amazon S3', Event: 's3:TestEvent' }))).toEqual({
+      batchItemFailures: [],
+    });
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  it('records arrivals under their URL-decoded key', async () => {
+    dynamo.on(QueryCommand).resolves({
+      Items: [{ pk: 'x', sk: 'META', id: 'x', siret: '88558855858745', type: 'avance', base: 'b' }],
+    });
+    await intake.handler(
+      sqsEvent(s3Event('depot/88558855858745/avance/JSON-1234567890-20220315-001-pi%C3%A8ces+1.zip')),
+    );
+    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+      sk: 'ZIP#JSON-1234567890-20220315-001-pièces 1.zip',
+      ref: { key: 'depot/88558855858745/avance/JSON-1234567890-20220315-001-pièces 1.zip' },
+    });
+  });
+
+  it('reports only the failed message of a batch when DynamoDB throttles', async () => {
+    dynamo
+      .on(UpdateCommand)
+      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
+      .resolves({});
+    dynamo
+      .on(QueryCommand)
+      .resolves({ Items: [{ pk: 'x', sk: 'META', id: 'x', siret: '1', type: 'avance', base: 'b' }] });
+    const event = sqsEvent(
+      s3Event('depot/88558855858745/avance/JSON-1234567890-20220315-001.zip'),
+      s3Event('depot/88558855858745/avance/JSON-1234567890-20220315-002.zip'),
+    );
+    expect(await intake.handler(event)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+  });
+
+  it('reports a message that is not an S3 event', async () => {
+    expect(await intake.handler(sqsEvent('pas du JSON', { hello: 1 }))).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm0' }, { itemIdentifier: 'm1' }],
+    });
+  });
+
+  it('reports a denied read of the deposit', async () => {
+    dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: 'x',
+          sk: 'META',
+          id: 'x',
+          siret: '1',
+          type: 'avance',
+          base: 'b',
+          json: { key: 'depot/x.json', size: 10 },
+        },
+      ],
+    });
+    s3.on(GetObjectCommand).rejects(serviceError(S3ServiceException, 'AccessDenied', 403));
+    expect(
+      await intake.handler(
+        sqsEvent(s3Event('depot/88558855858745/avance/JSON-1234567890-20220315-001.json')),
+      ),
+    ).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm0' }],
+    });
+  });
+});
+
+describe('judge handler', () => {
+  const submission = {
+    Items: [
+      {
+        pk: 'SUB#s',
+        sk: 'META',
+        id: 's',
+        siret: '88558855858745',
+        type: 'avance',
+        base: 'JSON-1234567890-20220315-001',
+        json: { key: 'depot/a.json', size: 10, etag: 'e1' },
+      },
+    ],
+  };
+
+  it('does nothing when another judge already claimed this content', async () => {
+    dynamo.on(QueryCommand).resolves(submission);
+    dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'claimed', $metadata: {} }));
+    expect(await judge.handler(sqsEvent({ submissionId: 's', reason: 'ready' }))).toEqual({
+      batchItemFailures: [],
+    });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('releases its claim and asks for a retry when the deposit is missing', async () => {
+    dynamo.on(QueryCommand).resolves(submission);
+    dynamo.on(PutCommand).resolves({});
+    s3.on(GetObjectCommand).rejects(serviceError(S3ServiceException, 'NoSuchKey', 404));
+    expect(await judge.handler(sqsEvent({ submissionId: 's', reason: 'ready' }))).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm0' }],
+    });
+    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toMatchObject({ pk: 'SUB#s' });
+  });
+});
+
+describe('notify handler', () => {
+  const result: ResultMessage = {
+    submissionId: '88558855858745/avance/JSON-1234567890-20220315-001',
+    siret: '88558855858745',
+    type: 'avance',
+    fileName: 'JSON-1234567890-20220315-001.json',
+    profile: 'HOP-DPI-avance',
+    status: 'processed',
+    accepted: 1,
+    rejected: 1,
+    fileErrors: [],
+    lines: [
+      {
+        numLigne: 1,
+        numeroEditeur: '00001',
+        codeTraitement: '0000',
+        libelleTraitement: 'Demande acceptée',
+        numeroASP: 'FINHOP000001',
+      },
+      {
+        numLigne: 2,
+        numeroEditeur: '00002',
+        codeTraitement: '2009',
+        libelleTraitement: 'Ligne 2 : commande.dateCommande doit être une date JJ/MM/AAAA (reçu « x »)',
+        numeroASP: null,
+      },
+    ],
+    outputs: {
+      annotated: 's3://retours/a.json',
+      reportJson: 's3://retours/a.rapport.json',
+      reportHtml: 's3://retours/a.rapport.html',
+    },
+  };
+
+  it('publishes one French email with an ASCII subject and the siret attribute', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: '1' });
+    expect(await notify.handler(sqsEvent(result))).toEqual({ batchItemFailures: [] });
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.Subject).toBe(
+      'Segur numerique - JSON-1234567890-20220315-001.json : 1 demande(s) acceptee(s), 1 rejetee(s)',
+    );
+    expect(input?.Message).toContain('[2009] Ligne 2 : commande.dateCommande doit être une date');
+    expect(input?.Message).toContain('s3://retours/a.rapport.html');
+    expect(input?.MessageAttributes).toEqual({
+      siret: { DataType: 'String', StringValue: '88558855858745' },
+    });
+  });
+
+  it('asks for a retry when SNS throttles', async () => {
+    sns.on(PublishCommand).rejects(serviceError(SNSServiceException as never, 'Throttling', 400));
+    expect(await notify.handler(sqsEvent(result))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+  });
+});
