@@ -172,6 +172,25 @@ describe('pipeline use cases on the embedded services', () => {
     await receiveAll(queueUrls.results.url);
   });
 
+  it('makes one judgement of one content however many judges race for it', async () => {
+    const name = 'JSON-4567890123-20211025-001';
+    const zip = await makeZip([
+      { name: 'BIO-SGL-Va1-BDC-00001.pdf', content: document('PDF') },
+      { name: 'BIO-SGL-Va1-HT-00001.pdf', content: document('PDF') },
+    ]);
+    await Promise.all([
+      drop('avance', `${name}.json`, sampleText('BIO-SGL-avance')).then((event) =>
+        recordArrival(deps, event),
+      ),
+      drop('avance', `${name}.zip`, zip).then((event) => recordArrival(deps, event)),
+    ]);
+    await receiveAll(queueUrls.judge.url);
+    const request = { submissionId: `${SIRET}/avance/${name}`, reason: 'ready' as const };
+    const results = await Promise.all([1, 2, 3, 4].map(() => judgeSubmission(deps, request)));
+    expect(results.filter((result) => result !== undefined)).toHaveLength(1);
+    expect(await receiveAll(queueUrls.results.url)).toHaveLength(1);
+  });
+
   it('refuses a numeroEditeur the vendor used in an earlier submission', async () => {
     await recordArrival(deps, await drop('avance', `${hopName('002')}.json`, sampleText('HOP-DPI-avance')));
     await recordArrival(deps, await drop('avance', `${hopName('002')}.zip`, await hopZip()));
