@@ -50,6 +50,8 @@ export class Processing extends Construct {
       }),
     );
     props.inputBucket.grantRead(this.intake);
+    // Refusals of files dropped outside the naming scheme go beside the outputs.
+    props.outputBucket.grantPut(this.intake);
     props.table.grantReadWriteData(this.intake);
     this.judgeQueue.queue.grantSendMessages(this.intake);
 

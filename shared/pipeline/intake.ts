@@ -1,4 +1,5 @@
 import { ZipArchive } from '../adapters/zip/zip-archive';
+import { PREFIXES } from '../config/resources';
 import type { Logger } from '../observability/logger';
 import { namesDeclaredBy } from './inspect-zips';
 import type { ObjectStore, StateStore, SubmissionRecord, WorkQueues } from './ports';
@@ -37,7 +38,9 @@ export async function recordArrival(deps: IntakeDeps, record: S3ObjectEvent): Pr
   const key = decodeS3Key(record.s3.object.key);
   const parsed = parseDepositKey(key);
   if (!parsed.ok) {
-    deps.logger.warn('objet déposé hors nomenclature, ignoré', { key, reason: parsed.reason });
+    // Nothing is silently dropped: the vendor finds why beside where the outputs would be.
+    const refusal = await writeRefusal(deps, key, parsed.reason, record.eventTime);
+    deps.logger.warn('objet déposé hors nomenclature, refusé', { key, reason: parsed.reason, refusal });
     return 'ignored';
   }
   const { submissionId, siret, type, base, kind, name } = parsed.key;
@@ -64,6 +67,30 @@ export async function recordArrival(deps: IntakeDeps, record: S3ObjectEvent): Pr
   await deps.queues.sendJudgeRequest({ submissionId, reason: 'ready' });
   log.info('soumission prête, jugement demandé', { file: name });
   return 'ready';
+}
+
+/** retour/<same path>.refus.json: what was deposited, when, and why it cannot be processed. */
+async function writeRefusal(
+  deps: IntakeDeps,
+  key: string,
+  reason: string,
+  at: string,
+): Promise<string | undefined> {
+  if (!key.startsWith(PREFIXES.deposit)) return undefined;
+  const relative = key.slice(PREFIXES.deposit.length);
+  const refusal = {
+    fichier: key,
+    deposeLe: at,
+    statut: 'refusé',
+    motif: `Le fichier n'est pas traité : ${reason}.`,
+    aFaire:
+      'Déposez le fichier JSON sous depot/<SIRET>/<avance|solde>/JSON-<numeroAns>-<AAAAMMJJ>-<NNN>.json et ses pièces dans <nom du JSON>.zip ou <nom du JSON>-<suffixe>.zip.',
+  };
+  return deps.objects.putOutput(
+    `${PREFIXES.output}${relative}.refus.json`,
+    `${JSON.stringify(refusal, null, 2)}\n`,
+    'application/json; charset=utf-8',
+  );
 }
 
 async function isReady(deps: IntakeDeps, submission: SubmissionRecord): Promise<boolean> {

@@ -53,11 +53,19 @@ export async function judgeSubmission(
 ): Promise<ResultMessage | undefined> {
   const log = deps.logger.child({ submissionId: request.submissionId, reason: request.reason });
   const submission = await deps.store.getSubmission(request.submissionId);
-  if (!submission?.json) {
-    log.warn('soumission sans fichier JSON : rien à juger', { zips: Object.keys(submission?.zips ?? {}) });
+  if (!submission) {
+    log.warn('soumission inconnue');
     return undefined;
   }
   const fingerprint = fingerprintOf(submission);
+  if (!submission.json) {
+    if (request.reason !== 'grace-period') return undefined;
+    // Zips whose JSON never came: said in the outputs, then off the waiting list.
+    await writeMissingJson(deps, submission);
+    await deps.store.completeJudgement(submission.id, fingerprint);
+    log.warn('délai écoulé sans fichier JSON', { zips: Object.keys(submission.zips) });
+    return undefined;
+  }
   if (request.reason !== 'replay' && submission.judgedFingerprint === fingerprint) {
     log.info('contenu déjà jugé', { fingerprint });
     return undefined;
@@ -195,6 +203,21 @@ async function judgeClaimed(
   await deps.queues.sendResult(result);
   log.info('retours écrits', { folder });
   return result;
+}
+
+async function writeMissingJson(deps: JudgeDeps, submission: SubmissionRecord): Promise<void> {
+  const refusal = {
+    soumission: submission.id,
+    statut: 'en attente du fichier JSON',
+    motif: `Les fichiers ${Object.keys(submission.zips).join(', ')} sont arrivés sans le fichier ${submission.base}.json : aucune demande ne peut être examinée.`,
+    aFaire: `Déposez ${submission.base}.json dans le même dossier : la soumission sera alors jugée avec ses .zip.`,
+  };
+  const key = `${PREFIXES.output}${submission.siret}/${submission.type}/${submission.base}.refus.json`;
+  await deps.objects.putOutput(
+    key,
+    `${JSON.stringify(refusal, null, 2)}\n`,
+    'application/json; charset=utf-8',
+  );
 }
 
 /** The référentiel's avances plus those the pipeline recorded, for the numeroASP a solde cites. */

@@ -134,7 +134,7 @@ describe('CDK stack', () => {
     }
   });
 
-  it('lets only the judge write outputs and only notify publish emails', () => {
+  it('lets only the judge (outputs) and the intake (refusals) write, and only notify publish emails', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
     const withAction = (action: string) =>
       policies
@@ -144,7 +144,10 @@ describe('CDK stack', () => {
           ),
         )
         .map(([id]) => id);
-    expect(withAction('s3:PutObject')).toEqual([expect.stringMatching(/JudgeFunction/)]);
+    expect(withAction('s3:PutObject').sort()).toEqual([
+      expect.stringMatching(/IntakeFunction/),
+      expect.stringMatching(/JudgeFunction/),
+    ]);
     expect(withAction('sns:Publish')).toEqual([expect.stringMatching(/NotifyFunction/)]);
   });
 

@@ -143,6 +143,33 @@ describe('pipeline use cases on the embedded services', () => {
     ).toBeUndefined();
   });
 
+  it('answers a file dropped outside the naming scheme with a written refusal', async () => {
+    expect(await recordArrival(deps, await drop('acompte', 'JSON-1234567890-20220315-001.json', '{}'))).toBe(
+      'ignored',
+    );
+    const refusal = JSON.parse(
+      await output(`retour/${SIRET}/acompte/JSON-1234567890-20220315-001.json.refus.json`),
+    );
+    expect(refusal.motif).toBe(
+      "Le fichier n'est pas traité : dossier « acompte » : avance ou solde attendu.",
+    );
+  });
+
+  it('says so when zips wait past the grace period without their JSON', async () => {
+    const name = 'JSON-1234567890-20220316-001';
+    await recordArrival(deps, await drop('avance', `${name}.zip`, await hopZip()));
+    const later = new Date(clock.getTime() + 20 * 60_000);
+    expect(await sweep(deps, later, 15)).toContain(`${SIRET}/avance/${name}`);
+    expect(
+      await judgeSubmission(deps, { submissionId: `${SIRET}/avance/${name}`, reason: 'grace-period' }),
+    ).toBeUndefined();
+    expect(JSON.parse(await output(`retour/${SIRET}/avance/${name}.refus.json`)).aFaire).toContain(
+      `Déposez ${name}.json`,
+    );
+    expect(await sweep(deps, later, 15)).not.toContain(`${SIRET}/avance/${name}`);
+    await receiveAll(queueUrls.judge.url);
+  });
+
   it('judges again when a zip arrives after the judgement, and its outputs replace the old ones', async () => {
     const late = await drop(
       'avance',
