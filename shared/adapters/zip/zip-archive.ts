@@ -25,7 +25,7 @@ import type { ByteRangeSource } from '../byte-range-source';
 export class ZipArchive {
   private constructor(
     readonly listing: ZipListing,
-    private readonly source: ByteRangeSource,
+    private readonly reader: CachingReader,
     private readonly nameLengths: ReadonlyMap<ZipEntryInfo, number>,
   ) {}
 
@@ -37,7 +37,7 @@ export class ZipArchive {
     } catch (error) {
       // A failed read is a fault of ours to retry; anything else is the vendor's zip.
       if (error instanceof SourceReadError) throw error;
-      return new ZipArchive(unreadable(source, error), source, new Map());
+      return new ZipArchive(unreadable(source, error), reader, new Map());
     }
     try {
       // Fetch the whole central directory in one read instead of yauzl's one or two per entry.
@@ -55,10 +55,10 @@ export class ZipArchive {
       checked.forEach((entry, index) => {
         lengths.set(entry, nameLengths.get(entries[index] as ZipEntryInfo) ?? 0);
       });
-      return new ZipArchive({ zipName: source.name, size: source.size, entries: checked }, source, lengths);
+      return new ZipArchive({ zipName: source.name, size: source.size, entries: checked }, reader, lengths);
     } catch (error) {
       if (error instanceof SourceReadError) throw error;
-      return new ZipArchive(unreadable(source, error), source, new Map());
+      return new ZipArchive(unreadable(source, error), reader, new Map());
     } finally {
       zip.close();
     }
@@ -73,11 +73,12 @@ export class ZipArchive {
     if (nameLength === undefined || entry.encrypted || entry.absurdSizes) return undefined;
     const want = Math.min(entry.compressedSize, entry.method === 0 ? HEAD_BYTES : 4096);
     const guess = 30 + nameLength + 64 + want;
-    let block = await this.source.read(entry.localHeaderOffset, guess);
+    // Small zips are often whole in the tail already read: served from there, not read twice.
+    let block = await this.reader.bytes(entry.localHeaderOffset, guess);
     if (block.length < 30 || readUInt32(block, 0) !== 0x04034b50) return undefined;
     const dataStart = 30 + readUInt16(block, 26) + readUInt16(block, 28);
     if (block.length < dataStart + want) {
-      block = await this.source.read(entry.localHeaderOffset + dataStart, want);
+      block = await this.reader.bytes(entry.localHeaderOffset + dataStart, want);
     } else {
       block = block.subarray(dataStart, dataStart + want);
     }
@@ -238,6 +239,17 @@ class CachingReader extends yauzl.RandomAccessReader {
     } else {
       this.segments.push({ start: from, bytes: head });
     }
+  }
+
+  /** Bytes at [offset, offset + length), clipped to the object, from the cache when it holds them. */
+  async bytes(offset: number, length: number): Promise<Uint8Array> {
+    const end = Math.min(offset + length, this.source.size);
+    for (const segment of this.segments) {
+      if (offset >= segment.start && end <= segment.start + segment.bytes.length) {
+        return segment.bytes.subarray(offset - segment.start, end - segment.start);
+      }
+    }
+    return this.fetch(offset, end - offset);
   }
 
   private async fetch(offset: number, length: number): Promise<Uint8Array> {
