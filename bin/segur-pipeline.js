@@ -4,6 +4,14 @@
 const path = require('node:path');
 const fs = require('node:fs');
 
+// The AWS SDK warns on every start that its 2027 releases will need Node 22: noise for a vendor at a
+// terminal. Every other warning is printed as usual.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (!`${warning.name} ${warning.message}`.includes('NodeVersionSupportWarning'))
+    process.stderr.write(`${warning.name}: ${warning.message}\n`);
+});
+
 const bundle = path.join(__dirname, '..', 'dist', 'cli.js');
 if (!fs.existsSync(bundle)) {
   process.stderr.write(

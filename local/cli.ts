@@ -1,14 +1,18 @@
 import { CHECK_USAGE, runCheck } from './check-command';
 import { type CliIo, UsageError } from './cli-io';
 import { OPS_USAGE, runOps } from './ops-commands';
+import { PIPELINE_USAGE, runPipeline, runStart } from './pipeline-command';
 
 const USAGE = `Usage : segur-pipeline <commande> [options]
 
 Commandes :
   check <fichier.json>   contrôle un dépôt hors ligne (contrôles 1 et 2, pièces justificatives)
+  pipeline, start          la chaîne complète sur cette machine (ci-dessous)
   referentiel-push, avance-statut, soumissions, rejouer : commandes des opérateurs (ci-dessous)
 
 ${CHECK_USAGE}
+
+${PIPELINE_USAGE}
 
 ${OPS_USAGE}`;
 
@@ -23,6 +27,10 @@ export async function main(
     switch (command) {
       case 'check':
         return await runCheck(rest, io);
+      case 'pipeline':
+        return await runPipeline(rest, io);
+      case 'start':
+        return await runStart(rest, io);
       case 'referentiel-push':
       case 'avance-statut':
       case 'soumissions':

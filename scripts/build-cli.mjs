@@ -10,7 +10,8 @@ await build({
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  // jsonc-parser's UMD build hides its requires from bundlers; its ESM build bundles cleanly.
-  mainFields: ['module', 'main'],
+  // Dependencies stay in node_modules (the command runs from the repository after `npm ci`): the
+  // embedded DynamoDB (dynalite) loads a native LevelDB binding that cannot live inside a bundle.
+  packages: 'external',
   logLevel: 'warning',
 });

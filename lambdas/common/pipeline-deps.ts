@@ -9,7 +9,13 @@ import type { PipelineConfig } from './config';
 /** The adapters of the processing functions, built once per container from the configuration. */
 export function pipelineDeps(
   config: PipelineConfig,
-  clients = { s3: new S3Client({}), sqs: new SQSClient({}), dynamo: new DynamoDBClient({}) },
+  // The embedded stack sets SEGUR_S3_FORCE_PATH_STYLE and AWS_ENDPOINT_URL_SQS: its S3 needs path-style
+  // addressing and its queue URLs do not route. On AWS neither is set and the defaults apply.
+  clients = {
+    s3: new S3Client({ forcePathStyle: process.env.SEGUR_S3_FORCE_PATH_STYLE === 'true' }),
+    sqs: new SQSClient(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {}),
+    dynamo: new DynamoDBClient({}),
+  },
 ) {
   return {
     store: new DynamoStateStore(clients.dynamo, config.table),

@@ -1,25 +1,49 @@
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   BUCKETS,
   deadLetterQueueName,
   QUEUES,
   TABLE,
+  TOPIC,
   visibilityTimeoutSeconds,
 } from '../../shared/config/resources';
+
+export interface LocalQueue {
+  readonly url: string;
+  readonly arn: string;
+  readonly dlqUrl: string;
+  readonly dlqArn: string;
+}
+
+/** Where the embedded stack's "emails" arrive: a queue subscribed to the topic (fauxqs delivers SNS to SQS only). */
+export const MAIL_QUEUE = 'segur-local-mail';
+
+async function queueArn(sqs: SQSClient, url: string): Promise<string> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
+  return Attributes?.QueueArn as string;
+}
 
 /**
  * The embedded stack's buckets, queues and table, from the same list and settings as the CDK stack
  * (shared/config/resources.ts): one source of truth for names, not two.
  */
-export async function createResources(clients: { s3: S3Client; sqs: SQSClient; dynamo: DynamoDBClient }) {
+export async function createResources(clients: {
+  s3: S3Client;
+  sqs: SQSClient;
+  dynamo: DynamoDBClient;
+  sns?: SNSClient;
+}) {
   for (const bucket of Object.values(BUCKETS))
     await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  const queueUrls: Record<string, { url: string; dlqUrl: string }> = {};
+  const queues: Record<string, LocalQueue> = {};
   for (const [id, queue] of Object.entries(QUEUES)) {
     const dlq = await clients.sqs.send(new CreateQueueCommand({ QueueName: deadLetterQueueName(queue) }));
-    const dlqArn = `arn:aws:sqs:us-east-1:000000000000:${deadLetterQueueName(queue)}`;
+    const dlqArn = await queueArn(clients.sqs, dlq.QueueUrl as string);
     const main = await clients.sqs.send(
       new CreateQueueCommand({
         QueueName: queue.name,
@@ -27,12 +51,17 @@ export async function createResources(clients: { s3: S3Client; sqs: SQSClient; d
           VisibilityTimeout: String(visibilityTimeoutSeconds(queue)),
           RedrivePolicy: JSON.stringify({
             deadLetterTargetArn: dlqArn,
-            maxReceiveCount: queue.maxReceiveCount,
+            maxReceiveCount: String(queue.maxReceiveCount),
           }),
         },
       }),
     );
-    queueUrls[id] = { url: main.QueueUrl as string, dlqUrl: dlq.QueueUrl as string };
+    queues[id] = {
+      url: main.QueueUrl as string,
+      arn: await queueArn(clients.sqs, main.QueueUrl as string),
+      dlqUrl: dlq.QueueUrl as string,
+      dlqArn,
+    };
   }
   await clients.dynamo.send(
     new CreateTableCommand({
@@ -60,5 +89,19 @@ export async function createResources(clients: { s3: S3Client; sqs: SQSClient; d
       ],
     }),
   );
-  return queueUrls as Record<keyof typeof QUEUES, { url: string; dlqUrl: string }>;
+  let topicArn: string | undefined;
+  let mailQueueUrl: string | undefined;
+  if (clients.sns) {
+    topicArn = (await clients.sns.send(new CreateTopicCommand({ Name: TOPIC.name }))).TopicArn as string;
+    mailQueueUrl = (await clients.sqs.send(new CreateQueueCommand({ QueueName: MAIL_QUEUE })))
+      .QueueUrl as string;
+    await clients.sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: await queueArn(clients.sqs, mailQueueUrl),
+      }),
+    );
+  }
+  return { ...(queues as Record<keyof typeof QUEUES, LocalQueue>), topicArn, mailQueueUrl };
 }

@@ -11,19 +11,23 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../config/resources';
 import type { Avance, AvanceStatut } from '../domain/referentiel';
-import type { Arrival, StateStore, StoredObjectRef, SubmissionRecord } from '../pipeline/ports';
+import type { Arrival, EditeurScope, StateStore, StoredObjectRef, SubmissionRecord } from '../pipeline/ports';
 
 /**
  * The pipeline's state in one DynamoDB table (pk/sk):
  * - SUB#<id> / META: the submission (its JSON, status, first arrival; in the `pending` index while waiting);
  * - SUB#<id> / ZIP#<name>: each zip that arrived;
  * - SUB#<id> / JUDGEMENT#<fingerprint>: the claim on one judgement of one content (a lease);
- * - EDITEUR#<siret>#<type> / <numeroEditeur>: numbers used, by which submission;
- * - ASPNUM#<siret> / <numeroEditeur>: the numeroASP given to a request, for ever the same;
+ * - EDITEUR#<siret>#<numeroAns>#<type> / <numeroEditeur>: numbers used, by which submission;
+ * - ASPNUM#<siret>#<numeroAns> / <numeroEditeur>: the numeroASP given to a request, for ever the same;
  * - SEQ#<name> / SEQ: atomic counters (numeroASP per couloir, impId);
  * - AVANCE#<numeroASP> / AVANCE: the accepted avances, for the solde checks.
  */
 const WAITING = 'WAITING';
+
+function editeurKey(scope: EditeurScope): string {
+  return `EDITEUR#${scope.siret}#${scope.numeroAns}#${scope.type}`;
+}
 
 export class DynamoStateStore implements StateStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -186,14 +190,13 @@ export class DynamoStateStore implements StateStore {
     );
   }
 
-  async usedNumerosEditeur(siret: string, type: string): Promise<Map<string, string>> {
-    const items = await this.queryAll({ pk: `EDITEUR#${siret}#${type}` });
+  async usedNumerosEditeur(scope: EditeurScope): Promise<Map<string, string>> {
+    const items = await this.queryAll({ pk: editeurKey(scope) });
     return new Map(items.map((item) => [item.sk as string, item.submissionId as string]));
   }
 
   async markNumerosEditeur(
-    siret: string,
-    type: string,
+    scope: EditeurScope,
     numeros: readonly string[],
     submissionId: string,
   ): Promise<void> {
@@ -203,7 +206,7 @@ export class DynamoStateStore implements StateStore {
           await this.doc.send(
             new PutCommand({
               TableName: this.tableName,
-              Item: { pk: `EDITEUR#${siret}#${type}`, sk: numero, submissionId },
+              Item: { pk: editeurKey(scope), sk: numero, submissionId },
               // The first submission that used a number keeps it.
               ConditionExpression: 'attribute_not_exists(pk) OR #submission = :id',
               ExpressionAttributeNames: { '#submission': 'submissionId' },
@@ -217,8 +220,8 @@ export class DynamoStateStore implements StateStore {
     );
   }
 
-  async numeroAspFor(siret: string, numeroEditeur: string, couloir: string): Promise<string> {
-    const key = { pk: `ASPNUM#${siret}`, sk: numeroEditeur };
+  async numeroAspFor(scope: EditeurScope, numeroEditeur: string, couloir: string): Promise<string> {
+    const key = { pk: `ASPNUM#${scope.siret}#${scope.numeroAns}`, sk: numeroEditeur };
     const existing = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );

@@ -13,7 +13,7 @@ import {
   propertyOf,
 } from './json/json-document';
 import { inferProfileFromLines, PROFILES, type Profile, profileOfSoftware } from './profiles';
-import { findReferencement, type Referentiel } from './referentiel';
+import { findReferencement, knowsReferencements, type Referentiel } from './referentiel';
 import { isCalendarDate } from './rules/checks';
 import { received, runRules, unknownKeyFindings } from './rules/engine';
 import type { AttachmentChecker, DemandType, LineEnvironment, ProfileId } from './rules/line-environment';
@@ -309,7 +309,7 @@ function checkDepositor(
   if (options.depositorSiret !== undefined && options.depositorSiret !== header.siret) {
     error('1041', 'SIRET', undefined, { siret: header.siret, dossier: options.depositorSiret });
   }
-  if (!options.referentiel) return;
+  if (!knowsReferencements(options.referentiel)) return;
   const entry = findReferencement(options.referentiel, header.numeroAns);
   const matches =
     entry !== undefined &&

@@ -120,6 +120,14 @@ export function validateReferentiel(input: unknown): ReferentielOutcome {
   }
 }
 
+/**
+ * Whether the référencements are known: a référentiel with none (the pipeline before operators pushed
+ * one, carrying only the avances it recorded) checks the avances and nothing else.
+ */
+export function knowsReferencements(referentiel: Referentiel | undefined): referentiel is Referentiel {
+  return referentiel !== undefined && referentiel.referencements.length > 0;
+}
+
 export function findReferencement(referentiel: Referentiel, numeroAns: string): Referencement | undefined {
   return referentiel.referencements.find((entry) => entry.numeroAns === numeroAns);
 }

@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs';
+
 /**
  * Structured JSON logs (one line per event, CloudWatch Logs Insights reads the fields) carrying the
  * submission id as correlation id, and CloudWatch embedded-metric-format lines for the metrics.
@@ -11,10 +13,17 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+/** Lambda sends stdout to CloudWatch; the embedded stack sends it to a file (SEGUR_LOG_FILE) to keep the terminal for people. */
+export function defaultWrite(line: string): void {
+  const file = process.env.SEGUR_LOG_FILE;
+  if (file) appendFileSync(file, `${line}\n`);
+  else process.stdout.write(`${line}\n`);
+}
+
 export function createLogger(
   service: string,
   base: Record<string, unknown> = {},
-  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  write: (line: string) => void = defaultWrite,
 ): Logger {
   const log = (level: LogLevel, message: string, fields: Record<string, unknown> = {}) =>
     write(
@@ -48,7 +57,7 @@ export function emitMetrics(
   namespace: string,
   dimensions: Record<string, string>,
   metrics: Record<string, { value: number; unit: MetricUnit }>,
-  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  write: (line: string) => void = defaultWrite,
 ): void {
   const document: Record<string, unknown> = {
     _aws: {

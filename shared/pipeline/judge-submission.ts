@@ -114,9 +114,11 @@ async function judgeClaimed(
   const json = submission.json as StoredObjectRef;
   const bytes = await deps.objects.getBytes(json);
   const declared = namesDeclaredBy(bytes);
+  // Each software (numeroAns) numbers its requests from 00001: the scope of a numeroEditeur.
+  const scope = { siret: submission.siret, numeroAns: numeroAnsOf(bytes), type: submission.type };
   const [baseReferentiel, used] = await Promise.all([
     deps.referentiel.load(),
-    deps.store.usedNumerosEditeur(submission.siret, submission.type),
+    deps.store.usedNumerosEditeur(scope),
   ]);
   // A re-judgement of the same submission does not find its own numbers "already used".
   for (const [numero, origin] of used) if (origin === submission.id) used.delete(numero);
@@ -153,14 +155,13 @@ async function judgeClaimed(
       if (line.accepted && line.numeroEditeur) {
         numeroAspByLine.set(
           line.numLigne,
-          await deps.store.numeroAspFor(submission.siret, line.numeroEditeur, profile.couloir),
+          await deps.store.numeroAspFor(scope, line.numeroEditeur, profile.couloir),
         );
       }
     }
   }
   const numeros = verdict.lines.flatMap((line) => (line.numeroEditeur ? [line.numeroEditeur] : []));
-  if (numeros.length > 0)
-    await deps.store.markNumerosEditeur(submission.siret, submission.type, numeros, submission.id);
+  if (numeros.length > 0) await deps.store.markNumerosEditeur(scope, numeros, submission.id);
   if (doc && numeroAspByLine.size > 0) {
     await deps.store.recordAvances(
       acceptedAvances(doc, verdict.numeroAns ?? '', numeroAspByLine, verdict.lines),
@@ -203,6 +204,16 @@ async function judgeClaimed(
   await deps.queues.sendResult(result);
   log.info('retours écrits', { folder });
   return result;
+}
+
+/** The header's numeroAns, read leniently: a file that does not parse is judged by control 1. */
+function numeroAnsOf(bytes: Uint8Array): string {
+  try {
+    const value = (JSON.parse(new TextDecoder().decode(bytes)) as { numeroAns?: unknown }).numeroAns;
+    return typeof value === 'string' ? value : '';
+  } catch {
+    return '';
+  }
 }
 
 async function writeMissingJson(deps: JudgeDeps, submission: SubmissionRecord): Promise<void> {

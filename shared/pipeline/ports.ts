@@ -57,20 +57,24 @@ export interface StateStore {
   completeJudgement(id: string, fingerprint: string): Promise<void>;
   /** The judgement failed (a fault): the next try may claim it again. */
   releaseJudgement(id: string, fingerprint: string): Promise<void>;
-  /** numeroEditeur already used by the vendor for this type → the submission that used it. */
-  usedNumerosEditeur(siret: string, type: string): Promise<Map<string, string>>;
-  markNumerosEditeur(
-    siret: string,
-    type: string,
-    numeros: readonly string[],
-    submissionId: string,
-  ): Promise<void>;
+  /**
+   * numeroEditeur already used by the vendor for this software (numeroAns) and type → the
+   * submission that used it. Each software numbers its requests from 00001 (seeds, section 3.2).
+   */
+  usedNumerosEditeur(scope: EditeurScope): Promise<Map<string, string>>;
+  markNumerosEditeur(scope: EditeurScope, numeros: readonly string[], submissionId: string): Promise<void>;
   /** The numeroASP of a request: the same one every time it is asked again. */
-  numeroAspFor(siret: string, numeroEditeur: string, couloir: string): Promise<string>;
+  numeroAspFor(scope: EditeurScope, numeroEditeur: string, couloir: string): Promise<string>;
   nextImpId(): Promise<string>;
   recordAvances(avances: readonly Avance[]): Promise<void>;
   findAvances(numerosASP: readonly string[]): Promise<Avance[]>;
   setAvanceStatus(numeroASP: string, statut: AvanceStatut): Promise<boolean>;
+}
+
+export interface EditeurScope {
+  readonly siret: string;
+  readonly numeroAns: string;
+  readonly type: 'avance' | 'solde';
 }
 
 export interface WorkQueues {

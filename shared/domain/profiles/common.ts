@@ -1,6 +1,11 @@
 import operateurs from '../data/operateurs-messagerie.json';
 import { excerpt, itemsOf, type JsonNode, propertyOf, rawText } from '../json/json-document';
-import { findReferencement, REFERENCEMENT_PROFILES, type ReferencementProfile } from '../referentiel';
+import {
+  findReferencement,
+  knowsReferencements,
+  REFERENCEMENT_PROFILES,
+  type ReferencementProfile,
+} from '../referentiel';
 import {
   alphanumeric,
   choice,
@@ -216,7 +221,7 @@ export function requiresReferencement(
     const recu = rawText(ctx.doc, node);
     const label = REFERENCEMENT_PROFILES[profil];
     const referentiel = ctx.env.referentiel;
-    if (!referentiel) return { code: '8002', params: { recu, profil: label } };
+    if (!knowsReferencements(referentiel)) return { code: '8002', params: { recu, profil: label } };
     const entry = findReferencement(referentiel, ctx.env.numeroAns);
     return entry?.profils.includes(profil)
       ? undefined

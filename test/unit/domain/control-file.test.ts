@@ -193,6 +193,12 @@ describe('control 1 on the profile and the depositor', () => {
     expect(codes(text, fileName, { depositorSiret: '11111111111111' })).toEqual(['1041']);
   });
 
+  it('checks no référencement when the référentiel lists none (only avances)', () => {
+    const { verdict } = judgeText(text, { fileName, referentiel: { referencements: [], avances: [] } });
+    expect(verdict.status).toBe('processed');
+    expect(verdict.lines[1]?.notices.map((notice) => notice.code)).toContain('8002');
+  });
+
   it('rejects a numeroAns the référentiel does not give to this vendor', () => {
     const other = {
       ...sampleReferentiel(),

@@ -1,0 +1,286 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { SQSEvent } from 'aws-lambda';
+import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
+import { BUCKETS, ENV, PREFIXES, QUEUES } from '../../shared/config/resources';
+import type { ResultMessage } from '../../shared/pipeline/result-message';
+import { createResources, type LocalQueue } from './create-resources';
+import { type Recipient, writeMail } from './mailbox';
+import { QueuePoller, type SqsHandler } from './queue-poller';
+import { isNotified, objectCreatedEvent, testEvent } from './s3-events';
+import { startDynalite } from './start-dynalite';
+import { type EmbeddedAws, startFauxqs } from './start-fauxqs';
+
+/**
+ * The whole pipeline on one machine: fauxqs (S3, SQS, SNS) and dynalite (DynamoDB) over loopback
+ * HTTP, the resources of shared/config/resources.ts, and the real handlers of lambdas/ run by a
+ * small local runtime that does what AWS does and the emulators do not: S3 event notifications,
+ * SQS event source mappings, the sweeper's schedule, and email delivery (as .eml files).
+ */
+export interface EmbeddedOptions {
+  /** Where the mails are written (<outDir>/mail/). */
+  readonly outDir: string;
+  /** Grace period before a submission is judged with what is there. */
+  readonly graceSeconds: number;
+  readonly sweepEverySeconds: number;
+  /** Delay before a failed message is seen again (instead of the queue's full visibility timeout). */
+  readonly retryDelaySeconds: number;
+  readonly recipients: readonly Recipient[];
+  /** Wraps the real handlers (tests inject faults through it). */
+  readonly wrapHandler?: (name: 'intake' | 'judge' | 'notify', handler: SqsHandler) => SqsHandler;
+  readonly log?: (line: string) => void;
+}
+
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const REGION = 'us-east-1';
+
+export class EmbeddedStack {
+  readonly results: ResultMessage[] = [];
+  readonly faults: string[] = [];
+  private readonly pollers: QueuePoller[] = [];
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private mails = 0;
+
+  private constructor(
+    private readonly aws: EmbeddedAws,
+    private readonly dynamo: { endpoint: string; stop(): Promise<void> },
+    readonly clients: { s3: S3Client; sqs: SQSClient; sns: SNSClient; dynamo: DynamoDBClient },
+    readonly queues: Record<keyof typeof QUEUES, LocalQueue> & { mailQueueUrl?: string },
+    readonly store: DynamoStateStore,
+    private readonly options: EmbeddedOptions,
+  ) {}
+
+  get endpoints(): { aws: string; dynamodb: string } {
+    return { aws: this.aws.endpoint, dynamodb: this.dynamo.endpoint };
+  }
+
+  static async start(options: EmbeddedOptions): Promise<EmbeddedStack> {
+    const [aws, dynamo] = await Promise.all([startFauxqs(), startDynalite()]);
+    const clients = {
+      s3: new S3Client({
+        endpoint: aws.endpoint,
+        region: REGION,
+        forcePathStyle: true,
+        credentials: CREDENTIALS,
+      }),
+      sqs: new SQSClient({ endpoint: aws.endpoint, region: REGION, credentials: CREDENTIALS }),
+      sns: new SNSClient({ endpoint: aws.endpoint, region: REGION, credentials: CREDENTIALS }),
+      dynamo: new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: CREDENTIALS }),
+    };
+    const queues = await createResources(clients);
+    // The handlers read their configuration from the environment, as on Lambda; the SDK takes the
+    // endpoints from AWS_ENDPOINT_URL_<SERVICE>.
+    Object.assign(process.env, {
+      [ENV.inputBucket]: BUCKETS.input,
+      [ENV.outputBucket]: BUCKETS.output,
+      [ENV.table]: 'segur-state',
+      [ENV.judgeQueueUrl]: queues.judge.url,
+      [ENV.resultsQueueUrl]: queues.results.url,
+      [ENV.topicArn]: queues.topicArn,
+      [ENV.gracePeriodMinutes]: String(options.graceSeconds / 60),
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_S3: aws.endpoint,
+      AWS_ENDPOINT_URL_SQS: aws.endpoint,
+      AWS_ENDPOINT_URL_SNS: aws.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      SEGUR_S3_FORCE_PATH_STYLE: 'true',
+    });
+    const stack = new EmbeddedStack(
+      aws,
+      dynamo,
+      clients,
+      queues,
+      new DynamoStateStore(clients.dynamo),
+      options,
+    );
+    stack.startRuntime();
+    // As S3 does when a notification is configured.
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queues.intake.url,
+        MessageBody: JSON.stringify(testEvent(BUCKETS.input)),
+      }),
+    );
+    return stack;
+  }
+
+  private startRuntime(): void {
+    // Loaded only now: the handler modules read the environment set above when they load.
+    const intake = require('../../lambdas/intake/handler') as typeof import('../../lambdas/intake/handler');
+    const judge = require('../../lambdas/judge/handler') as typeof import('../../lambdas/judge/handler');
+    const notify = require('../../lambdas/notify/handler') as typeof import('../../lambdas/notify/handler');
+    const sweeper =
+      require('../../lambdas/sweeper/handler') as typeof import('../../lambdas/sweeper/handler');
+    const wrap = this.options.wrapHandler ?? ((_name, handler) => handler);
+    const onError = (error: unknown) =>
+      this.faults.push(error instanceof Error ? error.message : String(error));
+    const observeResults: SqsHandler = async (event) => {
+      const response = await notify.handler(event);
+      const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+      for (const record of event.Records)
+        if (!failed.has(record.messageId)) this.results.push(JSON.parse(record.body));
+      return response;
+    };
+    const mappings: Array<[keyof typeof QUEUES, SqsHandler]> = [
+      ['intake', wrap('intake', intake.handler)],
+      ['judge', wrap('judge', judge.handler)],
+      ['results', wrap('notify', observeResults)],
+    ];
+    for (const [id, handler] of mappings) {
+      const queue = this.queues[id];
+      this.pollers.push(
+        new QueuePoller(this.clients.sqs, handler, {
+          queueUrl: queue.url,
+          queueArn: queue.arn,
+          batchSize: QUEUES[id].batchSize,
+          retryDelaySeconds: this.options.retryDelaySeconds,
+          onError,
+        }),
+      );
+    }
+    if (this.queues.mailQueueUrl) {
+      this.pollers.push(
+        new QueuePoller(this.clients.sqs, (event: SQSEvent) => this.deliverMail(event), {
+          queueUrl: this.queues.mailQueueUrl,
+          queueArn: 'arn:aws:sqs:us-east-1:000000000000:segur-local-mail',
+          batchSize: 10,
+          retryDelaySeconds: this.options.retryDelaySeconds,
+          onError,
+        }),
+      );
+    }
+    for (const poller of this.pollers) poller.start();
+    this.sweep = () => sweeper.handler().then(() => undefined);
+    // The EventBridge schedule of the stack; 0 leaves sweeping to sweepNow() (batch runs).
+    if (this.options.sweepEverySeconds > 0) {
+      this.sweepTimer = setInterval(() => {
+        sweeper.handler().catch(onError);
+      }, this.options.sweepEverySeconds * 1000);
+    }
+  }
+
+  private sweep: () => Promise<void> = async () => undefined;
+
+  /** Runs the sweeper now, as its schedule would. */
+  async sweepNow(): Promise<void> {
+    await this.sweep();
+  }
+
+  private async deliverMail(event: SQSEvent): Promise<void> {
+    for (const record of event.Records) {
+      const envelope = JSON.parse(record.body) as {
+        Subject?: string;
+        Message: string;
+        MessageAttributes?: Record<string, { Value: string }>;
+      };
+      const siret = envelope.MessageAttributes?.siret?.Value;
+      for (const recipient of this.options.recipients) {
+        if (recipient.siret && recipient.siret !== siret) continue;
+        this.mails++;
+        await writeMail(
+          join(this.options.outDir, 'mail'),
+          this.mails,
+          recipient.email,
+          envelope.Subject ?? '',
+          envelope.Message,
+          siret,
+        );
+      }
+    }
+  }
+
+  /** Uploads a file under its S3 key and emits the S3 event AWS would send for it. */
+  async upload(key: string, body: Uint8Array): Promise<void> {
+    // Multipart above 8 MiB, as a real client would (the embedded S3 takes 11 MiB per request).
+    const upload = new Upload({
+      client: this.clients.s3,
+      params: { Bucket: BUCKETS.input, Key: key, Body: body },
+      partSize: 8 * 1024 * 1024,
+    });
+    const done = await upload.done();
+    if (!isNotified(key)) return;
+    const event = objectCreatedEvent(BUCKETS.input, { key, size: body.length, eTag: done.ETag });
+    await this.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: this.queues.intake.url, MessageBody: JSON.stringify(event) }),
+    );
+  }
+
+  async putReferentiel(body: Uint8Array): Promise<void> {
+    await this.clients.s3.send(
+      new PutObjectCommand({ Bucket: BUCKETS.input, Key: PREFIXES.referentiel, Body: body }),
+    );
+  }
+
+  /** Messages waiting or in flight in the three work queues, and in the pollers' hands. */
+  async pendingWork(): Promise<number> {
+    let pending = this.pollers.reduce((sum, poller) => sum + poller.inFlight, 0);
+    for (const id of Object.keys(QUEUES) as Array<keyof typeof QUEUES>)
+      pending += await this.count(this.queues[id].url);
+    if (this.queues.mailQueueUrl) pending += await this.count(this.queues.mailQueueUrl);
+    return pending;
+  }
+
+  async deadLetters(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const id of Object.keys(QUEUES) as Array<keyof typeof QUEUES>)
+      counts[id] = await this.count(this.queues[id].dlqUrl);
+    return counts;
+  }
+
+  private async count(url: string): Promise<number> {
+    const { Attributes } = await this.clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
+  }
+
+  /** Copies retour/ of the output bucket into `dir`, keeping the key layout. Returns the keys copied. */
+  async mirrorOutputs(dir: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.clients.s3.send(
+        new ListObjectsV2Command({
+          Bucket: BUCKETS.output,
+          Prefix: PREFIXES.output,
+          ContinuationToken: token,
+        }),
+      );
+      for (const object of page.Contents ?? []) {
+        const key = object.Key as string;
+        const response = await this.clients.s3.send(
+          new GetObjectCommand({ Bucket: BUCKETS.output, Key: key }),
+        );
+        const target = join(dir, key);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(
+          target,
+          await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+        );
+        keys.push(key);
+      }
+      token = page.NextContinuationToken;
+    } while (token);
+    return keys;
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await Promise.all(this.pollers.map((poller) => poller.stop()));
+    for (const client of Object.values(this.clients)) client.destroy();
+    await Promise.all([this.aws.stop(), this.dynamo.stop()]);
+  }
+}

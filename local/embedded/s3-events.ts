@@ -1,0 +1,62 @@
+import { NOTIFIED_SUFFIXES, PREFIXES } from '../../shared/config/resources';
+
+/**
+ * What S3 would send for an upload: the embedded S3 has no event notifications, so the local runtime
+ * emits them itself, in AWS's shape (keys URL-encoded, spaces as '+'), with the stack's filters.
+ */
+export function encodeS3Key(key: string): string {
+  return encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
+}
+
+/** The CDK stack notifies object creations under depot/ ending in .json or .zip (one rule per suffix). */
+export function isNotified(key: string): boolean {
+  return key.startsWith(PREFIXES.deposit) && NOTIFIED_SUFFIXES.some((suffix) => key.endsWith(suffix));
+}
+
+let sequencer = 0;
+
+export function objectCreatedEvent(
+  bucket: string,
+  object: { key: string; size: number; eTag?: string; versionId?: string },
+  at = new Date(),
+) {
+  sequencer++;
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'us-east-1',
+        eventTime: at.toISOString(),
+        eventName: 'ObjectCreated:Put',
+        userIdentity: { principalId: 'local' },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: { 'x-amz-request-id': `local-${sequencer}`, 'x-amz-id-2': 'local' },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: object.key.endsWith('.zip') ? 'depot-zip' : 'depot-json',
+          bucket: { name: bucket, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${bucket}` },
+          object: {
+            key: encodeS3Key(object.key),
+            size: object.size,
+            eTag: object.eTag?.replace(/"/g, ''),
+            ...(object.versionId ? { versionId: object.versionId } : {}),
+            sequencer: sequencer.toString(16).padStart(16, '0').toUpperCase(),
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** The one message S3 sends when a notification is set up. */
+export function testEvent(bucket: string) {
+  return {
+    Service: 'Amazon S3',
+    Event: 's3:TestEvent',
+    Time: new Date().toISOString(),
+    Bucket: bucket,
+    RequestId: 'local',
+    HostId: 'local',
+  };
+}

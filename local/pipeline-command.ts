@@ -1,0 +1,213 @@
+import { watch } from 'node:fs';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PREFIXES } from '../shared/config/resources';
+import type { ResultMessage } from '../shared/pipeline/result-message';
+import { type CliIo, UsageError } from './cli-io';
+import { EmbeddedStack } from './embedded/embedded-stack';
+import type { Recipient } from './embedded/mailbox';
+
+export const PIPELINE_USAGE = `Pile embarquée (S3, SQS, SNS et DynamoDB émulés sur cette machine, aucun compte AWS) :
+  segur-pipeline pipeline <dossier-de-dépôt> [--out <dossier>] [--referentiel <fichier>] [--timeout <s>]
+      dépose tout le dossier (<SIRET>/<avance|solde>/<fichiers>), attend chaque jugement, copie retour/
+      dans <out> (défaut ./out), écrit <out>/summary.json et les courriels dans <out>/mail/
+  segur-pipeline start [--drop <dossier>] [--out <dossier>] [--referentiel <fichier>] [--grace <s>]
+      garde la pile en marche et dépose ce qui arrive dans le dossier surveillé (défaut ./drop)`;
+
+/** Every file of a drop folder with its S3 key (depot/<path relative to the folder>). */
+async function listDrop(dir: string): Promise<Array<{ path: string; key: string }>> {
+  const files: Array<{ path: string; key: string }> = [];
+  const walk = async (current: string) => {
+    for (const entry of await readdir(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile() && !entry.name.startsWith('.'))
+        files.push({ path, key: `${PREFIXES.deposit}${relative(dir, path).split(sep).join('/')}` });
+    }
+  };
+  await walk(dir);
+  // JSON first, then the zips: the order of a careful vendor (any order works, this one is quicker).
+  return files.sort(
+    (a, b) => Number(a.key.endsWith('.zip')) - Number(b.key.endsWith('.zip')) || a.key.localeCompare(b.key),
+  );
+}
+
+/** One recipient for the agency, and one per vendor folder, filtered on its SIRET like an SNS filter policy. */
+function recipientsFor(keys: readonly string[]): Recipient[] {
+  const sirets = [
+    ...new Set(
+      keys.map((key) => key.split('/')[1]).filter((siret): siret is string => /^\d{14}$/.test(siret ?? '')),
+    ),
+  ];
+  return [
+    { email: 'operateur@asp.localhost' },
+    ...sirets.map((siret) => ({ email: `editeur-${siret}@localhost`, siret })),
+  ];
+}
+
+function describe(result: ResultMessage): string {
+  if (result.status === 'rejected')
+    return `${result.fileName} : fichier rejeté (${result.fileErrors.map((error) => error.code).join(', ')})`;
+  return `${result.fileName} : ${result.profile} — ${result.accepted} acceptée(s), ${result.rejected} rejetée(s)`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function runPipeline(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string', default: 'out' },
+      referentiel: { type: 'string' },
+      timeout: { type: 'string', default: '300' },
+    },
+  });
+  if (positionals.length !== 1)
+    throw new UsageError('indiquez le dossier de dépôt (<SIRET>/<avance|solde>/<fichiers>)');
+  const dropDir = positionals[0] as string;
+  const outDir = values.out;
+  const timeoutMs = Number(values.timeout) * 1000;
+  const files = await listDrop(dropDir).catch(() => {
+    throw new UsageError(`dossier de dépôt « ${dropDir} » introuvable`);
+  });
+  const referentiel = values.referentiel
+    ? await readFile(values.referentiel).catch(() =>
+        Promise.reject(new UsageError(`référentiel « ${values.referentiel} » introuvable`)),
+      )
+    : undefined;
+  await mkdir(outDir, { recursive: true });
+  // The functions' JSON logs (CloudWatch's on AWS) go to a file: the terminal is for the progress.
+  process.env.SEGUR_LOG_FILE ??= join(outDir, 'pipeline.log');
+
+  const started = Date.now();
+  io.stdout.write('Démarrage de la pile embarquée (S3, SQS, SNS, DynamoDB)…\n');
+  // Batch mode: every file is uploaded before waiting, so the grace period ends when the stack is idle.
+  const stack = await EmbeddedStack.start({
+    outDir,
+    graceSeconds: 0,
+    sweepEverySeconds: 0,
+    retryDelaySeconds: 1,
+    recipients: recipientsFor(files.map((file) => file.key)),
+  });
+  let timedOut = false;
+  try {
+    if (referentiel) await stack.putReferentiel(referentiel);
+    for (const file of files) await stack.upload(file.key, await readFile(file.path));
+    io.stdout.write(`${files.length} fichier(s) déposé(s) ; jugements en cours…\n`);
+
+    let shown = 0;
+    let idleRounds = 0;
+    for (;;) {
+      while (shown < stack.results.length)
+        io.stdout.write(`  ✔ ${describe(stack.results[shown++] as ResultMessage)}\n`);
+      if ((await stack.pendingWork()) === 0) idleRounds++;
+      else idleRounds = 0;
+      if (idleRounds >= 2) {
+        const waiting = await stack.store.listWaiting('9999-12-31T00:00:00Z');
+        if (waiting.length === 0) break;
+        await stack.sweepNow();
+        idleRounds = 0;
+      }
+      if (Date.now() - started > timeoutMs) {
+        timedOut = true;
+        break;
+      }
+      // A dead letter means the pipeline itself failed: no point waiting for the rest.
+      if (Object.values(await stack.deadLetters()).some((count) => count > 0)) break;
+      await sleep(150);
+    }
+    while (shown < stack.results.length)
+      io.stdout.write(`  ✔ ${describe(stack.results[shown++] as ResultMessage)}\n`);
+
+    const copied = await stack.mirrorOutputs(outDir);
+    const latest = new Map(stack.results.map((result) => [result.submissionId, result]));
+    await writeFile(join(outDir, 'summary.json'), `${JSON.stringify([...latest.values()], null, 2)}\n`);
+    const deadLetters = await stack.deadLetters();
+    const dead = Object.entries(deadLetters).filter(([, count]) => count > 0);
+
+    io.stdout.write(`\n${'soumission'.padEnd(62)} ${'statut'.padEnd(10)} acceptées rejetées\n`);
+    for (const result of latest.values()) {
+      io.stdout.write(
+        `${result.submissionId.padEnd(62)} ${result.status.padEnd(10)} ${String(result.accepted).padStart(9)} ${String(result.rejected).padStart(8)}\n`,
+      );
+    }
+    io.stdout.write(
+      `\n${latest.size} soumission(s) jugée(s) en ${((Date.now() - started) / 1000).toFixed(1)} s ; ${copied.length} fichier(s) copiés dans ${outDir}/retour, résumé dans ${outDir}/summary.json, courriels dans ${outDir}/mail/, journaux dans ${process.env.SEGUR_LOG_FILE}\n`,
+    );
+    if (dead.length > 0)
+      io.stderr.write(
+        `segur-pipeline : message(s) en file de lettres mortes : ${dead.map(([queue, count]) => `${queue} ${count}`).join(', ')}\n`,
+      );
+    if (timedOut)
+      io.stderr.write(`segur-pipeline : délai dépassé (${values.timeout} s) avant la fin des jugements\n`);
+    return dead.length > 0 || timedOut ? 1 : 0;
+  } finally {
+    await stack.stop();
+  }
+}
+
+export async function runStart(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    strict: true,
+    options: {
+      drop: { type: 'string', default: 'drop' },
+      out: { type: 'string', default: 'out' },
+      referentiel: { type: 'string' },
+      grace: { type: 'string', default: '900' },
+    },
+  });
+  await mkdir(values.drop, { recursive: true });
+  await mkdir(values.out, { recursive: true });
+  process.env.SEGUR_LOG_FILE ??= join(values.out, 'pipeline.log');
+  const stack = await EmbeddedStack.start({
+    outDir: values.out,
+    graceSeconds: Number(values.grace),
+    sweepEverySeconds: 10,
+    retryDelaySeconds: 5,
+    recipients: [{ email: 'operateur@asp.localhost' }],
+  });
+  if (values.referentiel) await stack.putReferentiel(await readFile(values.referentiel));
+  const { aws, dynamodb } = stack.endpoints;
+  io.stdout.write(
+    `Pile embarquée en marche. Déposez dans ${values.drop}/<SIRET>/<avance|solde>/ ; retours dans ${values.out}/retour/, courriels dans ${values.out}/mail/.\n` +
+      `Commandes des opérateurs : segur-pipeline soumissions --endpoint ${aws} --dynamodb-endpoint ${dynamodb} --region us-east-1\nCtrl-C pour arrêter.\n`,
+  );
+  const uploaded = new Map<string, number>();
+  const uploadIfNew = async (path: string, key: string) => {
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile() || uploaded.get(key) === info.mtimeMs) return;
+    // A file still being written changes size: wait until it is stable.
+    await sleep(300);
+    const again = await stat(path).catch(() => undefined);
+    if (!again || again.size !== info.size) return;
+    uploaded.set(key, info.mtimeMs);
+    await stack.upload(key, await readFile(path));
+    io.stdout.write(`déposé : ${key}\n`);
+  };
+  for (const file of await listDrop(values.drop)) await uploadIfNew(file.path, file.key);
+  const watcher = watch(values.drop, { recursive: true }, (_event, name) => {
+    if (!name) return;
+    const path = join(values.drop, name);
+    uploadIfNew(path, `${PREFIXES.deposit}${name.split(sep).join('/')}`).catch((error) =>
+      io.stderr.write(`${error}\n`),
+    );
+  });
+  let shown = 0;
+  const timer = setInterval(() => {
+    while (shown < stack.results.length)
+      io.stdout.write(`✔ ${describe(stack.results[shown++] as ResultMessage)}\n`);
+    stack.mirrorOutputs(values.out).catch(() => undefined);
+  }, 2000);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(timer);
+  watcher.close();
+  await stack.stop();
+  return 0;
+}
