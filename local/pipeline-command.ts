@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { PREFIXES } from '../shared/config/resources';
 import type { ResultMessage } from '../shared/pipeline/result-message';
 import { type CliIo, UsageError } from './cli-io';
-import { EmbeddedStack } from './embedded/embedded-stack';
+import { type EmbeddedOptions, EmbeddedStack } from './embedded/embedded-stack';
 import type { Recipient } from './embedded/mailbox';
 
 export const PIPELINE_USAGE = `Pile embarquée (S3, SQS, SNS et DynamoDB émulés sur cette machine, aucun compte AWS) :
@@ -54,7 +54,12 @@ function describe(result: ResultMessage): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function runPipeline(args: readonly string[], io: CliIo): Promise<number> {
+/** `extra` lets the tests wrap the real handlers (fault injection); the command line never sets it. */
+export async function runPipeline(
+  args: readonly string[],
+  io: CliIo,
+  extra: Partial<EmbeddedOptions> = {},
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -91,6 +96,7 @@ export async function runPipeline(args: readonly string[], io: CliIo): Promise<n
     sweepEverySeconds: 0,
     retryDelaySeconds: 1,
     recipients: recipientsFor(files.map((file) => file.key)),
+    ...extra,
   });
   let timedOut = false;
   try {

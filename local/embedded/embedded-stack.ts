@@ -173,7 +173,7 @@ export class EmbeddedStack {
     await this.sweep();
   }
 
-  private async deliverMail(event: SQSEvent): Promise<void> {
+  private async deliverMail(event: SQSEvent): Promise<undefined> {
     for (const record of event.Records) {
       const envelope = JSON.parse(record.body) as {
         Subject?: string;
@@ -194,10 +194,11 @@ export class EmbeddedStack {
         );
       }
     }
+    return undefined;
   }
 
-  /** Uploads a file under its S3 key and emits the S3 event AWS would send for it. */
-  async upload(key: string, body: Uint8Array): Promise<void> {
+  /** Uploads a file under its S3 key and emits the S3 event AWS would send for it (returned). */
+  async upload(key: string, body: Uint8Array): Promise<ReturnType<typeof objectCreatedEvent> | undefined> {
     // Multipart above 8 MiB, as a real client would (the embedded S3 takes 11 MiB per request).
     const upload = new Upload({
       client: this.clients.s3,
@@ -205,11 +206,12 @@ export class EmbeddedStack {
       partSize: 8 * 1024 * 1024,
     });
     const done = await upload.done();
-    if (!isNotified(key)) return;
+    if (!isNotified(key)) return undefined;
     const event = objectCreatedEvent(BUCKETS.input, { key, size: body.length, eTag: done.ETag });
     await this.clients.sqs.send(
       new SendMessageCommand({ QueueUrl: this.queues.intake.url, MessageBody: JSON.stringify(event) }),
     );
+    return event;
   }
 
   async putReferentiel(body: Uint8Array): Promise<void> {

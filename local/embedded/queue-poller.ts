@@ -14,7 +14,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
  * redrive). One local choice: a failed message comes back after `retryDelaySeconds` rather than after
  * the queue's full visibility timeout, so that a local run ends in seconds, not in minutes.
  */
-export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined | void>;
+export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 export interface PollerOptions {
   readonly queueUrl: string;
