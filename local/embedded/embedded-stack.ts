@@ -31,6 +31,8 @@ export interface EmbeddedOptions {
   /** Delay before a failed message is seen again (instead of the queue's full visibility timeout). */
   readonly retryDelaySeconds: number;
   readonly recipients: readonly Recipient[];
+  /** Concurrent judge instances (Lambda's concurrency); 4 by default. */
+  readonly judgeConcurrency?: number;
   /** Wraps the real handlers (tests inject faults through it). */
   readonly wrapHandler?: (name: 'intake' | 'judge' | 'notify', handler: SqsHandler) => SqsHandler;
   readonly log?: (line: string) => void;
@@ -128,22 +130,25 @@ export class EmbeddedStack {
         if (!failed.has(record.messageId)) this.results.push(JSON.parse(record.body));
       return response;
     };
-    const mappings: Array<[keyof typeof QUEUES, SqsHandler]> = [
-      ['intake', wrap('intake', intake.handler)],
-      ['judge', wrap('judge', judge.handler)],
-      ['results', wrap('notify', observeResults)],
+    // [queue, handler, pollers]: several pollers on a queue are Lambda's concurrent instances.
+    const mappings: Array<[keyof typeof QUEUES, SqsHandler, number]> = [
+      ['intake', wrap('intake', intake.handler), 2],
+      ['judge', wrap('judge', judge.handler), this.options.judgeConcurrency ?? 4],
+      ['results', wrap('notify', observeResults), 1],
     ];
-    for (const [id, handler] of mappings) {
+    for (const [id, handler, count] of mappings) {
       const queue = this.queues[id];
-      this.pollers.push(
-        new QueuePoller(this.clients.sqs, handler, {
-          queueUrl: queue.url,
-          queueArn: queue.arn,
-          batchSize: QUEUES[id].batchSize,
-          retryDelaySeconds: this.options.retryDelaySeconds,
-          onError,
-        }),
-      );
+      for (let instance = 0; instance < count; instance++) {
+        this.pollers.push(
+          new QueuePoller(this.clients.sqs, handler, {
+            queueUrl: queue.url,
+            queueArn: queue.arn,
+            batchSize: QUEUES[id].batchSize,
+            retryDelaySeconds: this.options.retryDelaySeconds,
+            onError,
+          }),
+        );
+      }
     }
     if (this.queues.mailQueueUrl) {
       this.pollers.push(

@@ -220,31 +220,53 @@ export class DynamoStateStore implements StateStore {
     );
   }
 
-  async numeroAspFor(scope: EditeurScope, numeroEditeur: string, couloir: string): Promise<string> {
-    const key = { pk: `ASPNUM#${scope.siret}#${scope.numeroAns}`, sk: numeroEditeur };
-    const existing = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-    );
-    if (existing.Item) return existing.Item.numeroASP as string;
-    const sequence = await this.next(`ASP#${couloir}`);
-    const numeroASP = `FIN${couloir}${String(sequence).padStart(6, '0')}`;
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...key, numeroASP },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
+  /**
+   * The numeroASP of each request, the same every time it is asked again: existing ones in one
+   * BatchGet, the missing ones from one atomic increment of the couloir's sequence (numbers are
+   * never given twice), each written under a condition so that a concurrent judgement's number wins.
+   */
+  async numerosAspFor(
+    scope: EditeurScope,
+    numerosEditeur: readonly string[],
+    couloir: string,
+  ): Promise<Map<string, string>> {
+    const pk = `ASPNUM#${scope.siret}#${scope.numeroAns}`;
+    const unique = [...new Set(numerosEditeur)];
+    const given = new Map<string, string>();
+    for (let start = 0; start < unique.length; start += 100) {
+      const keys = unique.slice(start, start + 100).map((sk) => ({ pk, sk }));
+      const result = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
       );
-      return numeroASP;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // A concurrent judgement of the same request won: its number stands (ours is never reused).
-      const winner = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-      );
-      return winner.Item?.numeroASP as string;
+      for (const item of result.Responses?.[this.tableName] ?? [])
+        given.set(item.sk as string, item.numeroASP as string);
     }
+    const missing = unique.filter((numero) => !given.has(numero));
+    if (missing.length === 0) return given;
+    const last = await this.next(`ASP#${couloir}`, missing.length);
+    await Promise.all(
+      missing.map(async (numero, index) => {
+        const numeroASP = `FIN${couloir}${String(last - missing.length + 1 + index).padStart(6, '0')}`;
+        try {
+          await this.doc.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { pk, sk: numero, numeroASP },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+          given.set(numero, numeroASP);
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          // A concurrent judgement of the same request won: its number stands (ours is never reused).
+          const winner = await this.doc.send(
+            new GetCommand({ TableName: this.tableName, Key: { pk, sk: numero }, ConsistentRead: true }),
+          );
+          given.set(numero, winner.Item?.numeroASP as string);
+        }
+      }),
+    );
+    return given;
   }
 
   async nextImpId(): Promise<string> {
@@ -307,14 +329,15 @@ export class DynamoStateStore implements StateStore {
     }
   }
 
-  private async next(name: string): Promise<number> {
+  /** Adds `count` to a counter and returns its new value: the numbers (value - count, value] are ours. */
+  private async next(name: string, count = 1): Promise<number> {
     const result = await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `SEQ#${name}`, sk: 'SEQ' },
         UpdateExpression: 'ADD #value :one',
         ExpressionAttributeNames: { '#value': 'value' },
-        ExpressionAttributeValues: { ':one': 1 },
+        ExpressionAttributeValues: { ':one': count },
         ReturnValues: 'UPDATED_NEW',
       }),
     );

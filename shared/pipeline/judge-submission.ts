@@ -151,14 +151,14 @@ async function judgeClaimed(
   const numeroAspByLine = new Map<number, string>();
   const profile = verdict.profile ? PROFILES[verdict.profile as ProfileId] : undefined;
   if (verdict.status === 'processed' && profile?.type === 'avance') {
-    for (const line of verdict.lines) {
-      if (line.accepted && line.numeroEditeur) {
-        numeroAspByLine.set(
-          line.numLigne,
-          await deps.store.numeroAspFor(scope, line.numeroEditeur, profile.couloir),
-        );
-      }
-    }
+    const accepted = verdict.lines.filter((line) => line.accepted && line.numeroEditeur);
+    const numeros = await deps.store.numerosAspFor(
+      scope,
+      accepted.map((line) => line.numeroEditeur as string),
+      profile.couloir,
+    );
+    for (const line of accepted)
+      numeroAspByLine.set(line.numLigne, numeros.get(line.numeroEditeur as string) as string);
   }
   const numeros = verdict.lines.flatMap((line) => (line.numeroEditeur ? [line.numeroEditeur] : []));
   if (numeros.length > 0) await deps.store.markNumerosEditeur(scope, numeros, submission.id);

@@ -63,8 +63,12 @@ export interface StateStore {
    */
   usedNumerosEditeur(scope: EditeurScope): Promise<Map<string, string>>;
   markNumerosEditeur(scope: EditeurScope, numeros: readonly string[], submissionId: string): Promise<void>;
-  /** The numeroASP of a request: the same one every time it is asked again. */
-  numeroAspFor(scope: EditeurScope, numeroEditeur: string, couloir: string): Promise<string>;
+  /** The numeroASP of each request (by numeroEditeur): the same one every time it is asked again. */
+  numerosAspFor(
+    scope: EditeurScope,
+    numerosEditeur: readonly string[],
+    couloir: string,
+  ): Promise<Map<string, string>>;
   nextImpId(): Promise<string>;
   recordAvances(avances: readonly Avance[]): Promise<void>;
   findAvances(numerosASP: readonly string[]): Promise<Avance[]>;
