@@ -1,5 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -202,8 +204,18 @@ export class EmbeddedStack {
     return undefined;
   }
 
+  /** Uploads a local file by streaming it (a 200 Mo zip never sits in memory whole). */
+  async uploadFile(key: string, path: string): Promise<ReturnType<typeof objectCreatedEvent> | undefined> {
+    const { size } = await stat(path);
+    return this.upload(key, createReadStream(path), size);
+  }
+
   /** Uploads a file under its S3 key and emits the S3 event AWS would send for it (returned). */
-  async upload(key: string, body: Uint8Array): Promise<ReturnType<typeof objectCreatedEvent> | undefined> {
+  async upload(
+    key: string,
+    body: Uint8Array | Readable,
+    size = (body as Uint8Array).length,
+  ): Promise<ReturnType<typeof objectCreatedEvent> | undefined> {
     // Multipart above 8 MiB, as a real client would (the embedded S3 takes 11 MiB per request).
     const upload = new Upload({
       client: this.clients.s3,
@@ -212,7 +224,7 @@ export class EmbeddedStack {
     });
     const done = await upload.done();
     if (!isNotified(key)) return undefined;
-    const event = objectCreatedEvent(BUCKETS.input, { key, size: body.length, eTag: done.ETag });
+    const event = objectCreatedEvent(BUCKETS.input, { key, size, eTag: done.ETag });
     await this.clients.sqs.send(
       new SendMessageCommand({ QueueUrl: this.queues.intake.url, MessageBody: JSON.stringify(event) }),
     );

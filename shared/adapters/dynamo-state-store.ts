@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -195,29 +196,21 @@ export class DynamoStateStore implements StateStore {
     return new Map(items.map((item) => [item.sk as string, item.submissionId as string]));
   }
 
+  /**
+   * Records the numbers a submission used. The judge already refused those another submission
+   * holds (usedNumerosEditeur), so plain batch writes of 25 suffice; a number already recorded for
+   * another submission is left to it.
+   */
   async markNumerosEditeur(
     scope: EditeurScope,
     numeros: readonly string[],
     submissionId: string,
   ): Promise<void> {
-    await Promise.all(
-      [...new Set(numeros)].map(async (numero) => {
-        try {
-          await this.doc.send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: { pk: editeurKey(scope), sk: numero, submissionId },
-              // The first submission that used a number keeps it.
-              ConditionExpression: 'attribute_not_exists(pk) OR #submission = :id',
-              ExpressionAttributeNames: { '#submission': 'submissionId' },
-              ExpressionAttributeValues: { ':id': submissionId },
-            }),
-          );
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        }
-      }),
-    );
+    const owners = await this.usedNumerosEditeur(scope);
+    const items = [...new Set(numeros)]
+      .filter((numero) => owners.get(numero) === undefined)
+      .map((numero) => ({ pk: editeurKey(scope), sk: numero, submissionId }));
+    await this.batchPut(items);
   }
 
   /**
@@ -273,22 +266,34 @@ export class DynamoStateStore implements StateStore {
     return `IMP${String(await this.next('IMPID')).padStart(9, '0')}`;
   }
 
+  /** New avances only: a re-judgement must not reset a status an operator set (PAYEE…). */
   async recordAvances(avances: readonly Avance[]): Promise<void> {
+    const known = new Set(
+      (await this.findAvances(avances.map((avance) => avance.numeroASP))).map((avance) => avance.numeroASP),
+    );
+    await this.batchPut(
+      avances
+        .filter((avance) => !known.has(avance.numeroASP))
+        .map((avance) => ({ pk: `AVANCE#${avance.numeroASP}`, sk: 'AVANCE', ...avance })),
+    );
+  }
+
+  /** BatchWriteItem by 25, retrying what DynamoDB leaves unprocessed (throttling). */
+  private async batchPut(items: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+    const chunks: Array<Array<Record<string, unknown>>> = [];
+    for (let start = 0; start < items.length; start += 25) chunks.push(items.slice(start, start + 25));
     await Promise.all(
-      avances.map((avance) =>
-        this.doc
-          .send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: { pk: `AVANCE#${avance.numeroASP}`, sk: 'AVANCE', ...avance },
-              // A re-judgement must not reset a status an operator set (PAYEE…).
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          )
-          .catch((error) => {
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          }),
-      ),
+      chunks.map(async (chunk) => {
+        let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+        for (let attempt = 0; requests.length > 0; attempt++) {
+          if (attempt > 5) throw new Error(`${requests.length} écriture(s) non traitée(s) par DynamoDB`);
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+          const result = await this.doc.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+          );
+          requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+        }
+      }),
     );
   }
 

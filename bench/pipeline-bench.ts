@@ -1,0 +1,199 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedStack } from '../local/embedded/embedded-stack';
+import type { SqsHandler } from '../local/embedded/queue-poller';
+import { makeZip } from '../test/support/zips';
+import { formatTable } from './measure';
+import { peakRssMb } from './zip-bench';
+
+/**
+ * Issue 5's benchmark, on the embedded stack (real handlers, loopback HTTP, one machine):
+ * (a) latency from the end of the last upload to the result message, for a 200-line submission
+ *     whose 200 documents fill a 200 Mo zip (target under 2 s);
+ * (b) N submissions of 200 lines dropped at once (500 by default): all judged, none lost, none in
+ *     a dead-letter queue, with the throughput (submissions and lines per second);
+ * (c) the memory while the judge handler runs (target under 256 MB).
+ * Each scenario runs in its own process.
+ */
+const WORK = join(tmpdir(), 'segur-bench-pipeline');
+const BIG_ZIP = join(WORK, 'big-200.zip');
+const DOCS = 200;
+const DOC_BYTES = 1_000_000;
+
+function siretOf(index: number): string {
+  return `9${String(index).padStart(13, '0')}`;
+}
+
+/** A HOP-DPI deposit of 200 TTC lines, one bon de commande each. */
+function deposit(siret: string): { name: string; json: Buffer; names: string[] } {
+  const names: string[] = [];
+  const lines = Array.from({ length: DOCS }, (_, index) => {
+    const editeur = String(index + 1).padStart(5, '0');
+    names.push(`HOP-DPI-Va1-BDC-${editeur}.pdf`);
+    return `{"numLigne": ${index + 1}, "typeAction": "C", "numeroASP": null, "numeroEditeur": "${editeur}",
+ "commande": {"dateCommande": "15/03/2022", "regimeTVA": "TTC", "montantSegurHT": 13750.00},
+ "beneficiaires": {"isMandataire": false, "isClientUnique": true, "nomMandataire": null, "emailMandataire": null, "telephoneMandataire": null,
+  "EtablissementsClients": [{"nomClient": "DUPONT", "emailClient": "dupont@exemple.fr", "telephoneClient": "0102030405", "FINESSPMSI": "999999999"}]},
+ "piecesJustificatives": [{"nomFichier": "HOP-DPI-Va1-BDC-${editeur}.pdf", "formatFichier": "PDF", "typeFichier": "BON_COMMANDE"}],
+ "scenarioInstallation": {"DPI": {"isPFIpourEnvoiDMPIndependante": false, "isPFIpourEnvoiMSSProIndependante": false, "isPFIpourEnvoiMSSPCitoyenIndependante": false, "isProSanteConnectNeeded": true},
+  "PFI": {"isCRBIOAssociated": false, "isCRRADAssociated": false, "operateurMessagerie": null, "isEnvoiDMP": false, "isEnvoiMSSPro": false, "isEnvoiMSSCitoyen": false}},
+ "codeTraitement": null, "libelleTraitement": null}`;
+  });
+  const json = `{"impId": null, "numeroAns": "1234567890", "SIRET": "${siret}", "lignesImport": [\n${lines.join(',\n')}\n]}\n`;
+  return { name: 'JSON-1234567890-20220315-001', json: Buffer.from(json), names };
+}
+
+async function startStack(judgeMemory?: { peak: number }) {
+  const out = join(WORK, `out-${process.pid}`);
+  process.env.SEGUR_LOG_FILE = join(WORK, `pipeline-${process.pid}.log`);
+  return EmbeddedStack.start({
+    outDir: out,
+    graceSeconds: 900,
+    sweepEverySeconds: 0,
+    retryDelaySeconds: 1,
+    recipients: [],
+    wrapHandler: (name, handler): SqsHandler =>
+      name === 'judge' && judgeMemory
+        ? async (event) => {
+            // Sampled while the judge runs: the process's resident memory, embedded services included.
+            const timer = setInterval(() => {
+              judgeMemory.peak = Math.max(judgeMemory.peak, process.memoryUsage().rss);
+            }, 5);
+            try {
+              return await handler(event);
+            } finally {
+              clearInterval(timer);
+              judgeMemory.peak = Math.max(judgeMemory.peak, process.memoryUsage().rss);
+            }
+          }
+        : handler,
+  });
+}
+
+async function waitForResults(stack: EmbeddedStack, count: number, timeoutMs: number): Promise<boolean> {
+  const started = Date.now();
+  while (stack.results.length < count) {
+    if (Date.now() - started > timeoutMs) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+export async function runPipelineScenario(name: string, count: number): Promise<void> {
+  mkdirSync(WORK, { recursive: true });
+  const figures: Record<string, number | string> = {};
+  if (name === 'latency') {
+    const memory = { peak: 0 };
+    const stack = await startStack(memory);
+    try {
+      const siret = siretOf(0);
+      const { name: base, json } = deposit(siret);
+      await stack.upload(`depot/${siret}/avance/${base}.json`, json);
+      await stack.uploadFile(`depot/${siret}/avance/${base}.zip`, BIG_ZIP);
+      const started = performance.now();
+      if (!(await waitForResults(stack, 1, 60_000))) throw new Error('pas de résultat en 60 s');
+      figures.latencyMs = performance.now() - started;
+      figures.accepted = stack.results[0]?.accepted ?? 0;
+      figures.judgeRssMb = memory.peak / 1024 / 1024;
+    } finally {
+      await stack.stop();
+    }
+  } else {
+    const stack = await startStack();
+    try {
+      const deposits = Array.from({ length: count }, (_, index) => ({
+        siret: siretOf(index + 1),
+        ...deposit(siretOf(index + 1)),
+      }));
+      const zip = await makeZip(
+        (deposits[0]?.names ?? []).map((entry) => ({
+          name: entry,
+          content: Buffer.from(`%PDF-1.4\n% ${entry}\n%%EOF\n`),
+        })),
+      );
+      const started = performance.now();
+      for (let start = 0; start < deposits.length; start += 16) {
+        await Promise.all(
+          deposits.slice(start, start + 16).map(async (item) => {
+            await stack.upload(`depot/${item.siret}/avance/${item.name}.json`, item.json);
+            await stack.upload(`depot/${item.siret}/avance/${item.name}.zip`, zip);
+          }),
+        );
+      }
+      const uploaded = performance.now();
+      const complete = await waitForResults(stack, count, 900_000);
+      const seconds = (performance.now() - started) / 1000;
+      const judged = new Set(stack.results.map((result) => result.submissionId)).size;
+      const dead = await stack.deadLetters();
+      Object.assign(figures, {
+        submissions: count,
+        judged,
+        lost: count - judged,
+        complete: complete ? 'yes' : 'no',
+        deadLetters: Object.values(dead).reduce((sum, value) => sum + value, 0),
+        uploadSeconds: (uploaded - started) / 1000,
+        seconds,
+        submissionsPerSecond: judged / seconds,
+        linesPerSecond: (judged * DOCS) / seconds,
+        accepted: stack.results.reduce((sum, result) => sum + result.accepted, 0),
+      });
+    } finally {
+      await stack.stop();
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ ...figures, peakRssMb: peakRssMb() })}\n`);
+}
+
+async function prepareBigZip(): Promise<void> {
+  mkdirSync(WORK, { recursive: true });
+  if (existsSync(BIG_ZIP)) return;
+  const entries = Array.from({ length: DOCS }, (_, index) => ({
+    name: `HOP-DPI-Va1-BDC-${String(index + 1).padStart(5, '0')}.pdf`,
+    content: Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(DOC_BYTES - 9)]),
+    compress: false,
+  }));
+  writeFileSync(BIG_ZIP, await makeZip(entries));
+}
+
+export async function runPipelineBench(self: string, submissions: number): Promise<string> {
+  await prepareBigZip();
+  const run = (scenario: string) => {
+    const child = spawnSync(process.execPath, [self, '--pipeline-scenario', scenario, String(submissions)], {
+      encoding: 'utf8',
+      timeout: 1_200_000,
+    });
+    if (child.status !== 0) throw new Error(`${scenario}: ${child.stderr}`);
+    return JSON.parse(child.stdout.trim().split('\n').pop() as string);
+  };
+  const latency = run('latency');
+  const throughput = run('throughput');
+  const size = readFileSync(BIG_ZIP).length;
+  return [
+    formatTable([
+      {
+        '(a) 200 lines + zip': `${(size / 1e6).toFixed(0)} MB, ${DOCS} documents`,
+        'last upload → result (ms)': latency.latencyMs.toFixed(0),
+        'lines accepted': latency.accepted,
+        '(c) RSS while judging (MB)': latency.judgeRssMb.toFixed(0),
+        'process peak RSS (MB)': latency.peakRssMb.toFixed(0),
+      },
+    ]),
+    '',
+    formatTable([
+      {
+        '(b) submissions × 200 lines': throughput.submissions,
+        judged: throughput.judged,
+        lost: throughput.lost,
+        'in DLQ': throughput.deadLetters,
+        'total s': throughput.seconds.toFixed(1),
+        'of which uploads s': throughput.uploadSeconds.toFixed(1),
+        'submissions/s': throughput.submissionsPerSecond.toFixed(1),
+        'lines/s': throughput.linesPerSecond.toFixed(0),
+        'peak RSS (MB)': throughput.peakRssMb.toFixed(0),
+      },
+    ]),
+  ].join('\n');
+}
