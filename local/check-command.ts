@@ -147,16 +147,7 @@ export async function readInput(path: string, what: string): Promise<Uint8Array>
   try {
     return await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'introuvable'
-        : code === 'EISDIR'
-          ? "c'est un dossier"
-          : code === 'EACCES'
-            ? 'accès refusé'
-            : (code ?? 'illisible');
-    throw new UsageError(`${what} « ${path} » : ${reason}`);
+    throw readError(path, what, error);
   }
 }
 

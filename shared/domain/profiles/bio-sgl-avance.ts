@@ -1,28 +1,17 @@
 import { propertyOf } from '../json/json-document';
-import {
-  amount,
-  bool,
-  choice,
-  date,
-  email,
-  field,
-  finess,
-  finessItemChecks,
-  phone,
-  text,
-  upperName,
-} from '../rules/checks';
+import { bool, email, field, finess, finessItemChecks, phone, text, upperName } from '../rules/checks';
 import { type Rule, shapeOf } from '../rules/engine';
 import {
   avanceHeaderRules,
   avanceMandatoryAttachments,
   clientUniqueAgreement,
+  commandeRules,
   each,
   eachScalar,
   fixedCodes,
   isTrue,
   MAILIZ_CODE,
-  mandatairePresence,
+  mandataireRules,
   noDuplicateAmongSiblings,
   nodeAt,
   nonEmptyArray,
@@ -44,19 +33,14 @@ import {
  */
 const COULOIR = 'BIO';
 const LOGICIEL = 'SGL';
-const mandataire = mandatairePresence('beneficiaires');
 
 const rules: readonly Rule[] = [
   ...avanceHeaderRules(),
   field('commande', 'object'),
-  object('commande', [date('dateCommande'), choice('regimeTVA', ['TTC', 'HT']), amount('montantSegurHT')]),
+  commandeRules(),
   field('beneficiaires', 'object'),
   object('beneficiaires', [
-    bool('isMandataire'),
-    bool('isClientUnique'),
-    upperName('nomMandataire', mandataire),
-    email('emailMandataire', mandataire),
-    phone('telephoneMandataire', mandataire),
+    ...mandataireRules(),
     field('EtablissementsClients', 'array', [nonEmptyArray]),
     each('EtablissementsClients', [
       finess('numeroFINESSJuridique', [

@@ -8,15 +8,21 @@ import {
 } from '../referentiel';
 import {
   alphanumeric,
+  amount,
+  bool,
   choice,
+  date,
+  email,
   field,
   lengthBelow,
   lengthEquals,
   listLabel,
   notBlank,
   nullOnly,
+  phone,
   text,
   truncate,
+  upperName,
 } from '../rules/checks';
 import type { CheckDraft, LineContext, Presence, Rule, Scope, Shape, ValueCheck } from '../rules/engine';
 import type { DemandType, ProfileId } from '../rules/line-environment';
@@ -118,6 +124,29 @@ export function avanceHeaderRules(): readonly Rule[] {
     choice('typeAction', ['C']),
     nullOnly('numeroASP', " (l'ASP le renseigne après le dépôt)"),
     text('numeroEditeur', [...numeroEditeurRules, numeroEditeurNotUsedBefore]),
+  ];
+}
+
+// ── Commande (the three avance profiles) ──────────────────────────────────────────────────
+
+/** dateCommande, regimeTVA, montantSegurHT: the same three rows in the MDV, HOP and SGL tables. */
+export function commandeRules(): Rule {
+  return object('commande', [
+    date('dateCommande'),
+    choice('regimeTVA', ['TTC', 'HT']),
+    amount('montantSegurHT'),
+  ]);
+}
+
+/** isMandataire, isClientUnique and the mandataire's name, email and phone (HOP and SGL tables). */
+export function mandataireRules(): readonly Rule[] {
+  const mandataire = mandatairePresence('beneficiaires');
+  return [
+    bool('isMandataire'),
+    bool('isClientUnique'),
+    upperName('nomMandataire', mandataire),
+    email('emailMandataire', mandataire),
+    phone('telephoneMandataire', mandataire),
   ];
 }
 

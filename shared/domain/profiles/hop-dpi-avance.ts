@@ -1,26 +1,15 @@
 import { propertyOf } from '../json/json-document';
-import {
-  amount,
-  bool,
-  choice,
-  date,
-  email,
-  falseOnly,
-  field,
-  finess,
-  nullOnly,
-  phone,
-  upperName,
-} from '../rules/checks';
+import { bool, email, falseOnly, field, finess, nullOnly, phone, upperName } from '../rules/checks';
 import { type Rule, shapeOf } from '../rules/engine';
 import {
   avanceHeaderRules,
   avanceMandatoryAttachments,
   clientUniqueAgreement,
+  commandeRules,
   each,
   fixedCodes,
   isTrue,
-  mandatairePresence,
+  mandataireRules,
   noDuplicateAmongSiblings,
   nodeAt,
   nonEmptyArray,
@@ -40,21 +29,16 @@ import {
  */
 const COULOIR = 'HOP';
 const LOGICIEL = 'DPI';
-const mandataire = mandatairePresence('beneficiaires');
 const PFI_REASON = ' (la demande concerne un DPI)';
 const integrationIns = requiresReferencement('INTEGRATION_INS', isTrue);
 
 const rules: readonly Rule[] = [
   ...avanceHeaderRules(),
   field('commande', 'object'),
-  object('commande', [date('dateCommande'), choice('regimeTVA', ['TTC', 'HT']), amount('montantSegurHT')]),
+  commandeRules(),
   field('beneficiaires', 'object'),
   object('beneficiaires', [
-    bool('isMandataire'),
-    bool('isClientUnique'),
-    upperName('nomMandataire', mandataire),
-    email('emailMandataire', mandataire),
-    phone('telephoneMandataire', mandataire),
+    ...mandataireRules(),
     field('EtablissementsClients', 'array', [nonEmptyArray]),
     each('EtablissementsClients', [
       upperName('nomClient'),

@@ -1,9 +1,7 @@
 import { itemsOf, propertyOf } from '../json/json-document';
 import {
-  amount,
   bool,
   choice,
-  date,
   digitsOnly,
   email,
   field,
@@ -20,6 +18,7 @@ import {
   avanceMandatoryAttachments,
   boolAt,
   clientUniqueAgreement,
+  commandeRules,
   each,
   eachScalar,
   fixedCodes,
@@ -96,7 +95,7 @@ const rules: readonly Rule[] = [
   field('beneficiaires', 'object'),
   piecesBlockRule(),
   field('scenarioInstallation', 'object'),
-  object('commande', [date('dateCommande'), choice('regimeTVA', ['TTC', 'HT']), amount('montantSegurHT')]),
+  commandeRules(),
   object('beneficiaires', [
     choice('commandePour', ['LIBERAL', 'STRUCTURE']),
     bool('isMandataire', liberalOnly(required, true)),
