@@ -122,7 +122,7 @@ export function buildHtmlReport(verdict: FileVerdict, context: ReportContext): s
   parts.push(`<title>Rapport de contrôle – ${e(verdict.file)}</title><style>${STYLE}</style></head><body>`);
   parts.push(`<h1>Rapport de contrôle du dépôt</h1>`);
   parts.push(
-    `<p class="meta">Fichier <code>${e(verdict.file)}</code> · profil ${e(verdict.profile ?? 'indéterminé')} · numéro ANS ${e(verdict.numeroAns ?? '—')} · SIRET ${e(verdict.siret ?? '—')} · contrôlé le ${e(context.generatedAt)}</p>`,
+    `<p class="meta">Fichier <code>${e(verdict.file)}</code> · profil ${e(verdict.profile ?? 'indéterminé')} · numéro ANS ${e(verdict.numeroAns ?? '—')} · SIRET ${e(verdict.siret ?? '—')} · contrôlé le ${e(frenchDateTime(context.generatedAt))}</p>`,
   );
   if (facts) parts.push(`<ul class="meta">${facts}</ul>`);
 
@@ -171,6 +171,12 @@ export function buildHtmlReport(verdict: FileVerdict, context: ReportContext): s
   }
   parts.push(`</body></html>\n`);
   return parts.join('\n');
+}
+
+/** 2026-11-22T22:35:55.966Z → « 22/11/2026 à 22 h 35 (UTC) »; anything else is shown as given. */
+export function frenchDateTime(iso: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
+  return match ? `${match[3]}/${match[2]}/${match[1]} à ${match[4]} h ${match[5]} (UTC)` : iso;
 }
 
 function findingTable(findings: readonly RenderedFinding[], caption: string, tone: string): string {
