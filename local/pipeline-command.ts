@@ -4,6 +4,7 @@ import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PREFIXES } from '../shared/config/resources';
 import type { ResultMessage } from '../shared/pipeline/result-message';
+import { loadReferentiel, readInput } from './check-command';
 import { type CliIo, UsageError } from './cli-io';
 import { type EmbeddedOptions, EmbeddedStack } from './embedded/embedded-stack';
 import type { Recipient } from './embedded/mailbox';
@@ -52,6 +53,15 @@ function describe(result: ResultMessage): string {
   return `${result.fileName} : ${result.profile} — ${result.accepted} acceptée(s), ${result.rejected} rejetée(s)`;
 }
 
+/**
+ * The référentiel file, checked before anything starts: an invalid one would make every judgement
+ * fail (a fault) instead of one clear line now.
+ */
+async function validReferentiel(path: string): Promise<Uint8Array> {
+  await loadReferentiel(path);
+  return readInput(path, 'référentiel');
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `extra` lets the tests wrap the real handlers (fault injection); the command line never sets it. */
@@ -78,11 +88,7 @@ export async function runPipeline(
   const files = await listDrop(dropDir).catch(() => {
     throw new UsageError(`dossier de dépôt « ${dropDir} » introuvable`);
   });
-  const referentiel = values.referentiel
-    ? await readFile(values.referentiel).catch(() =>
-        Promise.reject(new UsageError(`référentiel « ${values.referentiel} » introuvable`)),
-      )
-    : undefined;
+  const referentiel = values.referentiel ? await validReferentiel(values.referentiel) : undefined;
   await mkdir(outDir, { recursive: true });
   // The functions' JSON logs (CloudWatch's on AWS) go to a file: the terminal is for the progress.
   process.env.SEGUR_LOG_FILE ??= join(outDir, 'pipeline.log');
@@ -176,7 +182,7 @@ export async function runStart(args: readonly string[], io: CliIo): Promise<numb
     retryDelaySeconds: 5,
     recipients: [{ email: 'operateur@asp.localhost' }],
   });
-  if (values.referentiel) await stack.putReferentiel(await readFile(values.referentiel));
+  if (values.referentiel) await stack.putReferentiel(await validReferentiel(values.referentiel));
   const { aws, dynamodb } = stack.endpoints;
   io.stdout.write(
     `Pile embarquée en marche. Déposez dans ${values.drop}/<SIRET>/<avance|solde>/ ; retours dans ${values.out}/retour/, courriels dans ${values.out}/mail/.\n` +

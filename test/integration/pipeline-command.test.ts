@@ -31,3 +31,18 @@ describe('npm run pipeline', () => {
     expect(stdout).toContain('4 soumission(s) jugée(s)');
   }, 90_000);
 });
+
+describe('npm run pipeline with a bad référentiel', () => {
+  it('refuses it in one line before starting anything', async () => {
+    let stderr = '';
+    const { main } = await import('../../local/cli');
+    const code = await main(['pipeline', 'events/drop', '--referentiel', 'package.json'], {
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (stderr += text) },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'segur-pipeline : référentiel « package.json » invalide : referencements est obligatoire\n',
+    );
+  });
+});
