@@ -559,14 +559,29 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
 
 /** Fills a template: `{field}` and `{name}` placeholders; an unknown placeholder is left visible. */
 export function renderTemplate(template: string, field: string, params: Params = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    if (name === 'field') return field;
-    const value = params[name];
-    // `raison` is an optional clause (« car isMandataire vaut true »): absent means no clause.
-    if (value === undefined) return name === 'raison' ? '' : whole;
-    return String(value);
-  });
+  // Templates are split once into text and placeholders: a file without zips renders hundreds of notices.
+  let parts = compiled.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    compiled.set(template, parts);
+  }
+  let out = '';
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index] as string;
+    if (index % 2 === 0) {
+      out += part;
+    } else if (part === 'field') {
+      out += field;
+    } else {
+      const value = params[part];
+      // `raison` is an optional clause (« car isMandataire vaut true »): absent means no clause.
+      out += value === undefined ? (part === 'raison' ? '' : `{${part}}`) : String(value);
+    }
+  }
+  return out;
 }
+
+const compiled = new Map<string, string[]>();
 
 export function catalogEntry(code: string): CatalogEntry {
   const entry = CATALOG[code];
