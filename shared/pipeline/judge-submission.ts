@@ -70,12 +70,9 @@ export async function judgeSubmission(
     log.info('contenu déjà jugé', { fingerprint });
     return undefined;
   }
-  const claimed = await deps.store.claimJudgement(
-    submission.id,
-    request.reason === 'replay' ? `${fingerprint}#${deps.now().toISOString()}` : fingerprint,
-    deps.now(),
-    deps.leaseSeconds,
-  );
+  // A replay is a judgement of its own: its claim does not collide with the content's.
+  const claimKey = request.reason === 'replay' ? `${fingerprint}#${deps.now().toISOString()}` : fingerprint;
+  const claimed = await deps.store.claimJudgement(submission.id, claimKey, deps.now(), deps.leaseSeconds);
   if (!claimed) {
     log.info('jugement déjà en cours ou fait pour ce contenu', { fingerprint });
     return undefined;
@@ -101,7 +98,7 @@ export async function judgeSubmission(
     });
     return result;
   } catch (error) {
-    await deps.store.releaseJudgement(submission.id, fingerprint).catch(() => undefined);
+    await deps.store.releaseJudgement(submission.id, claimKey).catch(() => undefined);
     throw error;
   }
 }
