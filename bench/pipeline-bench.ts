@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { EmbeddedStack } from '../local/embedded/embedded-stack';
 import type { SqsHandler } from '../local/embedded/queue-poller';
 import { makeZip } from '../test/support/zips';
+import { hopTtcDeposit } from './hop-deposit';
 import { formatTable } from './measure';
 import { peakRssMb } from './zip-bench';
 
@@ -29,20 +30,7 @@ function siretOf(index: number): string {
 
 /** A HOP-DPI deposit of 200 TTC lines, one bon de commande each. */
 function deposit(siret: string): { name: string; json: Buffer; names: string[] } {
-  const names: string[] = [];
-  const lines = Array.from({ length: DOCS }, (_, index) => {
-    const editeur = String(index + 1).padStart(5, '0');
-    names.push(`HOP-DPI-Va1-BDC-${editeur}.pdf`);
-    return `{"numLigne": ${index + 1}, "typeAction": "C", "numeroASP": null, "numeroEditeur": "${editeur}",
- "commande": {"dateCommande": "15/03/2022", "regimeTVA": "TTC", "montantSegurHT": 13750.00},
- "beneficiaires": {"isMandataire": false, "isClientUnique": true, "nomMandataire": null, "emailMandataire": null, "telephoneMandataire": null,
-  "EtablissementsClients": [{"nomClient": "DUPONT", "emailClient": "dupont@exemple.fr", "telephoneClient": "0102030405", "FINESSPMSI": "999999999"}]},
- "piecesJustificatives": [{"nomFichier": "HOP-DPI-Va1-BDC-${editeur}.pdf", "formatFichier": "PDF", "typeFichier": "BON_COMMANDE"}],
- "scenarioInstallation": {"DPI": {"isPFIpourEnvoiDMPIndependante": false, "isPFIpourEnvoiMSSProIndependante": false, "isPFIpourEnvoiMSSPCitoyenIndependante": false, "isProSanteConnectNeeded": true},
-  "PFI": {"isCRBIOAssociated": false, "isCRRADAssociated": false, "operateurMessagerie": null, "isEnvoiDMP": false, "isEnvoiMSSPro": false, "isEnvoiMSSCitoyen": false}},
- "codeTraitement": null, "libelleTraitement": null}`;
-  });
-  const json = `{"impId": null, "numeroAns": "1234567890", "SIRET": "${siret}", "lignesImport": [\n${lines.join(',\n')}\n]}\n`;
+  const { json, names } = hopTtcDeposit(siret, DOCS);
   return { name: 'JSON-1234567890-20220315-001', json: Buffer.from(json), names };
 }
 

@@ -11,6 +11,7 @@ import { S3ObjectSource } from '../shared/adapters/s3-object-source';
 import { judgeFile } from '../shared/domain/judge-file';
 import { inspectZips, namesDeclaredBy } from '../shared/pipeline/inspect-zips';
 import { makeZip } from '../test/support/zips';
+import { hopTtcDeposit } from './hop-deposit';
 import { formatTable } from './measure';
 
 /**
@@ -30,25 +31,9 @@ function nameOf(line: number): string {
   return `HOP-DPI-Va1-BDC-${String(line).padStart(5, '0')}.pdf`;
 }
 
-/** The deposit: 200 HOP-DPI lines, TTC (one bon de commande each). */
-function deposit(): string {
-  const lines = Array.from({ length: 200 }, (_, index) => {
-    const n = index + 1;
-    return `{"numLigne": ${n}, "typeAction": "C", "numeroASP": null, "numeroEditeur": "${String(n).padStart(5, '0')}",
- "commande": {"dateCommande": "15/03/2022", "regimeTVA": "TTC", "montantSegurHT": 13750.00},
- "beneficiaires": {"isMandataire": false, "isClientUnique": true, "nomMandataire": null, "emailMandataire": null, "telephoneMandataire": null,
-  "EtablissementsClients": [{"nomClient": "DUPONT", "emailClient": "dupont@exemple.fr", "telephoneClient": "0102030405", "FINESSPMSI": "999999999"}]},
- "piecesJustificatives": [{"nomFichier": "${nameOf(n)}", "formatFichier": "PDF", "typeFichier": "BON_COMMANDE"}],
- "scenarioInstallation": {"DPI": {"isPFIpourEnvoiDMPIndependante": false, "isPFIpourEnvoiMSSProIndependante": false, "isPFIpourEnvoiMSSPCitoyenIndependante": false, "isProSanteConnectNeeded": true},
-  "PFI": {"isCRBIOAssociated": false, "isCRRADAssociated": false, "operateurMessagerie": null, "isEnvoiDMP": false, "isEnvoiMSSPro": false, "isEnvoiMSSCitoyen": false}},
- "codeTraitement": null, "libelleTraitement": null}`;
-  });
-  return `{"impId": null, "numeroAns": "1234567890", "SIRET": "88558855858745", "lignesImport": [\n${lines.join(',\n')}\n]}\n`;
-}
-
 async function prepare(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
-  writeFileSync(JSON_FILE, deposit());
+  writeFileSync(JSON_FILE, hopTtcDeposit('88558855858745').json);
   if (existsSync(ZIP)) return;
   const { randomBytes } = await import('node:crypto');
   const entries = Array.from({ length: DOCS }, (_, index) => ({

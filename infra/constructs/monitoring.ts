@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -19,25 +19,29 @@ export class Monitoring extends Construct {
   ) {
     super(scope, id);
     const action = new SnsAction(props.topic);
-    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
-      new Alarm(this, `${name}DlqAlarm`, {
-        alarmDescription: `Des messages sont arrivés dans la file de lettres mortes ${name} : un traitement a échoué plusieurs fois`,
-        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+    // One breach of 1 is enough: a dead letter or a function error always needs a look.
+    const alarm = (id: string, alarmDescription: string, metric: IMetric) =>
+      new Alarm(this, id, {
+        alarmDescription,
+        metric,
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }).addAlarmAction(action);
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      alarm(
+        `${name}DlqAlarm`,
+        `Des messages sont arrivés dans la file de lettres mortes ${name} : un traitement a échoué plusieurs fois`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      );
     }
     for (const [name, fn] of Object.entries(props.functions)) {
-      new Alarm(this, `${name}ErrorsAlarm`, {
-        alarmDescription: `La fonction ${name} a échoué`,
-        metric: fn.metricErrors({ period: Duration.minutes(5) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(action);
+      alarm(
+        `${name}ErrorsAlarm`,
+        `La fonction ${name} a échoué`,
+        fn.metricErrors({ period: Duration.minutes(5) }),
+      );
     }
   }
 }
