@@ -2,12 +2,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalFileSource } from '../shared/adapters/byte-range-source';
+import { readCappedFile } from '../shared/adapters/capped-file-read';
+import { depositFacts } from '../shared/domain/deposit-facts';
+import { DEFAULT_LIMITS, parseJsonDocument } from '../shared/domain/json/json-document';
 import { profileFor, profileOfSoftware } from '../shared/domain/profiles';
 import { type Referentiel, validateReferentiel } from '../shared/domain/referentiel';
 import { fileFindingJson, lineJson } from '../shared/domain/reports';
 import type { DemandType } from '../shared/domain/rules/line-environment';
 import { checkDeposit, reportNames } from '../shared/pipeline/check-deposit';
-import { inspectZips, namesDeclaredBy } from '../shared/pipeline/inspect-zips';
+import { inspectZips } from '../shared/pipeline/inspect-zips';
 import { type CliIo, UsageError } from './cli-io';
 import { COLOUR, NO_COLOUR, renderText } from './text-report';
 
@@ -52,18 +55,22 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
 
   const path = positionals[0] as string;
   const started = performance.now();
-  const bytes = await readInput(path, 'fichier');
+  const { bytes, totalBytes } = await readCappedFile(path, DEFAULT_LIMITS.maxBytes).catch((error) =>
+    Promise.reject(readError(path, 'fichier', error)),
+  );
+  // Parsed once: the documents to look for in the zips come from the same tree as the verdict.
+  const parsed = parseJsonDocument(bytes, DEFAULT_LIMITS, totalBytes);
   const referentiel = values.referentiel ? await loadReferentiel(values.referentiel) : undefined;
   const fileName = basename(path);
   const zips = await openZips(values.zip ?? []);
   let zipCheck: Awaited<ReturnType<typeof inspectZips>> | undefined;
   try {
-    zipCheck = zips.length > 0 ? await inspectZips(zips, namesDeclaredBy(bytes)) : undefined;
+    zipCheck = zips.length > 0 ? await inspectZips(zips, depositFacts(parsed).declaredNames) : undefined;
   } finally {
     await Promise.all(zips.map((zip) => zip.close()));
   }
   const outputs = checkDeposit({
-    bytes,
+    parsed,
     options: { fileName, type, profile: software, referentiel, attachments: zipCheck?.checker },
     report: { generatedAt: new Date().toISOString() },
   });

@@ -1,7 +1,7 @@
 import { catalogEntry } from '../shared/domain/catalog';
 import type { RenderedFinding } from '../shared/domain/findings';
 import type { FileVerdict } from '../shared/domain/judge-file';
-import { summarize } from '../shared/domain/reports';
+import { omittedLabel, summarize } from '../shared/domain/reports';
 
 /** The `check` command's output for people: one block per line, the verdict first. */
 export interface Palette {
@@ -47,12 +47,15 @@ export function renderText(verdict: FileVerdict, palette: Palette, stats?: strin
     );
   }
   for (const finding of verdict.fileWarnings) describe(finding, palette.warn, '  ');
+  if (verdict.omittedFileWarnings > 0)
+    out.push(`  ${palette.dim(omittedLabel(verdict.omittedFileWarnings))}`);
   for (const line of verdict.lines) {
     const head = `Ligne ${line.numLigne}${line.numeroEditeur ? ` (n° éditeur ${line.numeroEditeur})` : ''}`;
     if (line.accepted) out.push(`${palette.ok('✔')} ${head} : ${line.libelleTraitement}`);
     else out.push(`${palette.ko('✘')} ${head} : rejetée, code ${line.codeTraitement}`);
     for (const finding of line.errors) describe(finding, palette.ko, '    ');
     for (const finding of line.warnings) describe(finding, palette.warn, '    ');
+    if (line.omitted > 0) out.push(`    ${palette.dim(omittedLabel(line.omitted))}`);
     // Checks not done are the same on every line (no zip, no référentiel): one short line each.
     if (line.notices.length > 0)
       out.push(`    ${palette.dim(`non vérifié : ${countByTitle(line.notices)}`)}`);

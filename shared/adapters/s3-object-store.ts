@@ -2,7 +2,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { PREFIXES } from '../config/resources';
 import { type Referentiel, validateReferentiel } from '../domain/referentiel';
 import { SourceReadError } from '../errors';
-import type { ObjectStore, ReferentielSource, StoredObjectRef } from '../pipeline/ports';
+import type { CappedBytes, ObjectStore, ReferentielSource, StoredObjectRef } from '../pipeline/ports';
 import type { ByteRangeSource } from './byte-range-source';
 import { S3ObjectSource } from './s3-object-source';
 
@@ -14,14 +14,27 @@ export class S3ObjectStore implements ObjectStore {
     private readonly outputBucket: string,
   ) {}
 
-  async getBytes(ref: StoredObjectRef): Promise<Uint8Array> {
+  async readCapped(ref: StoredObjectRef, maxBytes: number): Promise<CappedBytes> {
+    // Known too big from the event: nothing is read at all.
+    if (ref.size > maxBytes) return { bytes: new Uint8Array(0), totalBytes: ref.size };
     try {
       const response = await this.s3.send(
-        new GetObjectCommand({ Bucket: this.inputBucket, Key: ref.key, VersionId: ref.versionId }),
+        new GetObjectCommand({
+          Bucket: this.inputBucket,
+          Key: ref.key,
+          VersionId: ref.versionId,
+          // One byte past the limit tells "too big" without reading more.
+          Range: `bytes=0-${maxBytes}`,
+        }),
       );
       if (!response.Body) throw new Error('réponse sans corps');
-      return await response.Body.transformToByteArray();
+      const bytes = await response.Body.transformToByteArray();
+      const total = /\/(\d+)$/.exec(response.ContentRange ?? '')?.[1];
+      return { bytes, totalBytes: total === undefined ? bytes.length : Number(total) };
     } catch (error) {
+      // A range on an empty object is "not satisfiable": the object is simply empty.
+      if ((error as { name?: string }).name === 'InvalidRange')
+        return { bytes: new Uint8Array(0), totalBytes: 0 };
       throw new SourceReadError(`s3://${this.inputBucket}/${ref.key} illisible`, { cause: error });
     }
   }

@@ -294,6 +294,12 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
       '{field} ne doit contenir que des lettres et des chiffres, car il entre dans le nom des pièces justificatives (reçu « {recu} »)',
     hint: 'Numérotez vos demandes 00001, 00002…',
   },
+  '2019': {
+    severity: 'error',
+    title: 'Montant démesuré',
+    message: '{field} compte {chiffres} chiffres avant le point décimal ; {max} au plus (reçu « {recu} »)',
+    hint: 'Vérifiez le montant : un montant Ségur s’écrit avec au plus 9 chiffres avant le point, par exemple 1075.00.',
+  },
   '2020': {
     severity: 'error',
     title: 'Tableau vide',
@@ -323,6 +329,12 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     title: 'Doublon dans la demande',
     message: '{field} : la valeur « {recu} » figure déjà dans {liste}',
     hint: 'Chaque bénéficiaire ne figure qu’une fois dans la demande.',
+  },
+  '2025': {
+    severity: 'error',
+    title: 'Liste trop longue',
+    message: '{field} compte {nombre} éléments ; {max} au plus par demande',
+    hint: 'Vérifiez la liste : une demande ne porte pas autant d’éléments ; répartissez-les en plusieurs demandes si besoin.',
   },
   '2030': {
     severity: 'error',
@@ -504,6 +516,20 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     hint: 'Recréez le .zip avec un outil standard (explorateur de fichiers, 7-Zip, zip).',
   },
 
+  '3010': {
+    severity: 'error',
+    title: 'Contenu illisible',
+    message: '{field} « {recu} » est illisible dans {zip} ({raison}) : son format ne peut pas être vérifié',
+    hint: 'Recréez le .zip avec un outil standard (compression « deflate » ou sans compression) et déposez-le à nouveau.',
+  },
+  '3011': {
+    severity: 'error',
+    title: '.zip refusé',
+    message:
+      '{field} « {recu} » n’a pas pu être cherchée : le fichier {zip} est refusé sans être lu ({raison})',
+    hint: 'Recréez le .zip avec les seules pièces du dépôt (10 000 fichiers au plus), avec un outil standard.',
+  },
+
   // ── Warnings and checks not done ───────────────────────────────────────────────────────
   '8001': {
     severity: 'warning',
@@ -546,8 +572,14 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   '8011': {
     severity: 'warning',
     title: 'Fichier non déclaré',
-    message: '{zip} contient « {chemin} », qu’aucune demande ne déclare',
+    message: '{zip} contient {nombre} fichier(s) qu’aucune demande ne déclare : {chemins}',
     hint: 'Retirez le fichier du .zip, ou déclarez-le dans les piecesJustificatives de sa demande.',
+  },
+  '8013': {
+    severity: 'warning',
+    title: '.zip refusé',
+    message: 'le fichier {zip} est refusé sans être lu : {raison}',
+    hint: 'Recréez le .zip avec les seules pièces du dépôt (10 000 fichiers au plus), avec un outil standard.',
   },
   '8012': {
     severity: 'warning',
@@ -575,13 +607,33 @@ export function renderTemplate(template: string, field: string, params: Params =
     } else {
       const value = params[part];
       // `raison` is an optional clause (« car isMandataire vaut true »): absent means no clause.
-      out += value === undefined ? (part === 'raison' ? '' : `{${part}}`) : String(value);
+      out += value === undefined ? (part === 'raison' ? '' : `{${part}}`) : boundedParam(String(value));
     }
   }
   return out;
 }
 
 const compiled = new Map<string, string[]>();
+
+/**
+ * A value shown in a message: at most MAX_PARAM_CHARS characters (a 500,000-digit amount must not
+ * make a 500 KB label), and well-formed Unicode, since a lone surrogate written by the vendor
+ * (`"\udc00"`) cannot be URL-encoded for SNS nor carried by SQS.
+ */
+export const MAX_PARAM_CHARS = 160;
+
+export function boundedParam(value: string): string {
+  const text = value.length > MAX_PARAM_CHARS ? `${value.slice(0, MAX_PARAM_CHARS - 1)}…` : value;
+  return toWellFormedText(text);
+}
+
+/** Lone surrogates, and the noncharacters U+FFFE/U+FFFF SQS refuses, become U+FFFD. */
+export function toWellFormedText(value: string): string {
+  return value.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g,
+    '\uFFFD',
+  );
+}
 
 export function catalogEntry(code: string): CatalogEntry {
   const entry = CATALOG[code];

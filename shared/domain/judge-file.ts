@@ -4,9 +4,11 @@ import {
   DEFAULT_LIMITS,
   type DocumentLimits,
   excerpt,
+  itemCount,
   itemsOf,
   type JsonDocument,
   type JsonNode,
+  type ParseOutcome,
   parseJsonDocument,
   positionAt,
   propertiesOf,
@@ -19,6 +21,13 @@ import { received, runRules, unknownKeyFindings } from './rules/engine';
 import type { AttachmentChecker, DemandType, LineEnvironment, ProfileId } from './rules/line-environment';
 
 export const MAX_LINES = 200;
+/**
+ * Findings kept per line and per severity (and for the file's own warnings): a hostile line with
+ * 100,000 unknown tags or a list of 1,000 bad items gets its verdict and the first findings, plus
+ * how many more there are, instead of hundreds of megabytes of report. 50 is far above what a real
+ * line shows (a wrong line has 1 to 5 errors).
+ */
+export const MAX_FINDINGS_SHOWN = 50;
 
 export interface JudgeOptions {
   /** The deposited file's name (checked against the nomenclature of section 3.3). */
@@ -33,6 +42,8 @@ export interface JudgeOptions {
   readonly usedNumerosEditeur?: ReadonlyMap<string, string>;
   readonly attachments?: AttachmentChecker;
   readonly limits?: DocumentLimits;
+  /** The file's real size when only its first bytes were read (see parseJsonDocument). */
+  readonly totalBytes?: number;
 }
 
 export interface LineVerdict {
@@ -47,6 +58,8 @@ export interface LineVerdict {
   readonly warnings: readonly RenderedFinding[];
   /** Checks that could not be done (no référentiel, no zip): reported, never rejecting. */
   readonly notices: readonly RenderedFinding[];
+  /** Findings past MAX_FINDINGS_SHOWN per severity, counted but not listed. */
+  readonly omitted: number;
 }
 
 export interface FileVerdict {
@@ -58,6 +71,8 @@ export interface FileVerdict {
   readonly status: 'rejected' | 'processed';
   readonly fileErrors: readonly RenderedFinding[];
   readonly fileWarnings: readonly RenderedFinding[];
+  /** File warnings past MAX_FINDINGS_SHOWN, counted but not listed. */
+  readonly omittedFileWarnings: number;
   readonly lines: readonly LineVerdict[];
 }
 
@@ -71,17 +86,26 @@ const HEADER_KEYS = new Set(['impId', 'numeroAns', 'SIRET', 'siret', 'lignesImpo
 
 /** Control 1 then, when the file passes, control 2 on every line. Pure: no I/O. */
 export function judgeFile(bytes: Uint8Array, options: JudgeOptions): Judgement {
-  const parsed = parseJsonDocument(bytes, options.limits ?? DEFAULT_LIMITS);
+  return judgeParsed(parseJsonDocument(bytes, options.limits ?? DEFAULT_LIMITS, options.totalBytes), options);
+}
+
+/** The same, on a deposit already parsed (the pipeline parses once and reads the tree before judging). */
+export function judgeParsed(parsed: ParseOutcome, options: JudgeOptions): Judgement {
   if (!parsed.ok) {
     return { verdict: rejected(options, null, [renderFinding(toFinding(parsed.finding))], [], {}) };
   }
   const doc = parsed.doc;
   const file = checkFile(doc, options);
   const render = (finding: Finding) => renderFinding(finding, doc);
-  const fileWarnings = file.warnings.map(render);
+  const shownWarnings = file.warnings.slice(0, MAX_FINDINGS_SHOWN);
+  const fileWarnings = shownWarnings.map(render);
+  const omittedFileWarnings = file.warnings.length - shownWarnings.length;
   if (file.errors.length > 0 || !file.profile) {
     return {
-      verdict: rejected(options, file.profile ?? null, file.errors.map(render), fileWarnings, file.header),
+      verdict: {
+        ...rejected(options, file.profile ?? null, file.errors.map(render), fileWarnings, file.header),
+        omittedFileWarnings,
+      },
       doc,
     };
   }
@@ -97,7 +121,9 @@ export function judgeFile(bytes: Uint8Array, options: JudgeOptions): Judgement {
     attachments: options.attachments,
   };
   const lines = file.lines.map((line, index) => judgeLine(doc, line, index + 1, profile, env));
-  const attachmentWarnings = (options.attachments?.finish() ?? []).map((finding) => renderFinding(finding));
+  const attachmentFindings = options.attachments?.finish() ?? [];
+  const room = Math.max(0, MAX_FINDINGS_SHOWN - fileWarnings.length);
+  const attachmentWarnings = attachmentFindings.slice(0, room).map((finding) => renderFinding(finding));
   return {
     verdict: {
       file: options.fileName,
@@ -108,6 +134,7 @@ export function judgeFile(bytes: Uint8Array, options: JudgeOptions): Judgement {
       status: 'processed',
       fileErrors: [],
       fileWarnings: [...fileWarnings, ...attachmentWarnings],
+      omittedFileWarnings: omittedFileWarnings + attachmentFindings.length - attachmentWarnings.length,
       lines,
     },
     doc,
@@ -130,6 +157,7 @@ function rejected(
     status: 'rejected',
     fileErrors,
     fileWarnings,
+    omittedFileWarnings: 0,
     lines: [],
   };
 }
@@ -218,9 +246,14 @@ function checkLines(doc: JsonDocument, error: ErrorSink): JsonNode[] {
     error('1020', 'lignesImport', lignes, { recu: received(doc, lignes) });
     return [];
   }
+  const count = itemCount(lignes);
+  if (count === 0) error('1021', 'lignesImport', lignes);
+  // Over 200 lines the file is refused before any work per line: five million `0` are one error.
+  if (count > MAX_LINES) {
+    error('1022', 'lignesImport', lignes, { nombre: count });
+    return [];
+  }
   const items = itemsOf(lignes);
-  if (items.length === 0) error('1021', 'lignesImport', lignes);
-  if (items.length > MAX_LINES) error('1022', 'lignesImport', lignes, { nombre: items.length });
   let sequenceBroken = false;
   items.forEach((item, index) => {
     if (item.type !== 'object') {
@@ -346,11 +379,18 @@ function judgeLine(
 ): LineVerdict {
   const findings: Finding[] = [];
   runRules(profile.rules, { doc, line, numLigne, env, findings }, { node: line, path: '' });
-  findings.push(...unknownKeyFindings(profile.shape, line, '', profile.id));
+  // A loop, not push(...spread): a hostile line of 150,000 unknown keys overflows the call stack.
+  for (const finding of unknownKeyFindings(profile.shape, line, '', profile.id)) findings.push(finding);
   const render = (finding: Finding) => renderFinding(finding, doc, numLigne);
-  const errors = findings.filter((finding) => finding.severity === 'error').map(render);
-  const warnings = findings.filter((finding) => finding.severity === 'warning').map(render);
-  const notices = findings.filter((finding) => finding.severity === 'notice').map(render);
+  let omitted = 0;
+  const shown = (severity: Finding['severity']) => {
+    const all = findings.filter((finding) => finding.severity === severity);
+    omitted += Math.max(0, all.length - MAX_FINDINGS_SHOWN);
+    return all.slice(0, MAX_FINDINGS_SHOWN).map(render);
+  };
+  const errors = shown('error');
+  const warnings = shown('warning');
+  const notices = shown('notice');
   const numeroEditeur = propertyOf(line, 'numeroEditeur');
   const first = errors[0];
   return {
@@ -363,6 +403,7 @@ function judgeLine(
     errors,
     warnings,
     notices,
+    omitted,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { RenderedFinding } from './findings';
-import type { FileVerdict, LineVerdict } from './judge-file';
+import { type FileVerdict, type LineVerdict, MAX_FINDINGS_SHOWN } from './judge-file';
 
 /**
  * The two full reports a vendor gets beside the annotated file: `rapport.json` for machines and
@@ -48,6 +48,7 @@ export function buildJsonReport(verdict: FileVerdict, context: ReportContext): s
     summary: summarize(verdict),
     fileErrors: verdict.fileErrors.map(fileFindingJson),
     fileWarnings: verdict.fileWarnings.map(fileFindingJson),
+    ...(verdict.omittedFileWarnings > 0 ? { omittedFileWarnings: verdict.omittedFileWarnings } : {}),
     lines: verdict.lines.map(lineJson),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
@@ -85,7 +86,14 @@ export function lineJson(line: LineVerdict) {
     errors: line.errors.map(lineFindingJson),
     warnings: line.warnings.map(lineFindingJson),
     notices: line.notices.map(lineFindingJson),
+    // Past MAX_FINDINGS_SHOWN per severity, findings are counted, not listed.
+    ...(line.omitted > 0 ? { omitted: line.omitted } : {}),
   };
+}
+
+/** « … et 99 950 autres constats », for the findings counted but not listed. */
+export function omittedLabel(count: number): string {
+  return `… et ${count} autre(s) constat(s) du même fichier, non listé(s) : le rapport en montre ${MAX_FINDINGS_SHOWN} au plus par sorte et par demande.`;
 }
 
 // ── HTML ────────────────────────────────────────────────────────────────────────────────────
@@ -155,9 +163,11 @@ export function buildHtmlReport(verdict: FileVerdict, context: ReportContext): s
   }
   if (verdict.fileWarnings.length > 0)
     parts.push(findingTable(verdict.fileWarnings, 'Avertissements sur le fichier', 'warn'));
+  if (verdict.omittedFileWarnings > 0)
+    parts.push(`<p class="warn">${e(omittedLabel(verdict.omittedFileWarnings))}</p>`);
 
   const detailed = verdict.lines.filter(
-    (line) => line.errors.length + line.warnings.length + line.notices.length > 0,
+    (line) => line.errors.length + line.warnings.length + line.notices.length + line.omitted > 0,
   );
   if (detailed.length > 0) parts.push(`<h2>Détail par demande</h2>`);
   for (const line of detailed) {
@@ -168,6 +178,7 @@ export function buildHtmlReport(verdict: FileVerdict, context: ReportContext): s
       parts.push(findingTable(line.errors, 'Erreurs (la première donne le verdict)', 'ko'));
     if (line.warnings.length > 0) parts.push(findingTable(line.warnings, 'Avertissements', 'warn'));
     if (line.notices.length > 0) parts.push(findingTable(line.notices, 'Vérifications non faites', 'info'));
+    if (line.omitted > 0) parts.push(`<p class="warn">${e(omittedLabel(line.omitted))}</p>`);
   }
   parts.push(`</body></html>\n`);
   return parts.join('\n');

@@ -1,5 +1,6 @@
 import { annotate } from '../domain/annotate';
-import { type FileVerdict, type JudgeOptions, judgeFile } from '../domain/judge-file';
+import type { ParseOutcome } from '../domain/json/json-document';
+import { type FileVerdict, type JudgeOptions, judgeParsed } from '../domain/judge-file';
 import { buildHtmlReport, buildJsonReport, type ReportContext } from '../domain/reports';
 
 /**
@@ -15,14 +16,15 @@ export interface DepositOutputs {
 }
 
 export interface CheckDepositInput {
-  readonly bytes: Uint8Array;
+  /** The deposit, already parsed within its limits (parseJsonDocument). */
+  readonly parsed: ParseOutcome;
   readonly options: JudgeOptions;
   readonly report: ReportContext;
   readonly fills?: Parameters<typeof annotate>[2];
 }
 
 export function checkDeposit(input: CheckDepositInput): DepositOutputs {
-  const { verdict, doc } = judgeFile(input.bytes, input.options);
+  const { verdict, doc } = judgeParsed(input.parsed, input.options);
   const annotated = doc && verdict.status === 'processed' ? annotate(doc, verdict, input.fills) : undefined;
   return {
     verdict,

@@ -1,11 +1,9 @@
 import type { ByteRangeSource } from '../adapters/byte-range-source';
 import { ZipArchive } from '../adapters/zip/zip-archive';
-import {
-  createAttachmentChecker,
-  declaredNames,
-  type ZipInspection,
-} from '../domain/attachments/attachment-checker';
+import { createAttachmentChecker, type ZipInspection } from '../domain/attachments/attachment-checker';
 import type { EntryHead } from '../domain/attachments/zip-entries';
+import { declaredNamesOf } from '../domain/deposit-facts';
+import { parseJsonDocument } from '../domain/json/json-document';
 import type { AttachmentChecker } from '../domain/rules/line-environment';
 
 export interface ZipStats {
@@ -49,11 +47,8 @@ export async function inspectZips(
   };
 }
 
-/** The attachment names a deposit declares, read leniently: a file that does not parse declares none. */
+/** The attachment names a deposit declares (parsed within its limits): a file that does not parse declares none. */
 export function namesDeclaredBy(bytes: Uint8Array): Set<string> {
-  try {
-    return declaredNames(JSON.parse(new TextDecoder().decode(bytes)));
-  } catch {
-    return new Set();
-  }
+  const parsed = parseJsonDocument(bytes);
+  return parsed.ok ? declaredNamesOf(parsed.doc) : new Set();
 }

@@ -1,7 +1,8 @@
 import { ZipArchive } from '../adapters/zip/zip-archive';
 import { PREFIXES } from '../config/resources';
+import { depositFacts } from '../domain/deposit-facts';
+import { DEFAULT_LIMITS, parseJsonDocument } from '../domain/json/json-document';
 import type { Logger } from '../observability/logger';
-import { namesDeclaredBy } from './inspect-zips';
 import type { ObjectStore, StateStore, SubmissionRecord, WorkQueues } from './ports';
 import { decodeS3Key, parseDepositKey } from './submission-key';
 
@@ -95,7 +96,9 @@ async function writeRefusal(
 
 async function isReady(deps: IntakeDeps, submission: SubmissionRecord): Promise<boolean> {
   if (!submission.json) return false;
-  const declared = namesDeclaredBy(await deps.objects.getBytes(submission.json));
+  // Read within the deposit's limit: a file too big to judge is ready at once (to be refused, 1004).
+  const { bytes, totalBytes } = await deps.objects.readCapped(submission.json, DEFAULT_LIMITS.maxBytes);
+  const declared = depositFacts(parseJsonDocument(bytes, DEFAULT_LIMITS, totalBytes)).declaredNames;
   if (declared.size === 0) return true;
   const present = new Set<string>();
   for (const zip of Object.values(submission.zips)) {

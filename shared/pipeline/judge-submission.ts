@@ -1,15 +1,23 @@
 import { createHash } from 'node:crypto';
 import { PREFIXES } from '../config/resources';
 import { annotate } from '../domain/annotate';
-import { itemsOf, propertyOf, rawText } from '../domain/json/json-document';
-import { judgeFile } from '../domain/judge-file';
+import { depositFacts, NUMERO_EDITEUR_PATTERN } from '../domain/deposit-facts';
+import {
+  DEFAULT_LIMITS,
+  itemsOf,
+  type JsonDocument,
+  parseJsonDocument,
+  propertyOf,
+  rawText,
+} from '../domain/json/json-document';
+import { judgeParsed } from '../domain/judge-file';
 import { PROFILES } from '../domain/profiles';
 import type { Avance, Referentiel } from '../domain/referentiel';
 import { buildHtmlReport, buildJsonReport } from '../domain/reports';
 import type { ProfileId } from '../domain/rules/line-environment';
 import { emitMetrics, type Logger, METRICS_NAMESPACE } from '../observability/logger';
 import { reportNames } from './check-deposit';
-import { inspectZips, namesDeclaredBy } from './inspect-zips';
+import { inspectZips } from './inspect-zips';
 import type {
   JudgeRequest,
   ObjectStore,
@@ -109,27 +117,23 @@ async function judgeClaimed(
   log: Logger,
 ): Promise<ResultMessage> {
   const json = submission.json as StoredObjectRef;
-  const bytes = await deps.objects.getBytes(json);
-  const declared = namesDeclaredBy(bytes);
+  const { bytes, totalBytes } = await deps.objects.readCapped(json, DEFAULT_LIMITS.maxBytes);
+  // Parsed once, within the limits: the facts needed before judging come from the same tree.
+  const parsed = parseJsonDocument(bytes, DEFAULT_LIMITS, totalBytes);
+  const deposit = depositFacts(parsed);
   // Each software (numeroAns) numbers its requests from 00001: the scope of a numeroEditeur.
-  const scope = { siret: submission.siret, numeroAns: numeroAnsOf(bytes), type: submission.type };
+  const scope = { siret: submission.siret, numeroAns: deposit.numeroAns, type: submission.type };
   const [baseReferentiel, used] = await Promise.all([
     deps.referentiel.load(),
     deps.store.usedNumerosEditeur(scope),
   ]);
   // A re-judgement of the same submission does not find its own numbers "already used".
   for (const [numero, origin] of used) if (origin === submission.id) used.delete(numero);
-  const referentiel = await withRecordedAvances(deps.store, baseReferentiel, bytes);
+  const referentiel = await withRecordedAvances(deps.store, baseReferentiel, deposit.citedNumerosAsp);
 
-  const sources = await Promise.all(Object.values(submission.zips).map((zip) => deps.objects.openRange(zip)));
-  let zipCheck: Awaited<ReturnType<typeof inspectZips>> | undefined;
-  try {
-    zipCheck = await inspectZips(sources, declared);
-  } finally {
-    await Promise.all(sources.map((source) => source.close()));
-  }
+  const zipCheck = await inspectSubmissionZips(deps.objects, submission, deposit.declaredNames);
   const fileName = `${submission.base}.json`;
-  const { verdict, doc } = judgeFile(bytes, {
+  const { verdict, doc } = judgeParsed(parsed, {
     fileName,
     type: submission.type,
     referentiel,
@@ -148,7 +152,7 @@ async function judgeClaimed(
   const numeroAspByLine = new Map<number, string>();
   const profile = verdict.profile ? PROFILES[verdict.profile as ProfileId] : undefined;
   if (verdict.status === 'processed' && profile?.type === 'avance') {
-    const accepted = verdict.lines.filter((line) => line.accepted && line.numeroEditeur);
+    const accepted = verdict.lines.filter((line) => line.accepted && isStorableNumero(line.numeroEditeur));
     const numeros = await deps.store.numerosAspFor(
       scope,
       accepted.map((line) => line.numeroEditeur as string),
@@ -157,7 +161,11 @@ async function judgeClaimed(
     for (const line of accepted)
       numeroAspByLine.set(line.numLigne, numeros.get(line.numeroEditeur as string) as string);
   }
-  const numeros = verdict.lines.flatMap((line) => (line.numeroEditeur ? [line.numeroEditeur] : []));
+  // Only well-formed numbers are recorded: a 2,000-character one is the vendor's error on that line,
+  // not a DynamoDB key (over 1,024 bytes, it made the judgement fail three times into the DLQ).
+  const numeros = verdict.lines.flatMap((line) =>
+    isStorableNumero(line.numeroEditeur) ? [line.numeroEditeur] : [],
+  );
   if (numeros.length > 0) await deps.store.markNumerosEditeur(scope, numeros, submission.id);
   if (doc && numeroAspByLine.size > 0) {
     await deps.store.recordAvances(
@@ -203,13 +211,20 @@ async function judgeClaimed(
   return result;
 }
 
-/** The header's numeroAns, read leniently: a file that does not parse is judged by control 1. */
-function numeroAnsOf(bytes: Uint8Array): string {
+function isStorableNumero(numero: string | null): numero is string {
+  return numero !== null && NUMERO_EDITEUR_PATTERN.test(numero);
+}
+
+async function inspectSubmissionZips(
+  objects: ObjectStore,
+  submission: SubmissionRecord,
+  declared: ReadonlySet<string>,
+): Promise<Awaited<ReturnType<typeof inspectZips>>> {
+  const sources = await Promise.all(Object.values(submission.zips).map((zip) => objects.openRange(zip)));
   try {
-    const value = (JSON.parse(new TextDecoder().decode(bytes)) as { numeroAns?: unknown }).numeroAns;
-    return typeof value === 'string' ? value : '';
-  } catch {
-    return '';
+    return await inspectZips(sources, declared);
+  } finally {
+    await Promise.all(sources.map((source) => source.close()));
   }
 }
 
@@ -232,19 +247,8 @@ async function writeMissingJson(deps: JudgeDeps, submission: SubmissionRecord): 
 async function withRecordedAvances(
   store: StateStore,
   referentiel: Referentiel | undefined,
-  bytes: Uint8Array,
+  cited: readonly string[],
 ): Promise<Referentiel> {
-  let cited: string[] = [];
-  try {
-    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as {
-      lignesImport?: Array<{ numeroASP?: unknown }>;
-    };
-    cited = (parsed.lignesImport ?? []).flatMap((line) =>
-      typeof line?.numeroASP === 'string' ? [line.numeroASP] : [],
-    );
-  } catch {
-    // control 1 will say what is wrong with the file
-  }
   const recorded = cited.length > 0 ? await store.findAvances(cited) : [];
   const known = new Map((referentiel?.avances ?? []).map((avance) => [avance.numeroASP, avance]));
   for (const avance of recorded) if (!known.has(avance.numeroASP)) known.set(avance.numeroASP, avance);
@@ -252,7 +256,7 @@ async function withRecordedAvances(
 }
 
 function acceptedAvances(
-  doc: NonNullable<ReturnType<typeof judgeFile>['doc']>,
+  doc: JsonDocument,
   numeroAns: string,
   numeroAspByLine: ReadonlyMap<number, string>,
   lines: ReadonlyArray<{ numLigne: number; numeroEditeur: string | null }>,

@@ -13,8 +13,15 @@ export interface StoredObjectRef {
   readonly etag?: string;
 }
 
+/** The first bytes of an object, at most the limit + 1, and the object's real size. */
+export interface CappedBytes {
+  readonly bytes: Uint8Array;
+  readonly totalBytes: number;
+}
+
 export interface ObjectStore {
-  getBytes(ref: StoredObjectRef): Promise<Uint8Array>;
+  /** Reads at most `maxBytes` + 1 bytes: a deposit over the limit is refused without being read. */
+  readCapped(ref: StoredObjectRef, maxBytes: number): Promise<CappedBytes>;
   openRange(ref: StoredObjectRef): Promise<ByteRangeSource>;
   putOutput(key: string, body: string, contentType: string): Promise<string>;
 }

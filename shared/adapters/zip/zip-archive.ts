@@ -3,7 +3,9 @@ import * as yauzl from 'yauzl';
 import {
   type EntryHead,
   HEAD_BYTES,
+  MAX_CENTRAL_DIRECTORY_BYTES,
   MAX_COMPRESSION_RATIO,
+  MAX_ZIP_ENTRIES,
   type ZipEntryInfo,
   type ZipListing,
 } from '../../domain/attachments/zip-entries';
@@ -40,8 +42,17 @@ export class ZipArchive {
       return new ZipArchive(unreadable(source, error), reader, new Map());
     }
     try {
-      // Fetch the whole central directory in one read instead of yauzl's one or two per entry.
       const centralDirectoryOffset = (zip as unknown as { readEntryCursor: number }).readEntryCursor;
+      // Checked before anything more is read: an end record saying "the directory starts at 0" in a
+      // 3 GB zip would otherwise have it read whole (it took 2.1 GB of memory for 1 GB).
+      const refusal = centralDirectoryRefusal(
+        zip.entryCount,
+        centralDirectoryOffset,
+        reader.cachedFrom(),
+        source.size,
+      );
+      if (refusal) return new ZipArchive(refused(source, refusal), reader, new Map());
+      // Fetch the whole central directory in one read instead of yauzl's one or two per entry.
       await reader.prefetch(centralDirectoryOffset);
       const raw = await readAllEntries(zip);
       const nameLengths = new Map<ZipEntryInfo, number>();
@@ -71,27 +82,79 @@ export class ZipArchive {
   async readHead(entry: ZipEntryInfo): Promise<EntryHead | undefined> {
     const nameLength = this.nameLengths.get(entry);
     if (nameLength === undefined || entry.encrypted || entry.absurdSizes) return undefined;
+    const unreadable = (reason: string): EntryHead => ({
+      zipName: this.listing.zipName,
+      path: entry.path,
+      bytes: new Uint8Array(0),
+      unreadable: reason,
+    });
+    if (entry.method !== 0 && entry.method !== 8) {
+      return unreadable(
+        `méthode de compression ${entry.method} (${methodName(entry.method)}) non prise en charge`,
+      );
+    }
     const want = Math.min(entry.compressedSize, entry.method === 0 ? HEAD_BYTES : 4096);
     const guess = 30 + nameLength + 64 + want;
     // Small zips are often whole in the tail already read: served from there, not read twice.
     let block = await this.reader.bytes(entry.localHeaderOffset, guess);
-    if (block.length < 30 || readUInt32(block, 0) !== 0x04034b50) return undefined;
+    if (block.length < 30 || readUInt32(block, 0) !== 0x04034b50) {
+      return unreadable('en-tête local absent ou corrompu');
+    }
     const dataStart = 30 + readUInt16(block, 26) + readUInt16(block, 28);
     if (block.length < dataStart + want) {
       block = await this.reader.bytes(entry.localHeaderOffset + dataStart, want);
     } else {
       block = block.subarray(dataStart, dataStart + want);
     }
-    const bytes = entry.method === 0 ? block : entry.method === 8 ? inflateHead(block) : undefined;
-    return bytes
-      ? { zipName: this.listing.zipName, path: entry.path, bytes: bytes.subarray(0, HEAD_BYTES) }
-      : undefined;
+    const bytes = entry.method === 0 ? block : inflateHead(block);
+    if (!bytes) return unreadable('données compressées corrompues');
+    const expected = Math.min(HEAD_BYTES, entry.uncompressedSize);
+    if (bytes.length < Math.min(expected, 4)) return unreadable('données tronquées');
+    return { zipName: this.listing.zipName, path: entry.path, bytes: bytes.subarray(0, HEAD_BYTES) };
   }
+}
+
+const METHOD_NAMES: Readonly<Record<number, string>> = {
+  1: 'shrink',
+  6: 'implode',
+  9: 'deflate64',
+  12: 'bzip2',
+  14: 'LZMA',
+  93: 'zstd',
+  95: 'xz',
+  98: 'PPMd',
+  99: 'AES',
+};
+
+function methodName(method: number): string {
+  return METHOD_NAMES[method] ?? 'inconnue';
+}
+
+function centralDirectoryRefusal(
+  entryCount: number,
+  offset: number,
+  tailStart: number,
+  size: number,
+): string | undefined {
+  if (entryCount > MAX_ZIP_ENTRIES) {
+    return `il annonce ${entryCount} entrées, au-delà de ${MAX_ZIP_ENTRIES}`;
+  }
+  if (offset > size) return `son répertoire central est annoncé à l'octet ${offset}, hors du fichier`;
+  const bytes = tailStart - offset;
+  if (bytes > MAX_CENTRAL_DIRECTORY_BYTES) {
+    return `son répertoire central annoncé à l'octet ${offset} occuperait ${bytes} octets, au-delà de ${MAX_CENTRAL_DIRECTORY_BYTES}`;
+  }
+  return undefined;
 }
 
 function inflateHead(compressed: Uint8Array): Uint8Array | undefined {
   try {
-    return inflateRawSync(compressed, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 64 * 1024 });
+    // Deflate expands at most about 1,032 times: enough room for any legitimate prefix, so that an
+    // error here means corrupt data (bombs, ratio over 1,000, never get this far).
+    return inflateRawSync(compressed, {
+      finishFlush: constants.Z_SYNC_FLUSH,
+      maxOutputLength: compressed.length * 1032 + 1024,
+    });
   } catch {
     return undefined;
   }
@@ -187,6 +250,10 @@ function markOverlaps(
   });
 }
 
+function refused(source: ByteRangeSource, reason: string): ZipListing {
+  return { zipName: source.name, size: source.size, entries: [], refused: reason };
+}
+
 function unreadable(source: ByteRangeSource, error: unknown): ZipListing {
   return { zipName: source.name, size: source.size, entries: [], unreadable: describeZipError(error) };
 }
@@ -221,6 +288,11 @@ class CachingReader extends yauzl.RandomAccessReader {
 
   constructor(private readonly source: ByteRangeSource) {
     super();
+  }
+
+  /** Where the bytes already fetched (the tail) begin. */
+  cachedFrom(): number {
+    return Math.min(...this.segments.map((segment) => segment.start), this.source.size);
   }
 
   /** Fetches [from, start of what is cached) in one read. */

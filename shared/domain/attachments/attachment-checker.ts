@@ -6,6 +6,7 @@ import {
   isNoise,
   MAX_ATTACHMENT_BYTES,
   MAX_ZIP_BYTES,
+  PDF_HEADER_WINDOW,
   type ZipEntryInfo,
   type ZipListing,
 } from './zip-entries';
@@ -42,8 +43,26 @@ const OTHER_SIGNATURES: ReadonlyArray<{ label: string; bytes: readonly number[] 
   { label: 'un document Word ancien (.doc)', bytes: [0xd0, 0xcf, 0x11, 0xe0] },
 ];
 
+const PDF_MARK = [0x25, 0x50, 0x44, 0x46];
+
+/**
+ * PNG and JPEG by their signature at offset 0; PDF by `%PDF` within its first 1,024 bytes, as PDF
+ * readers accept it (some generators put a few bytes before the header), and no further.
+ */
 export function detectFormat(head: Uint8Array): string | undefined {
-  return SIGNATURES.find((signature) => signature.bytes.every((byte, index) => head[index] === byte))?.format;
+  const atStart = SIGNATURES.find((signature) =>
+    signature.bytes.every((byte, index) => head[index] === byte),
+  )?.format;
+  if (atStart) return atStart;
+  return pdfHeaderOffset(head) !== undefined ? 'PDF' : undefined;
+}
+
+function pdfHeaderOffset(head: Uint8Array): number | undefined {
+  const last = Math.min(PDF_HEADER_WINDOW, head.length - PDF_MARK.length);
+  for (let offset = 0; offset <= last; offset++) {
+    if (PDF_MARK.every((byte, index) => head[offset + index] === byte)) return offset;
+  }
+  return undefined;
 }
 
 function describeContent(head: Uint8Array): string {
@@ -63,6 +82,9 @@ function describeContent(head: Uint8Array): string {
     : `des octets ${[...head.subarray(0, 4)].map((byte) => byte.toString(16).padStart(2, '0')).join(' ')}`;
 }
 
+/** Undeclared entries named in the 8011 warning of a zip; the others are counted. */
+const UNDECLARED_SHOWN = 10;
+
 export function createAttachmentChecker(inspection: ZipInspection): SubmissionAttachments {
   const byName = new Map<string, Located[]>();
   for (const listing of inspection.listings) {
@@ -73,9 +95,10 @@ export function createAttachmentChecker(inspection: ZipInspection): SubmissionAt
       byName.set(entry.baseName, list);
     }
   }
-  const heads = new Map(inspection.heads.map((head) => [`${head.zipName}\u0000${head.path}`, head.bytes]));
+  const heads = new Map(inspection.heads.map((head) => [`${head.zipName}\u0000${head.path}`, head]));
   const declared = new Set<string>();
   const unreadable = inspection.listings.filter((listing) => listing.unreadable);
+  const refused = inspection.listings.filter((listing) => listing.refused);
 
   const checkDeclared = (nomFichier: string, declaredFormat: string | undefined): CheckDraft[] => {
     const name = nomFichier.normalize('NFC');
@@ -83,6 +106,12 @@ export function createAttachmentChecker(inspection: ZipInspection): SubmissionAt
     const found = byName.get(name) ?? [];
     const first = found[0];
     if (!first) {
+      const refusedZip = refused[0];
+      if (refusedZip) {
+        return [
+          { code: '3011', params: { recu: nomFichier, zip: refusedZip.zipName, raison: refusedZip.refused } },
+        ];
+      }
       const raison =
         unreadable.length > 0
           ? ` (illisible : ${unreadable.map((listing) => listing.zipName).join(', ')})`
@@ -116,11 +145,17 @@ export function createAttachmentChecker(inspection: ZipInspection): SubmissionAt
           params: { ...where, taille: entry.uncompressedSize, max: MAX_ATTACHMENT_BYTES },
         });
       } else if (declaredFormat) {
+        // Fail closed: a document whose first bytes could not be had is refused, never passed.
         const head = heads.get(`${listing.zipName}\u0000${entry.path}`);
-        if (head && detectFormat(head) !== declaredFormat) {
+        if (!head || head.unreadable !== undefined) {
+          drafts.push({
+            code: '3010',
+            params: { ...where, raison: head?.unreadable ?? 'premiers octets illisibles' },
+          });
+        } else if (detectFormat(head.bytes) !== declaredFormat) {
           drafts.push({
             code: '3004',
-            params: { ...where, format: declaredFormat, contenu: describeContent(head) },
+            params: { ...where, format: declaredFormat, contenu: describeContent(head.bytes) },
           });
         }
       }
@@ -138,6 +173,14 @@ export function createAttachmentChecker(inspection: ZipInspection): SubmissionAt
         severity: 'warning',
       });
     }
+    for (const listing of refused) {
+      findings.push({
+        code: '8013',
+        field: '',
+        params: { zip: listing.zipName, raison: listing.refused },
+        severity: 'warning',
+      });
+    }
     for (const listing of inspection.listings) {
       if (listing.size > MAX_ZIP_BYTES) {
         findings.push({
@@ -147,12 +190,19 @@ export function createAttachmentChecker(inspection: ZipInspection): SubmissionAt
           severity: 'warning',
         });
       }
-      for (const entry of listing.entries) {
-        if (isNoise(entry) || declared.has(entry.baseName)) continue;
+      // One warning per zip, naming the first few: 100,000 stray entries are one line, not 100,000.
+      const undeclared = listing.entries.filter((entry) => !isNoise(entry) && !declared.has(entry.baseName));
+      if (undeclared.length > 0) {
+        const shown = undeclared.slice(0, UNDECLARED_SHOWN).map((entry) => `« ${entry.path} »`);
+        const more = undeclared.length - shown.length;
         findings.push({
           code: '8011',
           field: '',
-          params: { zip: listing.zipName, chemin: entry.path },
+          params: {
+            zip: listing.zipName,
+            nombre: undeclared.length,
+            chemins: `${shown.join(', ')}${more > 0 ? ` et ${more} autre(s)` : ''}`,
+          },
           severity: 'warning',
         });
       }
@@ -161,20 +211,4 @@ export function createAttachmentChecker(inspection: ZipInspection): SubmissionAt
   };
 
   return { checkDeclared, finish };
-}
-
-/** The names a deposit declares, for reading only their first bytes. */
-export function declaredNames(deposit: unknown): Set<string> {
-  const names = new Set<string>();
-  const lines = (deposit as { lignesImport?: unknown })?.lignesImport;
-  if (!Array.isArray(lines)) return names;
-  for (const line of lines) {
-    const pieces = (line as { piecesJustificatives?: unknown })?.piecesJustificatives;
-    if (!Array.isArray(pieces)) continue;
-    for (const piece of pieces) {
-      const name = (piece as { nomFichier?: unknown })?.nomFichier;
-      if (typeof name === 'string') names.add(name.normalize('NFC'));
-    }
-  }
-  return names;
 }

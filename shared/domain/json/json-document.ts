@@ -29,9 +29,18 @@ export interface DocumentLimits {
   readonly maxBytes: number;
   /** The deepest legitimate nesting in the four formats is 5; anything far deeper is hostile. */
   readonly maxDepth: number;
+  /**
+   * Items kept per array: more than any list of a request may hold (MAX_LIST_ITEMS) and than a
+   * file's 200 lines; the items past it are parsed for syntax and dropped (JsonNode.count).
+   */
+  readonly maxStoredItems: number;
 }
 
-export const DEFAULT_LIMITS: DocumentLimits = { maxBytes: 10 * 1024 * 1024, maxDepth: 64 };
+export const DEFAULT_LIMITS: DocumentLimits = {
+  maxBytes: 10 * 1024 * 1024,
+  maxDepth: 64,
+  maxStoredItems: 1000,
+};
 
 export type ParseOutcome =
   | { readonly ok: true; readonly doc: JsonDocument }
@@ -40,11 +49,18 @@ export type ParseOutcome =
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Control 1, first part: bytes → a JSON document, or the reason the file is not one. */
-export function parseJsonDocument(bytes: Uint8Array, limits: DocumentLimits = DEFAULT_LIMITS): ParseOutcome {
+/**
+ * `totalBytes` is the file's real size when only its first bytes were read (the caller reads at most
+ * the limit + 1, so a 99 MB file or /dev/zero is refused without being read).
+ */
+export function parseJsonDocument(
+  bytes: Uint8Array,
+  limits: DocumentLimits = DEFAULT_LIMITS,
+  totalBytes: number = bytes.length,
+): ParseOutcome {
+  const size = Math.max(totalBytes, bytes.length);
+  if (size > limits.maxBytes) return fail('1004', { taille: size, max: limits.maxBytes });
   if (bytes.length === 0) return fail('1001');
-  if (bytes.length > limits.maxBytes) {
-    return fail('1004', { taille: bytes.length, max: limits.maxBytes });
-  }
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return fail('1003');
   let text: string;
   try {
@@ -55,7 +71,7 @@ export function parseJsonDocument(bytes: Uint8Array, limits: DocumentLimits = DE
   if (text.trim() === '') return fail('1001');
 
   const lineStarts = computeLineStarts(text);
-  const tree = parseTree(text, limits.maxDepth);
+  const tree = parseTree(text, limits);
   if (!tree.ok) {
     if (tree.kind === 'too-deep') return failAt('1006', { max: limits.maxDepth }, tree.offset, lineStarts);
     if (tree.kind === 'duplicate-key') {
@@ -188,8 +204,14 @@ export function propertiesOf(
   });
 }
 
+/** The items kept of an array (at most DocumentLimits.maxStoredItems; see itemCount). */
 export function itemsOf(node: JsonNode | undefined): readonly JsonNode[] {
   return node?.type === 'array' ? (node.children ?? []) : [];
+}
+
+/** How many items an array holds in the text, including those past the stored ones. */
+export function itemCount(node: JsonNode | undefined): number {
+  return node?.type === 'array' ? (node.count ?? node.children?.length ?? 0) : 0;
 }
 
 /** The JSON source text of a value, exactly as the vendor wrote it. */

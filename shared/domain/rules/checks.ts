@@ -95,6 +95,12 @@ export function isCalendarDate(year: number, month: number, day: number): boolea
 }
 
 const AMOUNT_PATTERN = /^-?\d+\.\d{2}$/;
+/**
+ * Digits before the point: 999,999,999.99 € is far above any Ségur amount. Bounded so that a
+ * 500,000-digit amount is refused (it made a DynamoDB item over 400 KB) and `1` followed by 5,000
+ * zeros is not read as Infinity, which passed "> 0".
+ */
+export const MAX_AMOUNT_DIGITS = 9;
 
 /**
  * FLOAT (2 chiffres après le point), read from the source text (formats.md decision 5): JSON.parse
@@ -103,6 +109,9 @@ const AMOUNT_PATTERN = /^-?\d+\.\d{2}$/;
 export const amountTwoDecimals: ValueCheck = (node, ctx) => {
   const raw = rawText(ctx.doc, node);
   if (!AMOUNT_PATTERN.test(raw)) return { code: '2011', params: { recu: raw } };
+  const digits = raw.replace(/^-/, '').indexOf('.');
+  if (digits > MAX_AMOUNT_DIGITS)
+    return { code: '2019', params: { recu: raw, chiffres: digits, max: MAX_AMOUNT_DIGITS } };
   return Number(raw) > 0 ? undefined : { code: '2012', params: { recu: raw } };
 };
 

@@ -3,6 +3,7 @@ import type { Finding, FindingDraft, Params } from '../findings';
 import {
   describeType,
   excerpt,
+  itemCount,
   itemsOf,
   type JsonDocument,
   type JsonNode,
@@ -19,6 +20,13 @@ import type { LineEnvironment } from './line-environment';
  * Array items are walked in document order, and within an item the table order applies (decision
  * documented in docs/decisions.md).
  */
+/**
+ * The most items a list of a request may hold (doctors, establishments, FINESS, documents): far
+ * above any real order, and low enough that a line costs little whatever it contains. A longer
+ * list rejects its line (2025) without its items being walked.
+ */
+export const MAX_LIST_ITEMS = 1000;
+
 export interface Scope {
   readonly node: JsonNode;
   /** Path of `node` relative to the line ('' for the line itself). */
@@ -139,8 +147,13 @@ function nodeForOffset(scope: Scope, key: string): JsonNode {
 function runEach(rule: EachRule, ctx: LineContext, scope: Scope): void {
   const array = propertyOf(scope.node, rule.key);
   if (array?.type !== 'array') return;
-  const items = itemsOf(array);
   const arrayPath = joinPath(scope.path, rule.key);
+  const count = itemCount(array);
+  if (count > MAX_LIST_ITEMS) {
+    push(ctx, { code: '2025', field: arrayPath, params: { nombre: count, max: MAX_LIST_ITEMS } }, array);
+    return;
+  }
+  const items = itemsOf(array);
   items.forEach((item, index) => {
     const path = `${arrayPath}[${index}]`;
     if (rule.rules) {
