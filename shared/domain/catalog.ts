@@ -572,7 +572,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   '8011': {
     severity: 'warning',
     title: 'Fichier non déclaré',
-    message: '{zip} contient {nombre} fichier(s) qu’aucune demande ne déclare : {chemins}',
+    message: '{zip} contient {nombre} fichier(s) qu’aucune demande ne déclare : {chemins}{autres}',
     hint: 'Retirez le fichier du .zip, ou déclarez-le dans les piecesJustificatives de sa demande.',
   },
   '8013': {

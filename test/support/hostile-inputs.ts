@@ -62,3 +62,56 @@ export async function sparseZipWithDirectoryAtZero(path: string, size: number, e
     await handle.close();
   }
 }
+
+/**
+ * A real zip of `count` empty stored entries (e0.txt, e1.txt…), written directly: yazl takes 18 s
+ * for 100,000 entries. Over 65,535 entries the counts go in the zip64 end records, as archivers do.
+ */
+export function zipOfEmptyEntries(count: number): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (let index = 0; index < count; index++) {
+    const name = Buffer.from(`e${index}.txt`);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(10, 4);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(10, 6);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name);
+    centrals.push(central, name);
+    offset += 30 + name.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const directoryOffset = offset;
+  const zip64 = count > 0xffff;
+  const tail: Buffer[] = [];
+  if (zip64) {
+    const record = Buffer.alloc(56);
+    record.writeUInt32LE(0x06064b50, 0);
+    record.writeBigUInt64LE(44n, 4);
+    record.writeUInt16LE(45, 12);
+    record.writeUInt16LE(45, 14);
+    record.writeBigUInt64LE(BigInt(count), 24);
+    record.writeBigUInt64LE(BigInt(count), 32);
+    record.writeBigUInt64LE(BigInt(directory.length), 40);
+    record.writeBigUInt64LE(BigInt(directoryOffset), 48);
+    const locator = Buffer.alloc(20);
+    locator.writeUInt32LE(0x07064b50, 0);
+    locator.writeBigUInt64LE(BigInt(directoryOffset + directory.length), 8);
+    locator.writeUInt32LE(1, 16);
+    tail.push(record, locator);
+  }
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(zip64 ? 0xffff : count, 8);
+  eocd.writeUInt16LE(zip64 ? 0xffff : count, 10);
+  eocd.writeUInt32LE(directory.length, 12);
+  eocd.writeUInt32LE(directoryOffset, 16);
+  return Buffer.concat([...locals, directory, ...tail, eocd]);
+}

@@ -102,3 +102,28 @@ export function pointAt(zip: Buffer, name: string, otherName: string): Buffer {
   patched.writeUInt32LE(headersOf(zip, otherName).local, central + 42);
   return patched;
 }
+
+/** Sets an entry's compression method (12 bzip2, 14 LZMA…) in both of its headers. */
+export function patchMethod(zip: Buffer, name: string, method: number): Buffer {
+  const patched = Buffer.from(zip);
+  const { local, central } = headersOf(zip, name);
+  patched.writeUInt16LE(method, local + 8);
+  patched.writeUInt16LE(method, central + 10);
+  return patched;
+}
+
+/** Overwrites the first bytes of an entry's compressed data (an invalid deflate block type). */
+export function corruptData(zip: Buffer, name: string): Buffer {
+  const patched = Buffer.from(zip);
+  const { local } = headersOf(zip, name);
+  const dataStart = local + 30 + patched.readUInt16LE(local + 26) + patched.readUInt16LE(local + 28);
+  patched.fill(0xff, dataStart, dataStart + 16);
+  return patched;
+}
+
+/** Breaks an entry's local header signature. */
+export function breakLocalHeader(zip: Buffer, name: string): Buffer {
+  const patched = Buffer.from(zip);
+  patched.writeUInt32LE(0x12345678, headersOf(zip, name).local);
+  return patched;
+}

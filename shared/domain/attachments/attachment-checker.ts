@@ -83,7 +83,7 @@ function describeContent(head: Uint8Array): string {
 }
 
 /** Undeclared entries named in the 8011 warning of a zip; the others are counted. */
-const UNDECLARED_SHOWN = 10;
+const UNDECLARED_SHOWN = 5;
 
 export function createAttachmentChecker(inspection: ZipInspection): SubmissionAttachments {
   const byName = new Map<string, Located[]>();
@@ -201,7 +201,8 @@ export function createAttachmentChecker(inspection: ZipInspection): SubmissionAt
           params: {
             zip: listing.zipName,
             nombre: undeclared.length,
-            chemins: `${shown.join(', ')}${more > 0 ? ` et ${more} autre(s)` : ''}`,
+            chemins: shown.join(', '),
+            autres: more > 0 ? ` et ${more} autre(s)` : '',
           },
           severity: 'warning',
         });
