@@ -1,11 +1,11 @@
 import { type Bucket, EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
-import { NOTIFIED_SUFFIXES, PREFIXES, QUEUES } from '../../shared/config/resources';
+import { NOTIFIED_PREFIX, PREFIXES, QUEUES } from '../../shared/config/resources';
 import { QueueWithDlq } from './queue-with-dlq';
 import { archiveRule, secureBucket } from './secure-bucket';
 
-/** Where vendors drop files, and the queue their S3 events go to (one filter per suffix). */
+/** Where vendors drop files, and the queue their S3 events go to (every object under depot/: the intake refuses what is outside the naming scheme). */
 export class Intake extends Construct {
   readonly inputBucket: Bucket;
   readonly intakeQueue: QueueWithDlq;
@@ -14,15 +14,10 @@ export class Intake extends Construct {
     super(scope, id);
     this.inputBucket = secureBucket(this, 'InputBucket', [archiveRule(PREFIXES.deposit)]);
     this.intakeQueue = new QueueWithDlq(this, 'IntakeQueue', QUEUES.intake);
-    for (const suffix of NOTIFIED_SUFFIXES) {
-      this.inputBucket.addEventNotification(
-        EventType.OBJECT_CREATED,
-        new SqsDestination(this.intakeQueue.queue),
-        {
-          prefix: PREFIXES.deposit,
-          suffix,
-        },
-      );
-    }
+    this.inputBucket.addEventNotification(
+      EventType.OBJECT_CREATED,
+      new SqsDestination(this.intakeQueue.queue),
+      { prefix: NOTIFIED_PREFIX },
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { NOTIFIED_SUFFIXES, PREFIXES } from '../../shared/config/resources';
+import { NOTIFIED_PREFIX } from '../../shared/config/resources';
 
 /**
  * What S3 would send for an upload: the embedded S3 has no event notifications, so the local runtime
@@ -8,12 +8,14 @@ export function encodeS3Key(key: string): string {
   return encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
 }
 
-/** The CDK stack notifies object creations under depot/ ending in .json or .zip (one rule per suffix). */
+/** The CDK stack notifies every object creation under depot/ (one rule, no suffix filter). */
 export function isNotified(key: string): boolean {
-  return key.startsWith(PREFIXES.deposit) && NOTIFIED_SUFFIXES.some((suffix) => key.endsWith(suffix));
+  return key.startsWith(NOTIFIED_PREFIX);
 }
 
-let sequencer = 0;
+// S3's sequencers grow with time for one key; a restarted embedded stack must keep giving larger
+// ones (its state may be kept on disk), so they start from the clock, not from 0.
+let sequencer = Date.now() * 1000;
 
 export function objectCreatedEvent(
   bucket: string,
@@ -34,7 +36,7 @@ export function objectCreatedEvent(
         responseElements: { 'x-amz-request-id': `local-${sequencer}`, 'x-amz-id-2': 'local' },
         s3: {
           s3SchemaVersion: '1.0',
-          configurationId: object.key.endsWith('.zip') ? 'depot-zip' : 'depot-json',
+          configurationId: 'depot',
           bucket: { name: bucket, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${bucket}` },
           object: {
             key: encodeS3Key(object.key),

@@ -40,45 +40,70 @@ export class DynamoStateStore implements StateStore {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
+  /**
+   * Records an arrival unless the submission already holds this object or a newer one (by the S3
+   * event's order): a duplicate event or an identical re-upload leaves a judged submission judged,
+   * and an event older than the recorded one never replaces its reference (S3 does not order events).
+   */
   async recordArrival(arrival: Arrival): Promise<SubmissionRecord> {
     const pk = `SUB#${arrival.submissionId}`;
-    if (arrival.kind === 'zip') {
+    const newer = 'attribute_not_exists(#order) OR #order < :order';
+    try {
+      if (arrival.kind === 'zip') {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              pk,
+              sk: `ZIP#${arrival.name}`,
+              name: arrival.name,
+              ref: arrival.object,
+              order: arrival.order,
+            },
+            ConditionExpression: newer,
+            ExpressionAttributeNames: { '#order': 'order' },
+            ExpressionAttributeValues: { ':order': arrival.order },
+          }),
+        );
+      }
+      const json = arrival.kind === 'json';
       await this.doc.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: { pk, sk: `ZIP#${arrival.name}`, name: arrival.name, ref: arrival.object },
+          Key: { pk, sk: 'META' },
+          // Every name aliased: id, base, status, type… are DynamoDB reserved words.
+          UpdateExpression: `SET #id = :id, #siret = :siret, #type = :type, #base = :base, #status = :waiting, #gsi1pk = :waiting,
+          #first = if_not_exists(#first, :at), #gsi1sk = if_not_exists(#first, :at)${json ? ', #json = :json, #order = :order' : ''}`,
+          ...(json ? { ConditionExpression: newer } : {}),
+          ExpressionAttributeNames: {
+            '#id': 'id',
+            '#siret': 'siret',
+            '#type': 'type',
+            '#base': 'base',
+            '#status': 'status',
+            '#gsi1pk': 'gsi1pk',
+            '#gsi1sk': 'gsi1sk',
+            '#first': 'firstArrivalAt',
+            ...(json ? { '#json': 'json', '#order': 'jsonOrder' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':id': arrival.submissionId,
+            ':siret': arrival.siret,
+            ':type': arrival.type,
+            ':base': arrival.base,
+            ':waiting': WAITING,
+            ':at': arrival.at,
+            ...(json ? { ':json': arrival.object, ':order': arrival.order } : {}),
+          },
         }),
       );
+    } catch (error) {
+      // The same object again, or an older one: the submission stays as it is.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.getSubmission(arrival.submissionId);
+      if (current) return current;
+      throw error;
     }
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk, sk: 'META' },
-        // Every name aliased: id, base, status, type… are DynamoDB reserved words.
-        UpdateExpression: `SET #id = :id, #siret = :siret, #type = :type, #base = :base, #status = :waiting, #gsi1pk = :waiting,
-          #first = if_not_exists(#first, :at), #gsi1sk = if_not_exists(#first, :at)${arrival.kind === 'json' ? ', #json = :json' : ''}`,
-        ExpressionAttributeNames: {
-          '#id': 'id',
-          '#siret': 'siret',
-          '#type': 'type',
-          '#base': 'base',
-          '#status': 'status',
-          '#gsi1pk': 'gsi1pk',
-          '#gsi1sk': 'gsi1sk',
-          '#first': 'firstArrivalAt',
-          ...(arrival.kind === 'json' ? { '#json': 'json' } : {}),
-        },
-        ExpressionAttributeValues: {
-          ':id': arrival.submissionId,
-          ':siret': arrival.siret,
-          ':type': arrival.type,
-          ':base': arrival.base,
-          ':waiting': WAITING,
-          ':at': arrival.at,
-          ...(arrival.kind === 'json' ? { ':json': arrival.object } : {}),
-        },
-      }),
-    );
     return (await this.getSubmission(arrival.submissionId)) as SubmissionRecord;
   }
 

@@ -1,6 +1,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { MAX_MESSAGE_BYTES } from '../config/resources';
 import type { JudgeRequest, WorkQueues } from '../pipeline/ports';
-import type { ResultMessage } from '../pipeline/result-message';
+import { fitResultMessage, type ResultMessage } from '../pipeline/result-message';
 
 /** The judge requests and the results, as SQS messages. */
 export class SqsWorkQueues implements WorkQueues {
@@ -12,7 +13,7 @@ export class SqsWorkQueues implements WorkQueues {
 
   async sendJudgeRequest(request: JudgeRequest): Promise<void> {
     await this.sqs.send(
-      new SendMessageCommand({ QueueUrl: this.judgeQueueUrl, MessageBody: JSON.stringify(request) }),
+      new SendMessageCommand({ QueueUrl: this.judgeQueueUrl, MessageBody: sqsBody(request) }),
     );
   }
 
@@ -20,9 +21,20 @@ export class SqsWorkQueues implements WorkQueues {
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.resultsQueueUrl,
-        MessageBody: JSON.stringify(result),
+        MessageBody: sqsBody(fitResultMessage(result, MAX_MESSAGE_BYTES)),
         MessageAttributes: { siret: { DataType: 'String', StringValue: result.siret } },
       }),
     );
   }
+}
+
+/**
+ * JSON that SQS accepts: JSON.stringify leaves U+FFFE, U+FFFF and some control characters raw, and
+ * SQS refuses them; written as \u escapes, the JSON means exactly the same.
+ */
+export function sqsBody(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

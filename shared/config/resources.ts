@@ -11,8 +11,12 @@ export const PREFIXES = {
   referentiel: 'config/referentiel.json',
 } as const;
 
-/** S3 event notifications into the intake queue: one filter per suffix (S3 allows one suffix per rule). */
-export const NOTIFIED_SUFFIXES = ['.json', '.zip'] as const;
+/**
+ * S3 event notifications into the intake queue: every object created under depot/, whatever its
+ * name. S3's suffix filters are case-sensitive, so `.JSON`, `.ZIP` or `notes.txt` used to trigger
+ * nothing and vanish; the intake now refuses, with a reason, what is outside the naming scheme.
+ */
+export const NOTIFIED_PREFIX = PREFIXES.deposit;
 
 export interface FunctionSettings {
   readonly timeoutSeconds: number;

@@ -183,6 +183,26 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     hint: 'Déposez les demandes d’avance dans le dossier avance et les demandes de solde dans le dossier solde.',
   },
 
+  '1050': {
+    severity: 'error',
+    title: 'Dépôt non traité',
+    message: 'le fichier « {fichier} » n’est pas traité : {raison}',
+    hint: 'Déposez le fichier JSON sous depot/<SIRET>/<avance|solde>/JSON-<numeroAns>-<AAAAMMJJ>-<NNN>.json et ses pièces dans <nom du JSON>.zip ou <nom du JSON>-<suffixe>.zip.',
+  },
+  '1051': {
+    severity: 'error',
+    title: 'Pièces sans fichier JSON',
+    message: 'les fichiers {zips} sont arrivés sans le fichier {json} : aucune demande ne peut être examinée',
+    hint: 'Déposez le fichier JSON dans le même dossier : la soumission sera alors jugée avec ses .zip.',
+  },
+  '1060': {
+    severity: 'error',
+    title: 'Rejet technique',
+    message:
+      'le dépôt n’a pas pu être contrôlé à la suite d’un incident technique de la plateforme ({raison}) ; les équipes de l’ASP en sont averties',
+    hint: 'Rien à corriger de votre côté : l’ASP relancera le contrôle et vous recevrez alors un nouveau compte rendu.',
+  },
+
   // ── Control 2: each line ───────────────────────────────────────────────────────────────
   '2001': {
     severity: 'error',

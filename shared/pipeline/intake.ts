@@ -4,6 +4,7 @@ import { depositFacts } from '../domain/deposit-facts';
 import { DEFAULT_LIMITS, parseJsonDocument } from '../domain/json/json-document';
 import type { Logger } from '../observability/logger';
 import type { ObjectStore, StateStore, SubmissionRecord, WorkQueues } from './ports';
+import { type RefusalSubject, refuse } from './refusal';
 import { decodeS3Key, parseDepositKey } from './submission-key';
 
 /** The part of an S3 event record the intake needs (AWS's shape, keys URL-encoded). */
@@ -16,6 +17,8 @@ export interface S3ObjectEvent {
       readonly size?: number;
       readonly versionId?: string;
       readonly eTag?: string;
+      /** S3's order of the events of one key (hexadecimal, compared once padded to one length). */
+      readonly sequencer?: string;
     };
   };
 }
@@ -27,7 +30,7 @@ export interface IntakeDeps {
   readonly logger: Logger;
 }
 
-export type IntakeOutcome = 'ignored' | 'waiting' | 'ready';
+export type IntakeOutcome = 'ignored' | 'refused' | 'waiting' | 'ready';
 
 /**
  * Records one arrival and decides whether its submission is ready: its JSON is there and every
@@ -37,12 +40,27 @@ export type IntakeOutcome = 'ignored' | 'waiting' | 'ready';
 export async function recordArrival(deps: IntakeDeps, record: S3ObjectEvent): Promise<IntakeOutcome> {
   if (!record.eventName.startsWith('ObjectCreated')) return 'ignored';
   const key = decodeS3Key(record.s3.object.key);
-  const parsed = parseDepositKey(key);
+  const unsafe = unsafeCharacter(key);
+  const parsed = unsafe
+    ? {
+        ok: false as const,
+        reason: `son nom contient un caractère que la plateforme ne peut pas transmettre (${unsafe})`,
+      }
+    : parseDepositKey(key);
   if (!parsed.ok) {
-    // Nothing is silently dropped: the vendor finds why beside where the outputs would be.
-    const refusal = await writeRefusal(deps, key, parsed.reason, record.eventTime);
-    deps.logger.warn('objet déposé hors nomenclature, refusé', { key, reason: parsed.reason, refusal });
-    return 'ignored';
+    // Nothing is silently dropped: the vendor finds why beside where the outputs would be, and by email.
+    const result = await refuse(
+      deps,
+      refusalSubject(key),
+      { code: '1050', params: { fichier: fileNameOf(key), raison: parsed.reason } },
+      record.eventTime,
+    );
+    deps.logger.warn('objet déposé hors nomenclature, refusé', {
+      key,
+      reason: parsed.reason,
+      refusal: result.outputs.reportJson,
+    });
+    return 'refused';
   }
   const { submissionId, siret, type, base, kind, name } = parsed.key;
   const submission = await deps.store.recordArrival({
@@ -59,8 +77,14 @@ export async function recordArrival(deps: IntakeDeps, record: S3ObjectEvent): Pr
       etag: record.s3.object.eTag,
     },
     at: record.eventTime,
+    order: arrivalOrder(record),
   });
   const log = deps.logger.child({ submissionId });
+  if (submission.status === 'judged') {
+    // The same object again (a duplicate event, the same bytes uploaded twice): already judged.
+    log.info('arrivée déjà jugée, rien à refaire', { file: name });
+    return 'waiting';
+  }
   if (!(await isReady(deps, submission))) {
     log.info('arrivée enregistrée, soumission incomplète', { file: name });
     return 'waiting';
@@ -70,28 +94,44 @@ export async function recordArrival(deps: IntakeDeps, record: S3ObjectEvent): Pr
   return 'ready';
 }
 
-/** retour/<same path>.refus.json: what was deposited, when, and why it cannot be processed. */
-async function writeRefusal(
-  deps: IntakeDeps,
-  key: string,
-  reason: string,
-  at: string,
-): Promise<string | undefined> {
-  if (!key.startsWith(PREFIXES.deposit)) return undefined;
-  const relative = key.slice(PREFIXES.deposit.length);
-  const refusal = {
-    fichier: key,
-    deposeLe: at,
-    statut: 'refusé',
-    motif: `Le fichier n'est pas traité : ${reason}.`,
-    aFaire:
-      'Déposez le fichier JSON sous depot/<SIRET>/<avance|solde>/JSON-<numeroAns>-<AAAAMMJJ>-<NNN>.json et ses pièces dans <nom du JSON>.zip ou <nom du JSON>-<suffixe>.zip.',
+/** S3 says to compare sequencers as strings once padded to the same length. */
+export function arrivalOrder(record: S3ObjectEvent): string {
+  const { sequencer, versionId, eTag } = record.s3.object;
+  if (sequencer) return `S#${sequencer.toUpperCase().padStart(32, '0')}`;
+  return `T#${record.eventTime}#${versionId ?? eTag ?? ''}`;
+}
+
+/**
+ * Characters SQS cannot carry in a message (its allowed set is #x9 #xA #xD #x20–#xD7FF
+ * #xE000–#xFFFD #x10000–#x10FFFF): a key holding one could never reach the judge or the sweeper.
+ */
+export function unsafeCharacter(key: string): string | undefined {
+  const match =
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(
+      key,
+    );
+  return match
+    ? `U+${(match[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+    : undefined;
+}
+
+/** What can be said of a refused key's place: its SIRET and type folders when they are well-formed. */
+export function refusalSubject(key: string): RefusalSubject {
+  const inDeposit = key.startsWith(PREFIXES.deposit);
+  const parts = inDeposit ? key.slice(PREFIXES.deposit.length).split('/') : [];
+  const siret = /^\d{14}$/.test(parts[0] ?? '') ? (parts[0] as string) : '';
+  const type = parts[1] === 'avance' || parts[1] === 'solde' ? parts[1] : null;
+  return {
+    key,
+    submissionId: inDeposit ? key.slice(PREFIXES.deposit.length) : key,
+    siret,
+    type,
+    fileName: fileNameOf(key),
   };
-  return deps.objects.putOutput(
-    `${PREFIXES.output}${relative}.refus.json`,
-    `${JSON.stringify(refusal, null, 2)}\n`,
-    'application/json; charset=utf-8',
-  );
+}
+
+function fileNameOf(key: string): string {
+  return key.split('/').pop() || key;
 }
 
 async function isReady(deps: IntakeDeps, submission: SubmissionRecord): Promise<boolean> {

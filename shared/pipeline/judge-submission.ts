@@ -27,6 +27,7 @@ import type {
   SubmissionRecord,
   WorkQueues,
 } from './ports';
+import { refuse } from './refusal';
 import { type ResultMessage, resultMessage } from './result-message';
 
 export interface JudgeDeps {
@@ -68,13 +69,15 @@ export async function judgeSubmission(
   const fingerprint = fingerprintOf(submission);
   if (!submission.json) {
     if (request.reason !== 'grace-period') return undefined;
-    // Zips whose JSON never came: said in the outputs, then off the waiting list.
-    await writeMissingJson(deps, submission);
+    // Zips whose JSON never came: said in the outputs and by email, then off the waiting list.
+    const result = await refuseMissingJson(deps, submission);
     await deps.store.completeJudgement(submission.id, fingerprint);
     log.warn('délai écoulé sans fichier JSON', { zips: Object.keys(submission.zips) });
-    return undefined;
+    return result;
   }
   if (request.reason !== 'replay' && submission.judgedFingerprint === fingerprint) {
+    // Judged already (a duplicate event or upload put it back in the waiting list): it leaves it again.
+    if (submission.status === 'waiting') await deps.store.completeJudgement(submission.id, fingerprint);
     log.info('contenu déjà jugé', { fingerprint });
     return undefined;
   }
@@ -228,18 +231,19 @@ async function inspectSubmissionZips(
   }
 }
 
-async function writeMissingJson(deps: JudgeDeps, submission: SubmissionRecord): Promise<void> {
-  const refusal = {
-    soumission: submission.id,
-    statut: 'en attente du fichier JSON',
-    motif: `Les fichiers ${Object.keys(submission.zips).join(', ')} sont arrivés sans le fichier ${submission.base}.json : aucune demande ne peut être examinée.`,
-    aFaire: `Déposez ${submission.base}.json dans le même dossier : la soumission sera alors jugée avec ses .zip.`,
-  };
-  const key = `${PREFIXES.output}${submission.siret}/${submission.type}/${submission.base}.refus.json`;
-  await deps.objects.putOutput(
-    key,
-    `${JSON.stringify(refusal, null, 2)}\n`,
-    'application/json; charset=utf-8',
+function refuseMissingJson(deps: JudgeDeps, submission: SubmissionRecord): Promise<ResultMessage> {
+  const json = `${submission.base}.json`;
+  return refuse(
+    deps,
+    {
+      key: `${PREFIXES.deposit}${submission.siret}/${submission.type}/${submission.base}`,
+      submissionId: submission.id,
+      siret: submission.siret,
+      type: submission.type,
+      fileName: json,
+    },
+    { code: '1051', params: { zips: Object.keys(submission.zips).sort().join(', '), json } },
+    deps.now().toISOString(),
   );
 }
 

@@ -47,6 +47,11 @@ export interface Arrival {
   readonly name: string;
   readonly object: StoredObjectRef;
   readonly at: string;
+  /**
+   * The arrival's place in the object's history, comparable as a string: from the S3 event's
+   * `sequencer` (S3's own order for one key), else its time and version.
+   */
+  readonly order: string;
 }
 
 export interface StateStore {

@@ -1,23 +1,37 @@
+import { toWellFormedText } from '../domain/catalog';
 import type { FileVerdict } from '../domain/judge-file';
 
-/** The message each finished judgement puts on the results queue (contracts §2). */
+/**
+ * The message each finished submission puts on the results queue (contracts §2). `outcome` says
+ * which kind of end it is: a judgement (controls 1 and 2), a refusal before any judgement (a file
+ * outside the naming scheme, zips whose JSON never came, a JSON replaced after its judgement), or a
+ * technical rejection (the judgement kept failing: the vendor is told, the operators alarmed).
+ */
+export type Outcome = 'jugement' | 'refus' | 'rejet-technique';
+
+export interface ResultLine {
+  readonly numLigne: number;
+  readonly numeroEditeur: string | null;
+  readonly codeTraitement: string;
+  readonly libelleTraitement: string;
+  readonly numeroASP: string | null;
+}
+
 export interface ResultMessage {
   readonly submissionId: string;
   readonly siret: string;
-  readonly type: 'avance' | 'solde';
+  /** null only for a refusal of a file outside an avance/solde folder. */
+  readonly type: 'avance' | 'solde' | null;
   readonly fileName: string;
   readonly profile: string | null;
   readonly status: 'rejected' | 'processed';
+  readonly outcome: Outcome;
   readonly accepted: number;
   readonly rejected: number;
   readonly fileErrors: ReadonlyArray<{ code: string; message: string }>;
-  readonly lines: ReadonlyArray<{
-    numLigne: number;
-    numeroEditeur: string | null;
-    codeTraitement: string;
-    libelleTraitement: string;
-    numeroASP: string | null;
-  }>;
+  readonly lines: readonly ResultLine[];
+  /** Lines left out so that the message fits in an SQS message: every line is in the JSON report. */
+  readonly linesOmitted?: number;
   readonly outputs: {
     readonly annotated: string | null;
     readonly reportJson: string;
@@ -37,6 +51,7 @@ export function resultMessage(
     fileName: verdict.file,
     profile: verdict.profile,
     status: verdict.status,
+    outcome: 'jugement',
     accepted,
     rejected: verdict.lines.length - accepted,
     fileErrors: verdict.fileErrors.map((error) => ({ code: error.code, message: error.message })),
@@ -48,5 +63,46 @@ export function resultMessage(
       numeroASP: numeroAspByLine.get(line.numLigne) ?? null,
     })),
     outputs,
+  };
+}
+
+/** Room kept for the SQS envelope and message attributes. */
+const ENVELOPE_MARGIN = 8 * 1024;
+
+/**
+ * The message cut to fit `maxBytes` (SQS: 256 KiB): every string well-formed, and when the lines do
+ * not fit, the first ones kept and the count of the others given (the JSON report has them all).
+ * 3,000 non-object lines once made a 338 KB message that SQS refused.
+ */
+export function fitResultMessage(message: ResultMessage, maxBytes: number): ResultMessage {
+  const budget = maxBytes - ENVELOPE_MARGIN;
+  const clean = wellFormedMessage(message);
+  const size = (candidate: ResultMessage) => Buffer.byteLength(JSON.stringify(candidate));
+  if (size(clean) <= budget) return clean;
+  const fileErrors = clean.fileErrors.slice(0, 20);
+  let low = 0;
+  let high = clean.lines.length;
+  // The most lines that fit, by bisection on the count.
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    const candidate = { ...clean, fileErrors, lines: clean.lines.slice(0, middle), linesOmitted: 1 };
+    if (size(candidate) <= budget) low = middle;
+    else high = middle - 1;
+  }
+  return { ...clean, fileErrors, lines: clean.lines.slice(0, low), linesOmitted: clean.lines.length - low };
+}
+
+function wellFormedMessage(message: ResultMessage): ResultMessage {
+  const text = (value: string) => toWellFormedText(value);
+  return {
+    ...message,
+    submissionId: text(message.submissionId),
+    fileName: text(message.fileName),
+    fileErrors: message.fileErrors.map((error) => ({ code: error.code, message: text(error.message) })),
+    lines: message.lines.map((line) => ({
+      ...line,
+      numeroEditeur: line.numeroEditeur === null ? null : text(line.numeroEditeur),
+      libelleTraitement: text(line.libelleTraitement),
+    })),
   };
 }

@@ -136,8 +136,9 @@ describe('pipeline use cases on the embedded services', () => {
     );
     expect(await receiveAll(queueUrls.results.url)).toEqual([first]);
 
-    // The same S3 event delivered again: ready again, but the content was judged already.
-    expect(await recordArrival(deps, zipEvent)).toBe('ready');
+    // The same S3 event delivered again: the submission stays judged, nothing is asked again.
+    expect(await recordArrival(deps, zipEvent)).toBe('waiting');
+    expect((await deps.store.getSubmission(`${SIRET}/avance/${hopName('001')}`))?.status).toBe('judged');
     expect(
       await judgeSubmission(deps, { submissionId: `${SIRET}/avance/${hopName('001')}`, reason: 'ready' }),
     ).toBeUndefined();
@@ -145,14 +146,18 @@ describe('pipeline use cases on the embedded services', () => {
 
   it('answers a file dropped outside the naming scheme with a written refusal', async () => {
     expect(await recordArrival(deps, await drop('acompte', 'JSON-1234567890-20220315-001.json', '{}'))).toBe(
-      'ignored',
+      'refused',
     );
     const refusal = JSON.parse(
       await output(`retour/${SIRET}/acompte/JSON-1234567890-20220315-001.json.refus.json`),
     );
+    expect(refusal.code).toBe('1050');
     expect(refusal.motif).toBe(
-      "Le fichier n'est pas traité : dossier « acompte » : avance ou solde attendu.",
+      'Le fichier « JSON-1234567890-20220315-001.json » n’est pas traité : dossier « acompte » : avance ou solde attendu',
     );
+    const [message] = await receiveAll(queueUrls.results.url);
+    expect(message).toMatchObject({ outcome: 'refus', siret: SIRET, type: null, status: 'rejected' });
+    expect((message as ResultMessage).fileErrors[0]?.code).toBe('1050');
   });
 
   it('says so when zips wait past the grace period without their JSON', async () => {
@@ -160,12 +165,15 @@ describe('pipeline use cases on the embedded services', () => {
     await recordArrival(deps, await drop('avance', `${name}.zip`, await hopZip()));
     const later = new Date(clock.getTime() + 20 * 60_000);
     expect(await sweep(deps, later, 15)).toContain(`${SIRET}/avance/${name}`);
-    expect(
-      await judgeSubmission(deps, { submissionId: `${SIRET}/avance/${name}`, reason: 'grace-period' }),
-    ).toBeUndefined();
-    expect(JSON.parse(await output(`retour/${SIRET}/avance/${name}.refus.json`)).aFaire).toContain(
-      `Déposez ${name}.json`,
-    );
+    const result = await judgeSubmission(deps, {
+      submissionId: `${SIRET}/avance/${name}`,
+      reason: 'grace-period',
+    });
+    expect(result).toMatchObject({ outcome: 'refus', status: 'rejected', fileName: `${name}.json` });
+    const refusal = JSON.parse(await output(`retour/${SIRET}/avance/${name}.refus.json`));
+    expect(refusal.code).toBe('1051');
+    expect(refusal.motif).toContain(`sans le fichier ${name}.json`);
+    await receiveAll(queueUrls.results.url);
     expect(await sweep(deps, later, 15)).not.toContain(`${SIRET}/avance/${name}`);
     await receiveAll(queueUrls.judge.url);
   });
