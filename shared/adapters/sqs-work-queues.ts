@@ -29,12 +29,12 @@ export class SqsWorkQueues implements WorkQueues {
 }
 
 /**
- * JSON that SQS accepts: JSON.stringify leaves U+FFFE, U+FFFF and some control characters raw, and
- * SQS refuses them; written as \u escapes, the JSON means exactly the same.
+ * JSON that SQS accepts: JSON.stringify escapes control characters and lone surrogates but leaves
+ * U+FFFE and U+FFFF raw, which SQS refuses; written as \u escapes, the JSON means exactly the same.
  */
 export function sqsBody(value: unknown): string {
   return JSON.stringify(value).replace(
-    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g,
+    /[\uFFFE\uFFFF]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }

@@ -107,6 +107,7 @@ export function arrivalOrder(record: S3ObjectEvent): string {
  */
 export function unsafeCharacter(key: string): string | undefined {
   const match =
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: SQS's forbidden characters are these.
     /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(
       key,
     );
