@@ -16,22 +16,34 @@ export const PIPELINE_USAGE = `Pile embarquée (S3, SQS, SNS et DynamoDB émulé
   segur-pipeline start [--drop <dossier>] [--out <dossier>] [--referentiel <fichier>] [--grace <s>]
       garde la pile en marche et dépose ce qui arrive dans le dossier surveillé (défaut ./drop)`;
 
+export interface DropScan {
+  readonly files: Array<{ path: string; key: string }>;
+  /** What the scan left out, and why: nothing is skipped without a word. */
+  readonly skipped: Array<{ path: string; reason: string }>;
+}
+
 /** Every file of a drop folder with its S3 key (depot/<path relative to the folder>). */
-async function listDrop(dir: string): Promise<Array<{ path: string; key: string }>> {
-  const files: Array<{ path: string; key: string }> = [];
+export async function listDrop(dir: string): Promise<DropScan> {
+  const files: DropScan['files'] = [];
+  const skipped: DropScan['skipped'] = [];
   const walk = async (current: string) => {
     for (const entry of await readdir(current, { withFileTypes: true })) {
       const path = join(current, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile() && !entry.name.startsWith('.'))
+      if (entry.name.startsWith('.'))
+        skipped.push({ path, reason: 'fichier ou dossier caché (nom commençant par « . »)' });
+      else if (entry.isSymbolicLink()) skipped.push({ path, reason: 'lien symbolique, non suivi' });
+      else if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile())
         files.push({ path, key: `${PREFIXES.deposit}${relative(dir, path).split(sep).join('/')}` });
+      else skipped.push({ path, reason: 'ni fichier ni dossier (tube, périphérique…)' });
     }
   };
   await walk(dir);
   // JSON first, then the zips: the order of a careful vendor (any order works, this one is quicker).
-  return files.sort(
+  files.sort(
     (a, b) => Number(a.key.endsWith('.zip')) - Number(b.key.endsWith('.zip')) || a.key.localeCompare(b.key),
   );
+  return { files, skipped };
 }
 
 /** One recipient for the agency, and one per vendor folder, filtered on its SIRET like an SNS filter policy. */
@@ -47,10 +59,32 @@ function recipientsFor(keys: readonly string[]): Recipient[] {
   ];
 }
 
+/** ✔ every line accepted, ✘ the file or every line rejected, ◐ some of each. */
+export function verdictMark(result: ResultMessage): string {
+  if (result.status === 'rejected' || result.accepted === 0) return '✘';
+  return result.rejected === 0 ? '✔' : '◐';
+}
+
+export function statusWord(result: ResultMessage): string {
+  if (result.outcome === 'refus') return 'refusé';
+  if (result.outcome === 'rejet-technique') return 'rejet technique';
+  if (result.status === 'rejected') return 'rejeté';
+  return result.rejected === 0 ? 'accepté' : result.accepted === 0 ? 'rejeté' : 'partiel';
+}
+
 function describe(result: ResultMessage): string {
+  const mark = verdictMark(result);
   if (result.status === 'rejected')
-    return `${result.fileName} : fichier rejeté (${result.fileErrors.map((error) => error.code).join(', ')})`;
-  return `${result.fileName} : ${result.profile} — ${result.accepted} acceptée(s), ${result.rejected} rejetée(s)`;
+    return `${mark} ${result.fileName} : ${statusWord(result)} (${result.fileErrors.map((error) => error.code).join(', ')})`;
+  return `${mark} ${result.fileName} : ${result.profile} — ${result.accepted} acceptée(s), ${result.rejected} rejetée(s)`;
+}
+
+/** A number of seconds given on the command line: a positive number, or a clear French refusal. */
+export function secondsOption(name: string, value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0)
+    throw new UsageError(`--${name} attend un nombre de secondes positif (reçu « ${value} »)`);
+  return seconds;
 }
 
 /**
@@ -84,8 +118,8 @@ export async function runPipeline(
     throw new UsageError('indiquez le dossier de dépôt (<SIRET>/<avance|solde>/<fichiers>)');
   const dropDir = positionals[0] as string;
   const outDir = values.out;
-  const timeoutMs = Number(values.timeout) * 1000;
-  const files = await listDrop(dropDir).catch(() => {
+  const timeoutMs = secondsOption('timeout', values.timeout) * 1000;
+  const { files, skipped } = await listDrop(dropDir).catch(() => {
     throw new UsageError(`dossier de dépôt « ${dropDir} » introuvable`);
   });
   const referentiel = values.referentiel ? await validReferentiel(values.referentiel) : undefined;
@@ -105,10 +139,25 @@ export async function runPipeline(
     ...extra,
   });
   let timedOut = false;
+  // Each file on its own: one that cannot be uploaded (an odd name the S3 emulator refuses…) is
+  // reported and the run goes on; the run then exits 1, with every other result written.
+  const failed: Array<{ path: string; reason: string }> = [];
+  const latest = new Map<string, ResultMessage>();
+  const writeSummary = () =>
+    writeFile(join(outDir, 'summary.json'), `${JSON.stringify([...latest.values()], null, 2)}\n`);
   try {
+    for (const { path, reason } of skipped) io.stdout.write(`  ignoré : ${path} (${reason})\n`);
     if (referentiel) await stack.putReferentiel(referentiel);
-    for (const file of files) await stack.upload(file.key, await readFile(file.path));
-    io.stdout.write(`${files.length} fichier(s) déposé(s) ; jugements en cours…\n`);
+    for (const file of files) {
+      try {
+        await stack.uploadFile(file.key, file.path);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        failed.push({ path: file.path, reason });
+        io.stderr.write(`segur-pipeline : dépôt impossible de ${file.path} : ${reason}\n`);
+      }
+    }
+    io.stdout.write(`${files.length - failed.length} fichier(s) déposé(s) ; jugements en cours…\n`);
 
     let shown = 0;
     let idleRounds = 0;
@@ -132,18 +181,23 @@ export async function runPipeline(
       await sleep(150);
     }
     while (shown < stack.results.length)
-      io.stdout.write(`  ✔ ${describe(stack.results[shown++] as ResultMessage)}\n`);
+      io.stdout.write(`  ${describe(stack.results[shown++] as ResultMessage)}\n`);
 
-    const copied = await stack.mirrorOutputs(outDir);
-    const latest = new Map(stack.results.map((result) => [result.submissionId, result]));
-    await writeFile(join(outDir, 'summary.json'), `${JSON.stringify([...latest.values()], null, 2)}\n`);
+    for (const result of stack.results) latest.set(result.submissionId, result);
+    await writeSummary();
+    const notCopied: Array<{ key: string; reason: string }> = [];
+    const copied = await stack.mirrorOutputs(outDir, notCopied);
+    for (const { key, reason } of notCopied) {
+      failed.push({ path: key, reason });
+      io.stderr.write(`segur-pipeline : ${key} non copié dans ${outDir} : ${reason}\n`);
+    }
     const deadLetters = await stack.deadLetters();
     const dead = Object.entries(deadLetters).filter(([, count]) => count > 0);
 
-    io.stdout.write(`\n${'soumission'.padEnd(62)} ${'statut'.padEnd(10)} acceptées rejetées\n`);
+    io.stdout.write(`\n   ${'soumission'.padEnd(62)} ${'statut'.padEnd(16)} acceptées rejetées\n`);
     for (const result of latest.values()) {
       io.stdout.write(
-        `${result.submissionId.padEnd(62)} ${result.status.padEnd(10)} ${String(result.accepted).padStart(9)} ${String(result.rejected).padStart(8)}\n`,
+        `${verdictMark(result)}  ${result.submissionId.padEnd(62)} ${statusWord(result).padEnd(16)} ${String(result.accepted).padStart(9)} ${String(result.rejected).padStart(8)}\n`,
       );
     }
     io.stdout.write(
@@ -155,7 +209,14 @@ export async function runPipeline(
       );
     if (timedOut)
       io.stderr.write(`segur-pipeline : délai dépassé (${values.timeout} s) avant la fin des jugements\n`);
-    return dead.length > 0 || timedOut ? 1 : 0;
+    if (failed.length > 0)
+      io.stderr.write(`segur-pipeline : ${failed.length} fichier(s) non déposé(s), voir ci-dessus\n`);
+    return dead.length > 0 || timedOut || failed.length > 0 ? 1 : 0;
+  } catch (error) {
+    // Whatever happened, what was judged is kept: summary.json is written before the error is told.
+    for (const result of stack.results) latest.set(result.submissionId, result);
+    await writeSummary().catch(() => undefined);
+    throw error;
   } finally {
     await stack.stop();
   }
@@ -177,7 +238,7 @@ export async function runStart(args: readonly string[], io: CliIo): Promise<numb
   process.env.SEGUR_LOG_FILE ??= join(values.out, 'pipeline.log');
   const stack = await EmbeddedStack.start({
     outDir: values.out,
-    graceSeconds: Number(values.grace),
+    graceSeconds: secondsOption('grace', values.grace),
     sweepEverySeconds: 10,
     retryDelaySeconds: 5,
     recipients: [{ email: 'operateur@asp.localhost' }],
@@ -200,7 +261,9 @@ export async function runStart(args: readonly string[], io: CliIo): Promise<numb
     await stack.upload(key, await readFile(path));
     io.stdout.write(`déposé : ${key}\n`);
   };
-  for (const file of await listDrop(values.drop)) await uploadIfNew(file.path, file.key);
+  const initial = await listDrop(values.drop);
+  for (const { path, reason } of initial.skipped) io.stdout.write(`ignoré : ${path} (${reason})\n`);
+  for (const file of initial.files) await uploadIfNew(file.path, file.key);
   const watcher = watch(values.drop, { recursive: true }, (_event, name) => {
     if (!name) return;
     const path = join(values.drop, name);
@@ -211,7 +274,7 @@ export async function runStart(args: readonly string[], io: CliIo): Promise<numb
   let shown = 0;
   const timer = setInterval(() => {
     while (shown < stack.results.length)
-      io.stdout.write(`✔ ${describe(stack.results[shown++] as ResultMessage)}\n`);
+      io.stdout.write(`${describe(stack.results[shown++] as ResultMessage)}\n`);
     stack.mirrorOutputs(values.out).catch(() => undefined);
   }, 2000);
   await new Promise<void>((resolve) => {

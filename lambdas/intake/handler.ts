@@ -17,7 +17,13 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
       if (body.Event === 's3:TestEvent') continue;
       if (!Array.isArray(body.Records))
         throw new Error("message sans Records : ce n'est pas un événement S3");
-      for (const record of body.Records) await recordArrival(deps, record);
+      // Each record on its own: one that fails does not keep the others of the message from being recorded
+      // (recording is idempotent, so the retry of the whole message is harmless).
+      const failures: unknown[] = [];
+      for (const record of body.Records) {
+        await recordArrival(deps, record).catch((error: unknown) => failures.push(error));
+      }
+      if (failures.length > 0) throw failures[0];
     } catch (error) {
       deps.logger.error('arrivée non enregistrée', { messageId: message.messageId, error });
       batchItemFailures.push({ itemIdentifier: message.messageId });

@@ -1,7 +1,9 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createLogger } from '../../shared/observability/logger';
+import { QUEUES } from '../../shared/config/resources';
+import { createLogger, emitMetrics, METRICS_NAMESPACE } from '../../shared/observability/logger';
 import { judgeSubmission } from '../../shared/pipeline/judge-submission';
 import type { JudgeRequest } from '../../shared/pipeline/ports';
+import { rejectTechnically } from '../../shared/pipeline/technical-rejection';
 import { readPipelineConfig } from '../common/config';
 import { pipelineDeps } from '../common/pipeline-deps';
 
@@ -17,10 +19,28 @@ const deps = {
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const message of event.Records) {
+    const attempts = Number(message.attributes?.ApproximateReceiveCount ?? '1');
+    let request: JudgeRequest | undefined;
     try {
-      await judgeSubmission(deps, JSON.parse(message.body) as JudgeRequest);
+      request = JSON.parse(message.body) as JudgeRequest;
+      await judgeSubmission(deps, request);
     } catch (error) {
-      deps.logger.error('jugement interrompu, il sera repris', { messageId: message.messageId, error });
+      // Counted at once (and alarmed), not only when the message reaches the dead-letter queue.
+      emitMetrics(METRICS_NAMESPACE, {}, { JudgementFailures: { value: 1, unit: 'Count' } });
+      deps.logger.error('jugement interrompu', { messageId: message.messageId, attempts, error });
+      if (request && attempts >= QUEUES.judge.maxReceiveCount) {
+        const answered = await rejectTechnically(deps, request, attempts).then(
+          (result) => result !== undefined,
+          (lastError: unknown) => {
+            deps.logger.error('rejet technique impossible', {
+              messageId: message.messageId,
+              error: lastError,
+            });
+            return false;
+          },
+        );
+        if (answered) continue;
+      }
       batchItemFailures.push({ itemIdentifier: message.messageId });
     }
   }

@@ -5,6 +5,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@
 import {
   BUCKETS,
   deadLetterQueueName,
+  MAX_MESSAGE_BYTES,
   QUEUES,
   TABLE,
   TOPIC,
@@ -49,6 +50,8 @@ export async function createResources(clients: {
         QueueName: queue.name,
         Attributes: {
           VisibilityTimeout: String(visibilityTimeoutSeconds(queue)),
+          // The CDK stack's limit (256 KiB), not the emulator's 1 MiB: what is too big fails here too.
+          MaximumMessageSize: String(MAX_MESSAGE_BYTES),
           RedrivePolicy: JSON.stringify({
             deadLetterTargetArn: dlqArn,
             maxReceiveCount: String(queue.maxReceiveCount),

@@ -266,8 +266,11 @@ export class EmbeddedStack {
     );
   }
 
-  /** Copies retour/ of the output bucket into `dir`, keeping the key layout. Returns the keys copied. */
-  async mirrorOutputs(dir: string): Promise<string[]> {
+  /**
+   * Copies retour/ of the output bucket into `dir`, keeping the key layout. Returns the keys copied;
+   * a key that cannot be copied is put in `failures` (when given) and the others are still copied.
+   */
+  async mirrorOutputs(dir: string, failures?: Array<{ key: string; reason: string }>): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;
     do {
@@ -279,21 +282,44 @@ export class EmbeddedStack {
         }),
       );
       for (const object of page.Contents ?? []) {
-        const key = object.Key as string;
-        const response = await this.clients.s3.send(
-          new GetObjectCommand({ Bucket: BUCKETS.output, Key: key }),
-        );
-        const target = join(dir, key);
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(
-          target,
-          await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
-        );
-        keys.push(key);
+        const listed = object.Key as string;
+        try {
+          const { key, bytes } = await this.readOutput(listed);
+          const target = join(dir, key);
+          await mkdir(dirname(target), { recursive: true });
+          await writeFile(target, bytes);
+          keys.push(key);
+        } catch (error) {
+          if (!failures) throw error;
+          failures.push({ key: listed, reason: error instanceof Error ? error.message : String(error) });
+        }
       }
       token = page.NextContinuationToken;
     } while (token);
     return keys;
+  }
+
+  /**
+   * An output by its listed key. XML turns a carriage return of a key into a line feed (the
+   * emulator does not URL-encode listings), so a key with a line feed is also tried with CR and CRLF.
+   */
+  private async readOutput(listed: string): Promise<{ key: string; bytes: Uint8Array }> {
+    const candidates = listed.includes('\n')
+      ? [listed, listed.replace(/\n/g, '\r'), listed.replace(/\n/g, '\r\n')]
+      : [listed];
+    let lastError: unknown;
+    for (const key of candidates) {
+      try {
+        const response = await this.clients.s3.send(
+          new GetObjectCommand({ Bucket: BUCKETS.output, Key: key }),
+        );
+        const body = response.Body as { transformToByteArray(): Promise<Uint8Array> };
+        return { key, bytes: await body.transformToByteArray() };
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw lastError;
   }
 
   async stop(): Promise<void> {

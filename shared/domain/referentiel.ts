@@ -111,6 +111,10 @@ export type ReferentielOutcome =
 
 /** Validates a parsed référentiel; every problem is listed so that an operator fixes them in one go. */
 export function validateReferentiel(input: unknown): ReferentielOutcome {
+  // Before yup: a key named like a property every object has (`constructor`, `toString`, `__proto__`)
+  // made yup call it as a schema ("field.resolve is not a function") instead of saying what is wrong.
+  const reserved = reservedKeys(input, 'référentiel');
+  if (reserved.length > 0) return { ok: false, errors: reserved };
   try {
     const value = referentielSchema.validateSync(input, { abortEarly: false, stripUnknown: true });
     return { ok: true, referentiel: value as Referentiel };
@@ -118,6 +122,17 @@ export function validateReferentiel(input: unknown): ReferentielOutcome {
     if (error instanceof yup.ValidationError) return { ok: false, errors: error.errors };
     throw error;
   }
+}
+
+function reservedKeys(value: unknown, path: string): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => reservedKeys(item, `${path}[${index}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.keys(value).flatMap((key) => {
+    const here = `${path}.${key}`;
+    const own = key === '__proto__' || key in Object.prototype;
+    const problem = own ? [`${here} : la balise « ${key} » est un nom réservé, refusé`] : [];
+    return [...problem, ...reservedKeys((value as Record<string, unknown>)[key], here)];
+  });
 }
 
 /**

@@ -1,7 +1,11 @@
-import type { Logger } from '../observability/logger';
+import { emitMetrics, type Logger, METRICS_NAMESPACE } from '../observability/logger';
 import type { StateStore, WorkQueues } from './ports';
 
-/** Submissions whose grace period is over are judged with what is there: missing documents reject their lines. */
+/**
+ * Submissions whose grace period is over are judged with what is there: missing documents reject
+ * their lines. Each submission is sent on its own: one that cannot be sent (a key SQS refuses, a
+ * throttled call) is logged and counted, and never keeps the others from being judged.
+ */
 export async function sweep(
   deps: { store: StateStore; queues: WorkQueues; logger: Logger },
   now: Date,
@@ -9,9 +13,21 @@ export async function sweep(
 ): Promise<string[]> {
   const before = new Date(now.getTime() - graceMinutes * 60_000).toISOString();
   const ids = await deps.store.listWaiting(before);
+  const sent: string[] = [];
+  let failures = 0;
   for (const submissionId of ids) {
-    await deps.queues.sendJudgeRequest({ submissionId, reason: 'grace-period' });
-    deps.logger.info('délai de grâce écoulé, jugement demandé', { submissionId });
+    try {
+      await deps.queues.sendJudgeRequest({ submissionId, reason: 'grace-period' });
+      sent.push(submissionId);
+      deps.logger.info('délai de grâce écoulé, jugement demandé', { submissionId });
+    } catch (error) {
+      failures++;
+      deps.logger.error('demande de jugement impossible, reprise au prochain passage', {
+        submissionId,
+        error,
+      });
+    }
   }
-  return ids;
+  if (failures > 0) emitMetrics(METRICS_NAMESPACE, {}, { SweepFailures: { value: failures, unit: 'Count' } });
+  return sent;
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_LIMITS, parseJsonDocument } from '../../../shared/domain/json/json-document';
 import { judgeFile } from '../../../shared/domain/judge-file';
+import { validateReferentiel } from '../../../shared/domain/referentiel';
 import { buildHtmlReport, buildJsonReport } from '../../../shared/domain/reports';
 import { judgeSampleLine, set } from '../../support/deposits';
 import {
@@ -114,4 +115,24 @@ describe('hostile deposits end in a verdict of bounded size', () => {
       expect(report.length).toBeLessThan(200_000);
     }
   });
+});
+
+describe('a référentiel with prototype keys', () => {
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'refuses « %s » with a clear message',
+    (key) => {
+      const outcome = validateReferentiel(
+        JSON.parse(
+          `{"referencements":[{"numeroAns":"1234567890","siret":"88558855858745","couloir":"HOP","logiciel":"DPI","${key}":1}]}`,
+        ),
+      );
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok)
+        expect(outcome.errors[0]).toBe(
+          `référentiel.referencements[0].${key} : la balise « ${key} » est un nom réservé, refusé`,
+        );
+      const top = validateReferentiel(JSON.parse(`{"referencements":[],"${key}":{}}`));
+      expect(top.ok).toBe(false);
+    },
+  );
 });

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ENV } from '../../../shared/config/resources';
+import { ENV, QUEUES } from '../../../shared/config/resources';
 import type { ResultMessage } from '../../../shared/pipeline/result-message';
 
 /**
@@ -48,13 +48,19 @@ beforeEach(() => {
 });
 
 function sqsEvent(...bodies: unknown[]): SQSEvent {
+  return receivedTimes(1, ...bodies);
+}
+
+/** The same messages as Lambda hands them on their `count`-th receive. */
+function receivedTimes(count: number, ...bodies: unknown[]): SQSEvent {
   return {
     Records: bodies.map(
       (body, index) =>
         ({
           messageId: `m${index}`,
           body: typeof body === 'string' ? body : JSON.stringify(body),
-        }) as SQSRecord,
+          attributes: { ApproximateReceiveCount: String(count) },
+        }) as unknown as SQSRecord,
     ),
   };
 }
@@ -176,6 +182,43 @@ describe('judge handler', () => {
       batchItemFailures: [{ itemIdentifier: 'm0' }],
     });
     expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toMatchObject({ pk: 'SUB#s' });
+  });
+
+  it('answers its last failing attempt with a technical rejection, report and result message', async () => {
+    dynamo.on(QueryCommand).resolves(submission);
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).resolves({});
+    s3.on(GetObjectCommand).rejects(serviceError(S3ServiceException, 'NoSuchKey', 404));
+    s3.on(PutObjectCommand).resolves({});
+    sqs.on(SendMessageCommand).resolves({});
+    expect(
+      await judge.handler(
+        receivedTimes(QUEUES.judge.maxReceiveCount, { submissionId: 's', reason: 'ready' }),
+      ),
+    ).toEqual({
+      batchItemFailures: [],
+    });
+    const report = s3
+      .commandCalls(PutObjectCommand)
+      .map((call) => call.args[0].input)
+      .find((input) => String(input.Key).endsWith('.rapport.json'));
+    expect(JSON.parse(String(report?.Body)).fileErrors[0].code).toBe('1060');
+    const sent = JSON.parse(String(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody));
+    expect(sent).toMatchObject({ outcome: 'rejet-technique', submissionId: 's', status: 'rejected' });
+  });
+
+  it('leaves the message to the dead-letter queue when even the technical rejection fails', async () => {
+    dynamo.on(QueryCommand).resolves(submission);
+    dynamo.on(PutCommand).resolves({});
+    s3.on(GetObjectCommand).rejects(serviceError(S3ServiceException, 'NoSuchKey', 404));
+    s3.on(PutObjectCommand).rejects(serviceError(S3ServiceException, 'ServiceUnavailable', 503));
+    expect(
+      await judge.handler(
+        receivedTimes(QUEUES.judge.maxReceiveCount, { submissionId: 's', reason: 'ready' }),
+      ),
+    ).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm0' }],
+    });
   });
 });
 
