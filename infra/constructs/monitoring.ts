@@ -1,10 +1,18 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PIPELINE_ALARMS } from '../../shared/config/resources';
+import { METRICS_NAMESPACE } from '../../shared/observability/logger';
 
 /** An alarm on every dead-letter queue that holds a message, and on every function error, to the topic. */
 export class Monitoring extends Construct {
@@ -34,6 +42,20 @@ export class Monitoring extends Construct {
         `${name}DlqAlarm`,
         `Des messages sont arrivés dans la file de lettres mortes ${name} : un traitement a échoué plusieurs fois`,
         queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      );
+    }
+    // The handlers turn failures into batch item failures, so the functions' Errors count only crashes:
+    // the pipeline's own metrics say at once that a judgement failed or ended in a technical rejection.
+    for (const { metric, description } of PIPELINE_ALARMS) {
+      alarm(
+        `${metric}Alarm`,
+        description,
+        new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: metric,
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        }),
       );
     }
     for (const [name, fn] of Object.entries(props.functions)) {

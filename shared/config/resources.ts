@@ -82,6 +82,25 @@ export const SCHEDULE = {
 
 export const LOG_RETENTION_DAYS = 30;
 
+/** The pipeline's own metrics (EMF, namespace SegurPipeline) that raise an alarm at the first count. */
+export const PIPELINE_ALARMS = [
+  {
+    metric: 'JudgementFailures',
+    description:
+      'Un jugement a échoué (il sera repris) : une panne ou un défaut à examiner avant la file de lettres mortes',
+  },
+  {
+    metric: 'TechnicalRejections',
+    description:
+      'Un dépôt a reçu un rejet technique après ses reprises : à rejouer (segur-pipeline rejouer) une fois la cause corrigée',
+  },
+  {
+    metric: 'SweepFailures',
+    description:
+      'Le balayage n’a pas pu demander le jugement d’une soumission : elle sera reprise au passage suivant',
+  },
+] as const;
+
 /** Environment variable names the functions read (config.ts reads them once, at start). */
 export const ENV = {
   inputBucket: 'INPUT_BUCKET',

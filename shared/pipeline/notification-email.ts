@@ -1,3 +1,4 @@
+import { toWellFormedText } from '../domain/catalog';
 import type { ResultMessage } from './result-message';
 
 /** How many rejected lines an email lists before pointing to the report. */
@@ -6,11 +7,22 @@ const LISTED_REJECTIONS = 10;
 /** The French email of one judgement: the counts in the subject, the first rejections in the body. */
 export function notificationEmail(result: ResultMessage): { subject: string; body: string } {
   const subject =
-    result.status === 'rejected'
-      ? `Ségur numérique – ${result.fileName} : fichier rejeté`
-      : `Ségur numérique – ${result.fileName} : ${result.accepted} demande(s) acceptée(s), ${result.rejected} rejetée(s)`;
+    result.outcome === 'refus'
+      ? `Ségur numérique – ${result.fileName} : fichier non traité`
+      : result.outcome === 'rejet-technique'
+        ? `Ségur numérique – ${result.fileName} : rejet technique`
+        : result.status === 'rejected'
+          ? `Ségur numérique – ${result.fileName} : fichier rejeté`
+          : `Ségur numérique – ${result.fileName} : ${result.accepted} demande(s) acceptée(s), ${result.rejected} rejetée(s)`;
   const lines: string[] = ['Bonjour,', ''];
-  if (result.status === 'rejected') {
+  if (result.outcome === 'refus' || result.outcome === 'rejet-technique') {
+    lines.push(
+      result.outcome === 'refus'
+        ? `Le fichier ${result.fileName} déposé n'a pas été traité ; aucune demande n'a été examinée :`
+        : `Le contrôle du fichier ${result.fileName} n'a pas pu aboutir ; aucune demande n'a été examinée :`,
+    );
+    for (const error of result.fileErrors) lines.push(`  - [${error.code}] ${error.message}`);
+  } else if (result.status === 'rejected') {
     lines.push(
       `Le fichier ${result.fileName} (${result.type}) a été rejeté au contrôle de sa structure ; aucune demande n'a été examinée :`,
     );
@@ -29,19 +41,24 @@ export function notificationEmail(result: ResultMessage): { subject: string; bod
       lines.push('', 'Une demande rejetée se soumet à nouveau, corrigée, avec un nouveau numéro éditeur.');
     }
   }
-  lines.push('', 'Retrouvez le fichier annoté et les rapports complets :');
-  if (result.outputs.annotated) lines.push(`  - fichier annoté : ${result.outputs.annotated}`);
-  lines.push(
-    `  - rapport (page) : ${result.outputs.reportHtml}`,
-    `  - rapport (JSON) : ${result.outputs.reportJson}`,
-  );
+  if (result.outputs.reportHtml === result.outputs.reportJson) {
+    lines.push('', `Retrouvez le détail : ${result.outputs.reportJson}`);
+  } else {
+    lines.push('', 'Retrouvez le fichier annoté et les rapports complets :');
+    if (result.outputs.annotated) lines.push(`  - fichier annoté : ${result.outputs.annotated}`);
+    lines.push(
+      `  - rapport (page) : ${result.outputs.reportHtml}`,
+      `  - rapport (JSON) : ${result.outputs.reportJson}`,
+    );
+  }
   lines.push(
     '',
     `Référence de la soumission : ${result.submissionId}`,
     '',
     'Ce message est envoyé automatiquement.',
   );
-  return { subject: asciiSubject(subject), body: `${lines.join('\n')}\n` };
+  // Well-formed whatever the deposit held: SNS URL-encodes the body, and a lone surrogate throws there.
+  return { subject: asciiSubject(subject), body: toWellFormedText(`${lines.join('\n')}\n`) };
 }
 
 /** SNS takes an ASCII subject of fewer than 100 characters: accents dropped, dashes plain. */

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parseNotificationEmails } from '../../infra/constructs/notifications';
 import { SegurStack } from '../../infra/segur-stack';
-import { FUNCTIONS, QUEUES, visibilityTimeoutSeconds } from '../../shared/config/resources';
+import { FUNCTIONS, PIPELINE_ALARMS, QUEUES, visibilityTimeoutSeconds } from '../../shared/config/resources';
 
 /** What matters in the synthesized template: encryption, DLQs, timeouts, filters, grants, alarms. */
 function synth(
@@ -134,8 +134,16 @@ describe('CDK stack', () => {
     expect(withAction('sns:Publish')).toEqual([expect.stringMatching(/NotifyFunction/)]);
   });
 
-  it('alarms on each of the three DLQs and on each function’s errors, to the topic', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+  it('alarms on each of the three DLQs, each function’s errors and the pipeline’s failure metrics, to the topic', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7 + PIPELINE_ALARMS.length);
+    for (const { metric } of PIPELINE_ALARMS) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'SegurPipeline',
+        MetricName: metric,
+        Threshold: 1,
+        Statistic: 'Sum',
+      });
+    }
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('Topic') })],
     });
