@@ -1,3 +1,4 @@
+import { runHostileBench, runHostileScenario } from './hostile-bench';
 import { runPipelineBench, runPipelineScenario } from './pipeline-bench';
 import { runValidationBench } from './validation-bench';
 import { runZipBench, runZipScenario } from './zip-bench';
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
     const index = argv.indexOf(name);
     return index === -1 ? undefined : argv[index + 1];
   };
+  const hostileScenario = option('--hostile-scenario');
+  if (hostileScenario) return runHostileScenario(hostileScenario);
   const zipScenario = option('--zip-scenario');
   if (zipScenario) return runZipScenario(zipScenario);
   const pipelineScenario = option('--pipeline-scenario');
@@ -26,12 +29,18 @@ async function main(): Promise<void> {
       Number(argv[argv.indexOf('--pipeline-scenario') + 2] ?? 500),
     );
   const submissions = Number(option('--submissions') ?? 500);
+  if (argv.includes('--only-hostile')) {
+    console.log(await runHostileBench(argv[1] as string));
+    return;
+  }
 
   console.log(`Node ${process.version}, ${process.platform}/${process.arch}\n`);
   console.log(
     '== Validation (issue 2): controls 1 and 2 on a 200-line file per profile, median of 200 runs ==',
   );
   console.log(runValidationBench());
+  console.log('\n== Hostile inputs (issue 8): each judged in its own process (target ≤ 2 s, ≤ 256 MB) ==');
+  console.log(await runHostileBench(argv[1] as string));
   console.log('\n== Attachments (issue 3): a 200 Mo zip, 70 documents, 200-line deposit ==');
   console.log(await runZipBench(argv[1] as string));
   console.log(
