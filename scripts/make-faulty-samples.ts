@@ -35,7 +35,7 @@ const cases = [
     dir: 'hop-bloc-pfi-rempli',
     profile: 'HOP-DPI-avance' as const,
     mutations: [set(l('scenarioInstallation', 'PFI', 'isEnvoiMSSPro'), 'true')],
-    expect: { line: 1, code: '2004', field: 'scenarioInstallation.PFI.isEnvoiMSSPro' },
+    expect: { line: 1, code: '2026', field: 'scenarioInstallation.PFI.isEnvoiMSSPro' },
   },
   {
     file: 'JSON-4567890123-20211025-001.json',

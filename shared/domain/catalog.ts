@@ -356,6 +356,18 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     message: '{field} compte {nombre} éléments ; {max} au plus par demande',
     hint: 'Vérifiez la liste : une demande ne porte pas autant d’éléments ; répartissez-les en plusieurs demandes si besoin.',
   },
+  '2026': {
+    severity: 'error',
+    title: 'Valeur false ou null attendue',
+    message: '{field} doit valoir false ou null{raison} (reçu « {recu} »)',
+    hint: 'Mettez la valeur false ou null, sans guillemets.',
+  },
+  '2027': {
+    severity: 'error',
+    title: 'Majuscules',
+    message: '{field} s’écrit « {attendu} », en respectant les majuscules (reçu « {recu} »)',
+    hint: 'Écrivez la valeur exactement comme le format la donne, en majuscules.',
+  },
   '2030': {
     severity: 'error',
     title: 'Numéro éditeur en double dans le fichier',
@@ -526,7 +538,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     severity: 'error',
     title: 'Chemin dangereux dans le .zip',
     message: '{field} « {recu} » est rangée dans {zip} sous un chemin refusé « {chemin} » ({raison})',
-    hint: 'Placez les pièces à la racine du .zip ou dans un simple dossier, sans « .. », chemin absolu ni « \\ ».',
+    hint: 'Placez les pièces à la racine du .zip ou dans un simple dossier, sans « .. », chemin absolu ni lettre de lecteur (C:).',
   },
   '3009': {
     severity: 'error',
@@ -583,6 +595,20 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
       "{field} « {recu} » : existence et paiement de l'avance non vérifiés (aucun référentiel d'avances)",
     hint: 'Fournissez le référentiel (--referentiel) pour faire cette vérification.',
   },
+  '8006': {
+    severity: 'warning',
+    title: 'Marque BOM en tête de fichier',
+    message:
+      'le fichier commence par une marque d’ordre d’octets (BOM UTF-8) : elle est ignorée, mais certains outils la refusent',
+    hint: 'Enregistrez de préférence le fichier en « UTF-8 sans BOM ».',
+  },
+  '8007': {
+    severity: 'warning',
+    title: 'Bloc structure d’une commande libérale',
+    message:
+      '{field} est {forme} pour une commande LIBERAL : accepté, le format attend {} (« SI commandePour = LIBERAL ALORS structure = {} »)',
+    hint: 'Écrivez "structure": {} pour une commande LIBERAL.',
+  },
   '8010': {
     severity: 'warning',
     title: '.zip illisible',
@@ -630,7 +656,8 @@ export function renderTemplate(template: string, field: string, params: Params =
       out += value === undefined ? (part === 'raison' ? '' : `{${part}}`) : boundedParam(String(value));
     }
   }
-  return out;
+  // An optional clause (« car … ») written after « : » would leave two spaces: one is enough.
+  return out.includes('  ') ? out.replace(/ {2,}/g, ' ') : out;
 }
 
 const compiled = new Map<string, string[]>();

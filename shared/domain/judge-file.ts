@@ -211,6 +211,9 @@ function checkFile(doc: JsonDocument, options: JudgeOptions): FileCheck {
   const lines = checkLines(doc, error);
   checkFileName(options.fileName, header.numeroAns, error);
 
+  const bomWarning: Finding[] = doc.bom
+    ? [{ code: '8006', field: '', params: {}, severity: 'warning', offset: 0 }]
+    : [];
   const warnings = propertiesOf(root)
     .filter(({ key }) => !HEADER_KEYS.has(key))
     .map(
@@ -222,6 +225,7 @@ function checkFile(doc: JsonDocument, options: JudgeOptions): FileCheck {
         offset: keyNode.offset,
       }),
     );
+  warnings.unshift(...bomWarning);
 
   const profile = resolveProfile(doc, lines, header, options, error);
   if (profile && header.siret && header.numeroAns)
@@ -407,6 +411,10 @@ function judgeLine(
   };
 }
 
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function lineLabel(numLigne: number, message: string): string {
   return `Ligne ${numLigne} : ${message}`;
 }
@@ -417,7 +425,8 @@ export function renderFinding(finding: Finding, doc?: JsonDocument, numLigne?: n
   return {
     code: finding.code,
     field: finding.field,
-    message: numLigne === undefined ? message : lineLabel(numLigne, message),
+    // A line's message follows « Ligne n : »; a file's stands alone and starts with a capital.
+    message: numLigne === undefined ? capitalised(message) : lineLabel(numLigne, message),
     hint: entry.hint,
     position: positionOfFinding(finding, doc),
   };

@@ -185,16 +185,16 @@ function readAllEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
 }
 
 function describeEntry(entry: yauzl.Entry): ZipEntryInfo {
-  // strictFileNames keeps backslashes, so that they are reported rather than silently turned into '/'.
+  // strictFileNames keeps backslashes as written; Windows tools (PowerShell's Compress-Archive) use
+  // them as separators, so they are read as '/' for matching, and the path is then checked as such.
   const decoded = yauzl.getFileNameLowLevel(
     entry.generalPurposeBitFlag,
     entry.fileNameRaw,
     entry.extraFields,
     true,
   );
-  const path = decoded.normalize('NFC');
-  const problem = yauzl.validateFileName(path);
-  const segments = path.split(/[\\/]/);
+  const path = decoded.normalize('NFC').replace(/\\/g, '/');
+  const segments = path.split('/');
   const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
   return {
     path,
@@ -205,7 +205,7 @@ function describeEntry(entry: yauzl.Entry): ZipEntryInfo {
     crc32: entry.crc32,
     encrypted: entry.isEncrypted(),
     directory: path.endsWith('/'),
-    unsafePath: problem ? describeUnsafePath(path) : undefined,
+    unsafePath: describeUnsafePath(path),
     absurdSizes:
       ratio > MAX_COMPRESSION_RATIO
         ? `taux de compression de ${Math.round(ratio)} pour 1 (${entry.uncompressedSize} octets annoncés pour ${entry.compressedSize} compressés)`
@@ -214,10 +214,12 @@ function describeEntry(entry: yauzl.Entry): ZipEntryInfo {
   };
 }
 
-function describeUnsafePath(path: string): string {
-  if (path.includes('\\')) return 'contient une barre oblique inverse';
-  if (/^[a-zA-Z]:/.test(path) || path.startsWith('/')) return 'chemin absolu';
-  return 'remonte hors du .zip (..)';
+/** `..`, an absolute path or a drive letter (`C:`), once backslashes are read as '/'. */
+function describeUnsafePath(path: string): string | undefined {
+  if (/^[a-zA-Z]:/.test(path)) return 'chemin absolu (lettre de lecteur)';
+  if (path.startsWith('/')) return 'chemin absolu';
+  if (path.split('/').includes('..')) return 'remonte hors du .zip (..)';
+  return undefined;
 }
 
 /**

@@ -17,6 +17,12 @@ export interface JsonDocument {
   readonly root: JsonNode;
   /** Offsets where each source line starts, for offset → line:column. */
   readonly lineStarts: readonly number[];
+  /**
+   * The file starts with a UTF-8 byte order mark: RFC 8259 lets a parser ignore it and Windows tools
+   * write it, so it is accepted with a warning (8006). It stays in `text` (as U+FEFF), so offsets and
+   * the byte-preserving annotation keep it.
+   */
+  readonly bom: boolean;
 }
 
 export interface SourcePosition {
@@ -61,7 +67,7 @@ export function parseJsonDocument(
   const size = Math.max(totalBytes, bytes.length);
   if (size > limits.maxBytes) return fail('1004', { taille: size, max: limits.maxBytes });
   if (bytes.length === 0) return fail('1001');
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return fail('1003');
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -71,7 +77,9 @@ export function parseJsonDocument(
   if (text.trim() === '') return fail('1001');
 
   const lineStarts = computeLineStarts(text);
-  const tree = parseTree(text, limits);
+  // Columns of the first line are counted after the mark, as editors show them.
+  if (bom) lineStarts[0] = 1;
+  const tree = parseTree(text, limits, bom ? 1 : 0);
   if (!tree.ok) {
     if (tree.kind === 'too-deep') return failAt('1006', { max: limits.maxDepth }, tree.offset, lineStarts);
     if (tree.kind === 'duplicate-key') {
@@ -94,7 +102,7 @@ export function parseJsonDocument(
       finding: { code: '1008', field: '', params: { recu: describeType(root) }, offset: 0 },
     };
   }
-  return { ok: true, doc: { text, root, lineStarts } };
+  return { ok: true, doc: { text, root, lineStarts, bom } };
 }
 
 function fail(code: string, params: Record<string, string | number> = {}): ParseOutcome {
@@ -221,7 +229,9 @@ export function rawText(doc: JsonDocument, node: JsonNode): string {
 
 /** A short excerpt of a value for messages: whole when short, cut with an ellipsis when long. */
 export function excerpt(doc: JsonDocument, node: JsonNode, max = 40): string {
-  const raw = rawText(doc, node).replace(/\s+/g, ' ');
+  // A string is shown as its value, the messages put it between « »: never « "0000" ».
+  const source = node.type === 'string' ? String(node.value) : rawText(doc, node);
+  const raw = source.replace(/\s+/g, ' ');
   return raw.length <= max ? raw : `${raw.slice(0, max - 1)}…`;
 }
 

@@ -67,9 +67,10 @@ const QUOTE = 0x22;
 const LOOK_BACK_KEYS = 16;
 const BACKSLASH = 0x5c;
 
-export function parseTree(text: string, limits: TreeLimits): TreeOutcome {
+/** `start` skips a leading byte order mark (the caller decides whether one is allowed). */
+export function parseTree(text: string, limits: TreeLimits, start = 0): TreeOutcome {
   const { maxDepth, maxStoredItems } = limits;
-  let pos = 0;
+  let pos = start;
   const length = text.length;
   // Where the parser stands (keys and indexes), to name the place of a duplicate key.
   const path: Array<string | number> = [];

@@ -8,7 +8,6 @@ import {
   field,
   finessItemChecks,
   lengthEquals,
-  listLabel,
   nullOnly,
   text,
 } from '../rules/checks';
@@ -106,10 +105,21 @@ export function toCents(amountText: string): number {
   return Number(units) * 100 + Number(cents.padEnd(2, '0').slice(0, 2));
 }
 
-/** typeFichier: FACTURE, VA, and CT1, CT2… for each transcoded catalogue (section 3.3: CTx). */
-const CT = /^CT[1-9]\d*$/;
-const codeOfLoincType = (type: string): string | undefined =>
-  type === 'FACTURE' || type === 'VA' || CT.test(type) ? type : undefined;
+/**
+ * typeFichier of a transcoded catalogue: §3.2 writes « CTX », §3.3 writes type « CT » → code
+ * « CTx (avec x = 1, 2 …) ». Accepted: CT, CTX, and CT1, CT2… In the file name the code is CT<n>,
+ * or CTX for a single catalogue; a numbered type (CT2) names its file CT2.
+ */
+const NUMBERED_CT = /^CT[1-9]\d*$/;
+const isCatalogueType = (type: string) => type === 'CT' || type === 'CTX' || NUMBERED_CT.test(type);
+const codeOfLoincType = (type: string): string | undefined => {
+  if (type === 'FACTURE' || type === 'VA' || NUMBERED_CT.test(type)) return type;
+  return type === 'CT' || type === 'CTX' ? 'CTX' : undefined;
+};
+const loincNameCodeMatches = (type: string, nameCode: string): boolean =>
+  isCatalogueType(type) && !NUMBERED_CT.test(type)
+    ? nameCode === 'CTX' || NUMBERED_CT.test(nameCode)
+    : nameCode === codeOfLoincType(type);
 
 const rules: readonly Rule[] = [
   field('numLigne', 'number'),
@@ -128,7 +138,8 @@ const rules: readonly Rule[] = [
     { couloir: COULOIR, logiciel: LOGICIEL },
     {
       codeOf: codeOfLoincType,
-      allowedLabel: `${listLabel(['FACTURE', 'VA'])} ou « CT1 », « CT2 »… (catalogues transcodés)`,
+      nameCodeMatches: loincNameCodeMatches,
+      allowedLabel: '« FACTURE », « VA », « CT », « CTX » ou « CT1 », « CT2 »… (catalogues transcodés)',
       mandatory: () => [{ type: 'FACTURE' }, { type: 'VA' }],
       // "Une demande de solde ne peut contenir qu'une seule facture."
       single: ['FACTURE', 'VA'],

@@ -228,10 +228,11 @@ export function noDuplicateAmongSiblings(
       index = firstPositions(siblings, keyOf);
       indexes.set(siblings, index);
     }
-    const value = node.value as string;
-    const first = index.get(value);
+    // The item's own key (its RPPS, its FINESS, or the whole row): looked up in the list's index.
+    const key = keyOf(scope.node);
+    const first = key === undefined ? undefined : index.get(key);
     return first !== undefined && first < (scope.index ?? 0)
-      ? { code: '2024', params: { recu: value, liste: listLabelText } }
+      ? { code: '2024', params: { recu: String(node.value), liste: listLabelText } }
       : undefined;
   };
 }
@@ -293,6 +294,8 @@ export interface AttachmentPolicy {
   readonly single: readonly string[];
   /** [type, the type it needs beside it]. */
   readonly companions?: ReadonlyArray<readonly [string, string]>;
+  /** Whether the name's CodeTypeFichier agrees with typeFichier; by default it is codeOf(type). */
+  readonly nameCodeMatches?: (type: string, nameCode: string) => boolean;
 }
 
 export function fixedCodes(
@@ -367,7 +370,13 @@ function nomenclatureCheck(
       params: { recu: name, extension: nameExtension, format: format ?? '', attendu: extension },
     };
   }
-  if (code !== undefined && nameCode !== code) {
+  const agrees =
+    type === undefined || code === undefined
+      ? true
+      : policy.nameCodeMatches
+        ? policy.nameCodeMatches(type, nameCode ?? '')
+        : nameCode === code;
+  if (!agrees) {
     return { code: '2055', params: { recu: name, nomCode: nameCode ?? '', type: type ?? '', attendu: code } };
   }
   return undefined;
@@ -403,7 +412,12 @@ const attachmentInZips = (ctx: LineContext, scope: Scope): readonly CheckDraft[]
   const name = stringOfScope(scope, 'nomFichier');
   if (name === undefined || name.trim() === '') return undefined;
   if (!ctx.env.attachments) return { code: '8003', params: { recu: name } };
-  return ctx.env.attachments.checkDeclared(name, stringOfScope(scope, 'formatFichier'));
+  // A misspelt format (« pdf ») is its own error (2027): the content is not judged against it.
+  const format = stringOfScope(scope, 'formatFichier');
+  return ctx.env.attachments.checkDeclared(
+    name,
+    format && format in EXTENSION_OF_FORMAT ? format : undefined,
+  );
 };
 
 function listCheck(ctx: LineContext, policy: AttachmentPolicy): CheckDraft[] {

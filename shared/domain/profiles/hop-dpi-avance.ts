@@ -1,5 +1,5 @@
-import { propertyOf } from '../json/json-document';
-import { bool, email, falseOnly, field, finess, nullOnly, phone, upperName } from '../rules/checks';
+import { type JsonNode, propertiesOf } from '../json/json-document';
+import { bool, email, falseOrNull, field, finess, phone, upperName } from '../rules/checks';
 import { type Rule, shapeOf } from '../rules/engine';
 import {
   avanceHeaderRules,
@@ -32,6 +32,16 @@ const LOGICIEL = 'DPI';
 const PFI_REASON = ' (la demande concerne un DPI)';
 const integrationIns = requiresReferencement('INTEGRATION_INS', isTrue);
 
+/** A row of EtablissementsClients as comparable text: its keys sorted, values as written. */
+function canonicalRow(item: JsonNode): string | undefined {
+  if (item.type !== 'object') return undefined;
+  const entries = propertiesOf(item).map(({ key, value }) => [
+    key,
+    value ? String(value.value ?? value.type) : '',
+  ]);
+  return JSON.stringify(entries.sort(([a], [b]) => String(a).localeCompare(String(b))));
+}
+
 const rules: readonly Rule[] = [
   ...avanceHeaderRules(),
   field('commande', 'object'),
@@ -44,11 +54,10 @@ const rules: readonly Rule[] = [
       upperName('nomClient'),
       email('emailClient'),
       phone('telephoneClient'),
+      // « le ou les établissement(s) … rattachés à un même FINESS PMSI »: several rows may share one
+      // FINESS PMSI; only a row repeated identically is a duplicate.
       finess('FINESSPMSI', [
-        noDuplicateAmongSiblings(
-          'beneficiaires.EtablissementsClients',
-          (item) => propertyOf(item, 'FINESSPMSI')?.value as string | undefined,
-        ),
+        noDuplicateAmongSiblings('beneficiaires.EtablissementsClients', (item) => canonicalRow(item)),
       ]),
     ]),
     // "true : le ou les établissement(s) bénéficiaire(s) sont rattachés à un même FINESS PMSI".
@@ -76,13 +85,14 @@ const rules: readonly Rule[] = [
     ]),
     // "Dans le cadre d'une demande DPI, le bloc PFI sera rempli avec les valeurs false ou null."
     field('PFI', 'object'),
+    // Each value false or null, as the sentence says: a PFI value true stays refused (2026).
     object('PFI', [
-      falseOnly('isCRBIOAssociated', PFI_REASON),
-      falseOnly('isCRRADAssociated', PFI_REASON),
-      nullOnly('operateurMessagerie', PFI_REASON),
-      falseOnly('isEnvoiDMP', PFI_REASON),
-      falseOnly('isEnvoiMSSPro', PFI_REASON),
-      falseOnly('isEnvoiMSSCitoyen', PFI_REASON),
+      falseOrNull('isCRBIOAssociated', PFI_REASON),
+      falseOrNull('isCRRADAssociated', PFI_REASON),
+      falseOrNull('operateurMessagerie', PFI_REASON),
+      falseOrNull('isEnvoiDMP', PFI_REASON),
+      falseOrNull('isEnvoiMSSPro', PFI_REASON),
+      falseOrNull('isEnvoiMSSCitoyen', PFI_REASON),
     ]),
   ]),
   ...traitementRules(),

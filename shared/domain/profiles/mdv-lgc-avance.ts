@@ -1,4 +1,4 @@
-import { itemsOf, propertyOf } from '../json/json-document';
+import { itemCount, itemsOf, propertiesOf, propertyOf } from '../json/json-document';
 import {
   bool,
   choice,
@@ -81,12 +81,25 @@ const liberalList = relation('liberal', (ctx) => {
   return undefined;
 });
 
+/**
+ * « SI commandePour = LIBERAL ALORS structure = {} ». Vendors' tools also write the block absent,
+ * null, or as the STRUCTURE template left empty (every value null or an empty list): nothing is
+ * declared there, so it is accepted with a warning (8007). A filled value stays refused (2022).
+ */
 const structureEmptyWhenLiberal = relation('structure', (ctx) => {
-  const structure = nodeAt(ctx, 'beneficiaires.structure');
-  if (structure?.type !== 'object' || !isLiberal(ctx)) return undefined;
-  return (structure.children ?? []).length > 0
-    ? { code: '2022', params: { raison: LIBERAL_REASON } }
-    : undefined;
+  if (!isLiberal(ctx)) return undefined;
+  const beneficiaires = nodeAt(ctx, 'beneficiaires');
+  if (beneficiaires?.type !== 'object') return undefined;
+  const structure = propertyOf(beneficiaires, 'structure');
+  if (structure === undefined) return { code: '8007', params: { forme: 'absent' } };
+  if (structure.type === 'null') return { code: '8007', params: { forme: 'null' } };
+  if (structure.type !== 'object' || (structure.children ?? []).length === 0) return undefined;
+  const allEmpty = propertiesOf(structure).every(
+    ({ value }) => value?.type === 'null' || (value?.type === 'array' && itemCount(value) === 0),
+  );
+  return allEmpty
+    ? { code: '8007', params: { forme: 'un modèle sans valeur' } }
+    : { code: '2022', params: { raison: LIBERAL_REASON } };
 });
 
 const rules: readonly Rule[] = [
@@ -124,7 +137,7 @@ const rules: readonly Rule[] = [
         return rpps.size;
       }),
     ]),
-    field('structure', 'object'),
+    field('structure', 'object', [], (ctx) => (isLiberal(ctx) ? { mode: 'optional' } : { mode: 'required' })),
     structureEmptyWhenLiberal,
     when(isStructure, [
       object('structure', [
@@ -142,13 +155,12 @@ const rules: readonly Rule[] = [
   ]),
   object('scenarioInstallation', [
     bool('isCentreDeSante', required(), [requiresReferencement('CENTRE_DE_SANTE', isTrue)]),
-    // Since the 04/11/2022 version the operator is optional: null is accepted (the tag stays).
+    // « Facultatif » in the table, and the change of 04/11/2022: « il n'est plus obligatoire. La
+    // valeur null est acceptée. » The tag may be absent or null.
     text(
       'operateurMessagerie',
       [operateurMessagerie, requiresReferencement('MAILIZ', (node) => node.value === MAILIZ_CODE)],
-      {
-        mode: 'nullable',
-      },
+      { mode: 'optional' },
     ),
     bool('isProSanteConnectNeeded'),
     { kind: 'field', key: 'isDirecToDMP', aliases: ['isDirectToDMP'], type: 'boolean', presence: required() },

@@ -65,10 +65,15 @@ export const alphanumeric: ValueCheck = (node) =>
 
 export function oneOf(values: readonly string[]): ValueCheck {
   const allowed = new Set(values);
-  return (node) =>
-    allowed.has(str(node))
-      ? undefined
-      : { code: '2005', params: { attendu: listLabel(values), recu: truncate(str(node)) } };
+  const byUpperCase = new Map(values.map((value) => [value.toUpperCase(), value]));
+  return (node) => {
+    const value = str(node);
+    if (allowed.has(value)) return undefined;
+    // « pdf » for « PDF »: say it is the spelling, not that the value is unknown.
+    const spelled = byUpperCase.get(value.toUpperCase());
+    if (spelled !== undefined) return { code: '2027', params: { attendu: spelled, recu: truncate(value) } };
+    return { code: '2005', params: { attendu: listLabel(values), recu: truncate(value) } };
+  };
 }
 
 export function listLabel(values: readonly string[]): string {
@@ -156,6 +161,11 @@ export function nullOnly(key: string, reason?: string): FieldRule {
 
 export function falseOnly(key: string, reason?: string, aliases?: readonly string[]): FieldRule {
   return { kind: 'field', key, aliases, presence: { mode: 'false', reason } };
+}
+
+/** A value that may be false or null (HOP-DPI's PFI block), the tag present. */
+export function falseOrNull(key: string, reason?: string): FieldRule {
+  return { kind: 'field', key, presence: { mode: 'falseOrNull', reason } };
 }
 
 export function date(key: string): FieldRule {

@@ -57,6 +57,7 @@ export type Presence =
   | { readonly mode: 'optional' }
   | { readonly mode: 'null'; readonly reason?: string }
   | { readonly mode: 'false'; readonly reason?: string }
+  | { readonly mode: 'falseOrNull'; readonly reason?: string }
   | { readonly mode: 'empty'; readonly reason?: string; readonly allowFalse?: boolean };
 
 /** A draft produced by a check: its field defaults to the field being checked. */
@@ -199,7 +200,8 @@ function runField(rule: FieldRule, ctx: LineContext, scope: Scope): void {
   }
   const node = located.node;
   const presence = typeof rule.presence === 'function' ? rule.presence(ctx, scope) : rule.presence;
-  const reason = 'reason' in presence && presence.reason ? ` ${presence.reason}` : '';
+  // One space before a reason, however the reason was written (« doit valoir null (l'ASP…) »).
+  const reason = 'reason' in presence && presence.reason ? ` ${presence.reason.trimStart()}` : '';
 
   if (!node) {
     if (presence.mode === 'optional' || presence.mode === 'empty') return;
@@ -224,6 +226,15 @@ function runField(rule: FieldRule, ctx: LineContext, scope: Scope): void {
         push(
           ctx,
           { code: '2004', field: field(), params: { raison: reason, recu: excerpt(ctx.doc, node) } },
+          node,
+        );
+      }
+      return;
+    case 'falseOrNull':
+      if (!(node.type === 'null' || (node.type === 'boolean' && node.value === false))) {
+        push(
+          ctx,
+          { code: '2026', field: field(), params: { raison: reason, recu: excerpt(ctx.doc, node) } },
           node,
         );
       }

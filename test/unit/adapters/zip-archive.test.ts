@@ -107,7 +107,12 @@ describe('ZipArchive', () => {
   it.each([
     ['../', Buffer.from('../MDV-LGC-Va1-BDC-00001.pdf'), 'remonte hors du .zip (..)'],
     ['an absolute path', Buffer.from('/x/MDV-LGC-Va1-BDC-00001.pdf'), 'chemin absolu'],
-    ['a backslash', Buffer.from('xx\\MDV-LGC-Va1-BDC-00001.pdf'), 'contient une barre oblique inverse'],
+    [
+      '..\\ written by a Windows tool',
+      Buffer.from('..\\MDV-LGC-Va1-BDC-00001.pdf'),
+      'remonte hors du .zip (..)',
+    ],
+    ['a drive letter', Buffer.from('C:\\MDV-LGC-Va1-BDC-00001.pdf'), 'chemin absolu (lettre de lecteur)'],
   ])('flags a name with %s', async (_case, unsafe, reason) => {
     const zip = renameEntry(
       await makeZip([{ name: 'xx/MDV-LGC-Va1-BDC-00001.pdf', content: document('PDF') }]),

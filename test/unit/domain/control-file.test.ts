@@ -35,10 +35,11 @@ describe('control 1 on hostile input', () => {
     expect(codes(' \n\t ')).toEqual(['1001']);
   });
 
-  it('rejects a UTF-8 BOM and says how to save the file', () => {
-    const [error] = fileErrors(`\uFEFF${sampleText(MDV)}`);
-    expect(error?.code).toBe('1003');
-    expect(error?.hint).toContain('UTF-8 sans BOM');
+  it('accepts a UTF-8 BOM with a warning that says how to save the file', () => {
+    const { verdict } = judgeText(`\uFEFF${sampleText(MDV)}`, { fileName });
+    expect(verdict.status).toBe('processed');
+    expect(verdict.fileWarnings[0]?.code).toBe('8006');
+    expect(verdict.fileWarnings[0]?.hint).toContain('UTF-8 sans BOM');
   });
 
   it('rejects bytes that are not UTF-8 (Latin-1 accents) with the offset of the first bad byte', () => {

@@ -38,7 +38,7 @@ describe('first error in table order', () => {
       ),
       set(l('scenarioInstallation', 'PFI', 'isEnvoiMSSPro'), 'true'),
     ]);
-    expect(line.errors.map((error) => error.code)).toEqual(['2050', '2004']);
+    expect(line.errors.map((error) => error.code)).toEqual(['2050', '2026']);
     expect(line.libelleTraitement).toBe(
       'Ligne 1 : piecesJustificatives doit contenir une pièce de type PREUVE_HT car commande.regimeTVA vaut « HT »',
     );

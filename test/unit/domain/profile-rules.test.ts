@@ -91,7 +91,7 @@ const CASES: Record<ProfileId, readonly RuleCase[]> = {
     rejected(
       'commandePour in lower case',
       [set(p('beneficiaires', 'commandePour'), '"liberal"')],
-      '2005',
+      '2027',
       'beneficiaires.commandePour',
     ),
     rejected(
@@ -275,12 +275,8 @@ const CASES: Record<ProfileId, readonly RuleCase[]> = {
     accepted('operateurMessagerie with a space in its code', [
       set(p('scenarioInstallation', 'operateurMessagerie'), '"CH _20"'),
     ]),
-    rejected(
-      'operateurMessagerie tag absent',
-      [remove(p('scenarioInstallation', 'operateurMessagerie'))],
-      '2001',
-      'scenarioInstallation.operateurMessagerie',
-    ),
+    // « Facultatif », and « il n'est plus obligatoire » since 04/11/2022.
+    accepted('operateurMessagerie tag absent', [remove(p('scenarioInstallation', 'operateurMessagerie'))]),
     accepted('isDirectToDMP spelling', [
       remove(p('scenarioInstallation', 'isDirecToDMP')),
       set(p('scenarioInstallation', 'isDirectToDMP'), 'true'),
@@ -517,19 +513,16 @@ const CASES: Record<ProfileId, readonly RuleCase[]> = {
     rejected(
       'PFI isEnvoiDMP true for a DPI',
       [set(p('scenarioInstallation', 'PFI', 'isEnvoiDMP'), 'true')],
-      '2004',
+      '2026',
       'scenarioInstallation.PFI.isEnvoiDMP',
     ),
-    rejected(
-      'PFI isCRRADAssociated null for a DPI',
-      [set(p('scenarioInstallation', 'PFI', 'isCRRADAssociated'), 'null')],
-      '2004',
-      'scenarioInstallation.PFI.isCRRADAssociated',
-    ),
+    accepted('PFI isCRRADAssociated null for a DPI (« false ou null »)', [
+      set(p('scenarioInstallation', 'PFI', 'isCRRADAssociated'), 'null'),
+    ]),
     rejected(
       'PFI operateurMessagerie filled for a DPI',
       [set(p('scenarioInstallation', 'PFI', 'operateurMessagerie'), '"ENO_5"')],
-      '2003',
+      '2026',
       'scenarioInstallation.PFI.operateurMessagerie',
     ),
     rejected(
@@ -713,17 +706,12 @@ const CASES: Record<ProfileId, readonly RuleCase[]> = {
         '{ "nomFichier": "BIO-LOINC-Va1-CT1-00001.pdf", "formatFichier": "PDF", "typeFichier": "CT1" }',
       ),
     ]),
-    rejected(
-      'the CTX placeholder as a type',
-      [
-        set(
-          p('piecesJustificatives', 2),
-          '{ "nomFichier": "BIO-LOINC-Va1-CTX-00001.pdf", "formatFichier": "PDF", "typeFichier": "CTX" }',
-        ),
-      ],
-      '2005',
-      'piecesJustificatives[2].typeFichier',
-    ),
+    accepted('the CTX type of §3.2, its file named CTX', [
+      set(
+        p('piecesJustificatives', 2),
+        '{ "nomFichier": "BIO-LOINC-Va1-CTX-00001.pdf", "formatFichier": "PDF", "typeFichier": "CTX" }',
+      ),
+    ]),
     rejected(
       'lienCompteRendu filled',
       [set(p('lienCompteRendu'), '"https://exemple.fr/cr"')],
