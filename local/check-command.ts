@@ -5,6 +5,7 @@ import { LocalFileSource } from '../shared/adapters/byte-range-source';
 import { readCappedFile } from '../shared/adapters/capped-file-read';
 import { depositFacts } from '../shared/domain/deposit-facts';
 import { DEFAULT_LIMITS, parseJsonDocument } from '../shared/domain/json/json-document';
+import { parisDay } from '../shared/domain/judge-file';
 import { profileFor, profileOfSoftware } from '../shared/domain/profiles';
 import { type Referentiel, validateReferentiel } from '../shared/domain/referentiel';
 import { fileFindingJson, lineJson } from '../shared/domain/reports';
@@ -71,7 +72,15 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
   }
   const outputs = checkDeposit({
     parsed,
-    options: { fileName, type, profile: software, referentiel, attachments: zipCheck?.checker },
+    options: {
+      fileName,
+      type,
+      profile: software,
+      referentiel,
+      attachments: zipCheck?.checker,
+      // Checked before sending: the name should carry today's date (a warning, never a rejection).
+      depositDay: parisDay(new Date()),
+    },
     report: { generatedAt: new Date().toISOString() },
   });
   const elapsedMs = Math.round(performance.now() - started);

@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -12,23 +11,36 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../config/resources';
 import type { Avance, AvanceStatut } from '../domain/referentiel';
-import type { Arrival, EditeurScope, StateStore, StoredObjectRef, SubmissionRecord } from '../pipeline/ports';
+import type {
+  Arrival,
+  ArrivalOutcome,
+  ClaimOwner,
+  EditeurScope,
+  StateStore,
+  StoredObjectRef,
+  SubmissionRecord,
+} from '../pipeline/ports';
 
 /**
  * The pipeline's state in one DynamoDB table (pk/sk):
- * - SUB#<id> / META: the submission (its JSON, status, first arrival; in the `pending` index while waiting);
+ * - SUB#<id> / META: the submission (its JSON, status, first arrival, content version; in the
+ *   `pending` index while waiting), and the lease of its outputs' writer;
  * - SUB#<id> / ZIP#<name>: each zip that arrived;
  * - SUB#<id> / JUDGEMENT#<fingerprint>: the claim on one judgement of one content (a lease);
- * - EDITEUR#<siret>#<numeroAns>#<type> / <numeroEditeur>: numbers used, by which submission;
+ * - <registry> / <key>: a key of a registry (numeroEditeur of a software, avance closed, FINESS
+ *   paid) and the submission that holds it, taken by a conditional write;
  * - ASPNUM#<siret>#<numeroAns> / <numeroEditeur>: the numeroASP given to a request, for ever the same;
  * - SEQ#<name> / SEQ: atomic counters (numeroASP per couloir, impId);
  * - AVANCE#<numeroASP> / AVANCE: the accepted avances, for the solde checks.
+ * Every decision of uniqueness is a conditional write at the moment of the decision, never a read
+ * then a write; every batch read retries what DynamoDB leaves unprocessed; every query paginates.
  */
 const WAITING = 'WAITING';
+const BATCH_ATTEMPTS = 8;
 
-function editeurKey(scope: EditeurScope): string {
-  return `EDITEUR#${scope.siret}#${scope.numeroAns}#${scope.type}`;
-}
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random())));
 
 export class DynamoStateStore implements StateStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -42,14 +54,15 @@ export class DynamoStateStore implements StateStore {
 
   /**
    * Records an arrival unless the submission already holds this object or a newer one (by the S3
-   * event's order): a duplicate event or an identical re-upload leaves a judged submission judged,
-   * and an event older than the recorded one never replaces its reference (S3 does not order events).
+   * event's order): a duplicate event changes nothing, and an event older than the recorded one
+   * never replaces its reference (S3 does not order events). Once a JSON was judged, another JSON
+   * under its name is not taken: `replaced-after-judgement`.
    */
-  async recordArrival(arrival: Arrival): Promise<SubmissionRecord> {
+  async recordArrival(arrival: Arrival): Promise<ArrivalOutcome> {
     const pk = `SUB#${arrival.submissionId}`;
-    const newer = 'attribute_not_exists(#order) OR #order < :order';
+    const json = arrival.kind === 'json';
     try {
-      if (arrival.kind === 'zip') {
+      if (!json) {
         await this.doc.send(
           new PutCommand({
             TableName: this.tableName,
@@ -60,21 +73,26 @@ export class DynamoStateStore implements StateStore {
               ref: arrival.object,
               order: arrival.order,
             },
-            ConditionExpression: newer,
+            ConditionExpression: 'attribute_not_exists(pk) OR #order < :order',
             ExpressionAttributeNames: { '#order': 'order' },
             ExpressionAttributeValues: { ':order': arrival.order },
           }),
         );
       }
-      const json = arrival.kind === 'json';
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk, sk: 'META' },
           // Every name aliased: id, base, status, type… are DynamoDB reserved words.
           UpdateExpression: `SET #id = :id, #siret = :siret, #type = :type, #base = :base, #status = :waiting, #gsi1pk = :waiting,
-          #first = if_not_exists(#first, :at), #gsi1sk = if_not_exists(#first, :at)${json ? ', #json = :json, #order = :order' : ''}`,
-          ...(json ? { ConditionExpression: newer } : {}),
+          #first = if_not_exists(#first, :at), #gsi1sk = if_not_exists(#first, :at)${json ? ', #json = :json, #order = :order, #etag = :etag' : ''}
+          ADD #version :one`,
+          ...(json
+            ? {
+                ConditionExpression:
+                  '(attribute_not_exists(#order) OR #order < :order) AND (attribute_not_exists(#etag) OR #etag <> :etag) AND attribute_not_exists(#judgedEtag)',
+              }
+            : {}),
           ExpressionAttributeNames: {
             '#id': 'id',
             '#siret': 'siret',
@@ -84,7 +102,10 @@ export class DynamoStateStore implements StateStore {
             '#gsi1pk': 'gsi1pk',
             '#gsi1sk': 'gsi1sk',
             '#first': 'firstArrivalAt',
-            ...(json ? { '#json': 'json', '#order': 'jsonOrder' } : {}),
+            '#version': 'version',
+            ...(json
+              ? { '#json': 'json', '#order': 'jsonOrder', '#etag': 'jsonEtag', '#judgedEtag': 'judgedEtag' }
+              : {}),
           },
           ExpressionAttributeValues: {
             ':id': arrival.submissionId,
@@ -93,18 +114,30 @@ export class DynamoStateStore implements StateStore {
             ':base': arrival.base,
             ':waiting': WAITING,
             ':at': arrival.at,
-            ...(json ? { ':json': arrival.object, ':order': arrival.order } : {}),
+            ':one': 1,
+            ...(json
+              ? { ':json': arrival.object, ':order': arrival.order, ':etag': etagOf(arrival.object) }
+              : {}),
           },
         }),
       );
     } catch (error) {
-      // The same object again, or an older one: the submission stays as it is.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
       const current = await this.getSubmission(arrival.submissionId);
-      if (current) return current;
-      throw error;
+      if (!current) throw error;
+      return { submission: current, effect: json ? this.jsonEffect(current, arrival) : 'unchanged' };
     }
-    return (await this.getSubmission(arrival.submissionId)) as SubmissionRecord;
+    return {
+      submission: (await this.getSubmission(arrival.submissionId)) as SubmissionRecord,
+      effect: 'recorded',
+    };
+  }
+
+  /** Why a JSON was not taken: the same or an older one, or another after a judgement. */
+  private jsonEffect(current: SubmissionRecord, arrival: Arrival): ArrivalOutcome['effect'] {
+    const newer = current.jsonOrder === undefined || current.jsonOrder < arrival.order;
+    const judgedOther = current.judgedEtag !== undefined && current.judgedEtag !== etagOf(arrival.object);
+    return newer && judgedOther ? 'replaced-after-judgement' : 'unchanged';
   }
 
   async getSubmission(id: string): Promise<SubmissionRecord | undefined> {
@@ -124,20 +157,31 @@ export class DynamoStateStore implements StateStore {
       firstArrivalAt: meta.firstArrivalAt as string,
       judgedFingerprint: meta.judgedFingerprint as string | undefined,
       status: meta.status === WAITING ? 'waiting' : 'judged',
+      version: Number(meta.version ?? 0),
+      judgedEtag: meta.judgedEtag as string | undefined,
+      judgedAt: meta.judgedAt as string | undefined,
+      jsonOrder: meta.jsonOrder as string | undefined,
     };
   }
 
   async listWaiting(before: string): Promise<string[]> {
-    const result = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: TABLE.pendingIndex.name,
-        KeyConditionExpression: '#gsi1pk = :waiting AND #gsi1sk < :before',
-        ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk', '#gsi1sk': 'gsi1sk' },
-        ExpressionAttributeValues: { ':waiting': WAITING, ':before': before },
-      }),
-    );
-    return (result.Items ?? []).map((item) => item.id as string);
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE.pendingIndex.name,
+          KeyConditionExpression: '#gsi1pk = :waiting AND #gsi1sk < :before',
+          ExpressionAttributeNames: { '#gsi1pk': 'gsi1pk', '#gsi1sk': 'gsi1sk' },
+          ExpressionAttributeValues: { ':waiting': WAITING, ':before': before },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(item.id as string);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return ids;
   }
 
   async listSubmissions(): Promise<SubmissionRecord[]> {
@@ -177,34 +221,9 @@ export class DynamoStateStore implements StateStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
-  }
-
-  async completeJudgement(id: string, fingerprint: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `SUB#${id}`, sk: `JUDGEMENT#${fingerprint}` },
-        UpdateExpression: 'SET #status = :done',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':done': 'done' },
-      }),
-    );
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `SUB#${id}`, sk: 'META' },
-        UpdateExpression: 'SET #judged = :fingerprint, #status = :judged REMOVE #gsi1pk',
-        ExpressionAttributeNames: {
-          '#judged': 'judgedFingerprint',
-          '#status': 'status',
-          '#gsi1pk': 'gsi1pk',
-        },
-        ExpressionAttributeValues: { ':fingerprint': fingerprint, ':judged': 'JUDGED' },
-      }),
-    );
   }
 
   async releaseJudgement(id: string, fingerprint: string): Promise<void> {
@@ -216,26 +235,148 @@ export class DynamoStateStore implements StateStore {
     );
   }
 
-  async usedNumerosEditeur(scope: EditeurScope): Promise<Map<string, string>> {
-    const items = await this.queryAll({ pk: editeurKey(scope) });
-    return new Map(items.map((item) => [item.sk as string, item.submissionId as string]));
+  async lockOutputs(id: string, owner: string, now: Date, leaseSeconds: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `SUB#${id}`, sk: 'META' },
+          UpdateExpression: 'SET #writer = :owner, #writerUntil = :until',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(#writer) OR #writer = :owner OR #writerUntil < :now)',
+          ExpressionAttributeNames: { '#writer': 'writer', '#writerUntil': 'writerUntil' },
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':until': now.getTime() + leaseSeconds * 1000,
+            ':now': now.getTime(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
-  /**
-   * Records the numbers a submission used. The judge already refused those another submission
-   * holds (usedNumerosEditeur), so plain batch writes of 25 suffice; a number already recorded for
-   * another submission is left to it.
-   */
-  async markNumerosEditeur(
-    scope: EditeurScope,
-    numeros: readonly string[],
-    submissionId: string,
-  ): Promise<void> {
-    const owners = await this.usedNumerosEditeur(scope);
-    const items = [...new Set(numeros)]
-      .filter((numero) => owners.get(numero) === undefined)
-      .map((numero) => ({ pk: editeurKey(scope), sk: numero, submissionId }));
-    await this.batchPut(items);
+  async unlockOutputs(id: string, owner: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `SUB#${id}`, sk: 'META' },
+          UpdateExpression: 'REMOVE #writer, #writerUntil',
+          ConditionExpression: '#writer = :owner',
+          ExpressionAttributeNames: { '#writer': 'writer', '#writerUntil': 'writerUntil' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      // Our lease ran out and another writer took it: it is theirs to release.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async completeJudgement(
+    id: string,
+    fingerprint: string,
+    done: { readonly version: number; readonly judgedEtag?: string; readonly at?: string },
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `SUB#${id}`, sk: 'META' },
+          UpdateExpression: `SET #judged = :fingerprint, #status = :judged, #judgedAt = :at${done.judgedEtag ? ', #judgedEtag = :etag' : ''} REMOVE #gsi1pk`,
+          // Only for the content judged: a newer JSON or zip recorded meanwhile is judged on its own.
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: {
+            '#judged': 'judgedFingerprint',
+            '#status': 'status',
+            '#gsi1pk': 'gsi1pk',
+            '#version': 'version',
+            '#judgedAt': 'judgedAt',
+            ...(done.judgedEtag ? { '#judgedEtag': 'judgedEtag' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':fingerprint': fingerprint,
+            ':judged': 'JUDGED',
+            ':version': done.version,
+            ':at': done.at ?? new Date().toISOString(),
+            ...(done.judgedEtag ? { ':etag': done.judgedEtag } : {}),
+          },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `SUB#${id}`, sk: `JUDGEMENT#${fingerprint}` },
+        UpdateExpression: 'SET #status = :done',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':done': 'done' },
+      }),
+    );
+    return true;
+  }
+
+  async registryOwners(registry: string, keys: readonly string[]): Promise<Map<string, ClaimOwner>> {
+    const items = await this.batchGet([...new Set(keys)].map((sk) => ({ pk: registry, sk })));
+    return new Map(items.map((item) => [item.sk as string, ownerOf(item)]));
+  }
+
+  async registryAll(registry: string): Promise<Map<string, ClaimOwner>> {
+    const items = await this.queryAll({ pk: registry });
+    return new Map(items.map((item) => [item.sk as string, ownerOf(item)]));
+  }
+
+  async claim(
+    registry: string,
+    keys: readonly string[],
+    owner: ClaimOwner,
+  ): Promise<Map<string, ClaimOwner>> {
+    const lost = new Map<string, ClaimOwner>();
+    await inBatches([...new Set(keys)], 16, async (key) => {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: registry, sk: key, submissionId: owner.submissionId, fileName: owner.fileName },
+            ConditionExpression: 'attribute_not_exists(pk) OR #submission = :me',
+            ExpressionAttributeNames: { '#submission': 'submissionId' },
+            ExpressionAttributeValues: { ':me': owner.submissionId },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const holder = await this.doc.send(
+          new GetCommand({ TableName: this.tableName, Key: { pk: registry, sk: key }, ConsistentRead: true }),
+        );
+        if (holder.Item) lost.set(key, ownerOf(holder.Item));
+      }
+    });
+    return lost;
+  }
+
+  async release(registry: string, keys: readonly string[], owner: ClaimOwner): Promise<void> {
+    await inBatches([...new Set(keys)], 16, async (key) => {
+      try {
+        await this.doc.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { pk: registry, sk: key },
+            ConditionExpression: '#submission = :me',
+            ExpressionAttributeNames: { '#submission': 'submissionId' },
+            ExpressionAttributeValues: { ':me': owner.submissionId },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    });
   }
 
   /**
@@ -251,19 +392,15 @@ export class DynamoStateStore implements StateStore {
     const pk = `ASPNUM#${scope.siret}#${scope.numeroAns}`;
     const unique = [...new Set(numerosEditeur)];
     const given = new Map<string, string>();
-    for (let start = 0; start < unique.length; start += 100) {
-      const keys = unique.slice(start, start + 100).map((sk) => ({ pk, sk }));
-      const result = await this.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[this.tableName] ?? [])
-        given.set(item.sk as string, item.numeroASP as string);
-    }
+    for (const item of await this.batchGet(unique.map((sk) => ({ pk, sk }))))
+      given.set(item.sk as string, item.numeroASP as string);
     const missing = unique.filter((numero) => !given.has(numero));
     if (missing.length === 0) return given;
     const last = await this.next(`ASP#${couloir}`, missing.length);
-    await Promise.all(
-      missing.map(async (numero, index) => {
+    await inBatches(
+      missing.map((numero, index) => ({ numero, index })),
+      16,
+      async ({ numero, index }) => {
         const numeroASP = `FIN${couloir}${String(last - missing.length + 1 + index).padStart(6, '0')}`;
         try {
           await this.doc.send(
@@ -275,14 +412,14 @@ export class DynamoStateStore implements StateStore {
           );
           given.set(numero, numeroASP);
         } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          if (!isConditionFailure(error)) throw error;
           // A concurrent judgement of the same request won: its number stands (ours is never reused).
           const winner = await this.doc.send(
             new GetCommand({ TableName: this.tableName, Key: { pk, sk: numero }, ConsistentRead: true }),
           );
           given.set(numero, winner.Item?.numeroASP as string);
         }
-      }),
+      },
     );
     return given;
   }
@@ -291,53 +428,26 @@ export class DynamoStateStore implements StateStore {
     return `IMP${String(await this.next('IMPID')).padStart(9, '0')}`;
   }
 
-  /** New avances only: a re-judgement must not reset a status an operator set (PAYEE…). */
+  /** New avances only, each under a condition: a re-judgement never resets a status an operator set. */
   async recordAvances(avances: readonly Avance[]): Promise<void> {
-    const known = new Set(
-      (await this.findAvances(avances.map((avance) => avance.numeroASP))).map((avance) => avance.numeroASP),
-    );
-    await this.batchPut(
-      avances
-        .filter((avance) => !known.has(avance.numeroASP))
-        .map((avance) => ({ pk: `AVANCE#${avance.numeroASP}`, sk: 'AVANCE', ...avance })),
-    );
-  }
-
-  /** BatchWriteItem by 25, retrying what DynamoDB leaves unprocessed (throttling). */
-  private async batchPut(items: ReadonlyArray<Record<string, unknown>>): Promise<void> {
-    const chunks: Array<Array<Record<string, unknown>>> = [];
-    for (let start = 0; start < items.length; start += 25) chunks.push(items.slice(start, start + 25));
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
-        for (let attempt = 0; requests.length > 0; attempt++) {
-          if (attempt > 5) throw new Error(`${requests.length} écriture(s) non traitée(s) par DynamoDB`);
-          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-          const result = await this.doc.send(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-          );
-          requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-        }
-      }),
-    );
+    await inBatches(avances, 16, async (avance) => {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: `AVANCE#${avance.numeroASP}`, sk: 'AVANCE', ...avance },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    });
   }
 
   async findAvances(numerosASP: readonly string[]): Promise<Avance[]> {
-    const unique = [...new Set(numerosASP)];
-    const found: Avance[] = [];
-    for (let start = 0; start < unique.length; start += 100) {
-      const keys = unique
-        .slice(start, start + 100)
-        .map((numeroASP) => ({ pk: `AVANCE#${numeroASP}`, sk: 'AVANCE' }));
-      const result = await this.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
-      );
-      for (const item of result.Responses?.[this.tableName] ?? []) {
-        const { pk: _pk, sk: _sk, ...avance } = item;
-        found.push(avance as Avance);
-      }
-    }
-    return found;
+    const keys = [...new Set(numerosASP)].map((numeroASP) => ({ pk: `AVANCE#${numeroASP}`, sk: 'AVANCE' }));
+    return (await this.batchGet(keys)).map(({ pk: _pk, sk: _sk, ...avance }) => avance as unknown as Avance);
   }
 
   async setAvanceStatus(numeroASP: string, statut: AvanceStatut): Promise<boolean> {
@@ -354,9 +464,35 @@ export class DynamoStateStore implements StateStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * BatchGetItem by 100 (consistent reads), retrying with backoff the keys DynamoDB leaves
+   * unprocessed (throttling): under throttling, a missed avance would reject a solde for good.
+   */
+  private async batchGet(
+    keys: ReadonlyArray<{ pk: string; sk: string }>,
+  ): Promise<Array<Record<string, unknown>>> {
+    const found: Array<Record<string, unknown>> = [];
+    for (let start = 0; start < keys.length; start += 100) {
+      let pending: Array<Record<string, unknown>> = keys.slice(start, start + 100);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= BATCH_ATTEMPTS)
+          throw new Error(`${pending.length} lecture(s) non traitée(s) par DynamoDB`);
+        if (attempt > 0) await pause(attempt);
+        const result = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        found.push(...(result.Responses?.[this.tableName] ?? []));
+        pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Array<Record<string, unknown>>;
+      }
+    }
+    return found;
   }
 
   /** Adds `count` to a counter and returns its new value: the numbers (value - count, value] are ours. */
@@ -387,9 +523,32 @@ export class DynamoStateStore implements StateStore {
           ExclusiveStartKey: start,
         }),
       );
-      items.push(...(page.Items ?? []));
+      for (const item of page.Items ?? []) items.push(item);
       start = page.LastEvaluatedKey;
     } while (start);
     return items;
+  }
+}
+
+function ownerOf(item: Record<string, unknown>): ClaimOwner {
+  return {
+    submissionId: String(item.submissionId ?? ''),
+    fileName: String(item.fileName ?? item.submissionId ?? ''),
+  };
+}
+
+/** The content's identity: its ETag (MD5 of the bytes for a simple upload), else version and size. */
+function etagOf(ref: StoredObjectRef): string {
+  return ref.etag?.replace(/"/g, '') ?? `${ref.versionId ?? ''}:${ref.size}`;
+}
+
+/** Runs `work` on every item, `width` at a time. */
+async function inBatches<T>(
+  items: readonly T[],
+  width: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  for (let start = 0; start < items.length; start += width) {
+    await Promise.all(items.slice(start, start + width).map(work));
   }
 }

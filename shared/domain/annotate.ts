@@ -4,7 +4,7 @@ import type { FileVerdict } from './judge-file';
 /**
  * The annotated file (formats.md decision 10): the deposit byte for byte, with only
  * codeTraitement, libelleTraitement and, in the pipeline, numeroASP of accepted avance lines and
- * impId filled in. Edits are splices at the offsets of the parsed tree, so `1075.00`, the vendor's
+ * impId filled in (and the numeroASP of a rejected avance line set back to null). Edits are splices at the offsets of the parsed tree, so `1075.00`, the vendor's
  * indentation, key order and line endings all stay as they were.
  */
 export interface AnnotationFills {
@@ -38,6 +38,12 @@ export function annotate(doc: JsonDocument, verdict: FileVerdict, fills: Annotat
     ];
     const numeroASP = fills.numeroAspByLine?.get(verdictLine.numLigne);
     if (numeroASP !== undefined && verdictLine.accepted) values.push(['numeroASP', numeroASP]);
+    // A rejected avance line has no ASP number: one the vendor wrote would read as attributed.
+    // (A solde's numeroASP is the vendor's reference to its avance: it stays.)
+    const written = propertyOf(line, 'numeroASP');
+    if (verdict.type === 'avance' && !verdictLine.accepted && written && written.type !== 'null') {
+      edits.push({ offset: written.offset, length: written.length, content: 'null' });
+    }
     const missing: Array<[string, string]> = [];
     for (const [key, value] of values) {
       const node = propertyOf(line, key);

@@ -195,6 +195,13 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     message: 'les fichiers {zips} sont arrivés sans le fichier {json} : aucune demande ne peut être examinée',
     hint: 'Déposez le fichier JSON dans le même dossier : la soumission sera alors jugée avec ses .zip.',
   },
+  '1052': {
+    severity: 'error',
+    title: 'Fichier déjà jugé',
+    message:
+      'le fichier « {fichier} » a déjà été jugé le {date} ; cette nouvelle version n’est pas prise en compte et le premier jugement reste valable',
+    hint: 'Déposez la version corrigée sous un nouveau numéro de fichier (…-002.json, …-003.json), avec de nouveaux numéros éditeur pour les demandes d’avance rejetées.',
+  },
   '1060': {
     severity: 'error',
     title: 'Rejet technique',
@@ -490,6 +497,33 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     hint: "Déposez le solde sous le numéro ANS de l'avance.",
   },
 
+  '2067': {
+    severity: 'error',
+    title: 'Avance déjà soldée',
+    message:
+      "l'avance {recu} a déjà été soldée par une demande acceptée ({origine}) : une seule demande de solde par avance",
+    hint: "Ne déposez pas à nouveau le solde d'une avance déjà soldée ; vérifiez le numéro ASP.",
+  },
+  '2068': {
+    severity: 'error',
+    title: "Bénéficiaire hors de l'avance",
+    message: "{field} « {recu} » n'est pas un bénéficiaire de l'avance {numeroASP} ({liste})",
+    hint: "Le solde porte sur les FINESS géographiques de l'avance : retirez celui-ci ou vérifiez le numéro ASP.",
+  },
+  '2069': {
+    severity: 'error',
+    title: 'FINESS déjà payé',
+    message:
+      '{field} « {recu} » a déjà fait l’objet d’une demande de solde acceptée pour ce logiciel ({origine}) : une et une seule demande de paiement par instance',
+    hint: 'Retirez ce FINESS géographique : son installation a déjà été payée.',
+  },
+  '2070': {
+    severity: 'error',
+    title: 'Plafond dépassé',
+    message: '{field} {recu} dépasse le montant maximum hors taxe de la prestation, {plafond} € HT',
+    hint: 'Le montant Ségur est plafonné : déclarez au plus le plafond, hors taxe.',
+  },
+
   // ── Attachments in the zips ────────────────────────────────────────────────────────────
   '3001': {
     severity: 'error',
@@ -608,6 +642,19 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     message:
       '{field} est {forme} pour une commande LIBERAL : accepté, le format attend {} (« SI commandePour = LIBERAL ALORS structure = {} »)',
     hint: 'Écrivez "structure": {} pour une commande LIBERAL.',
+  },
+  '8008': {
+    severity: 'warning',
+    title: "Bénéficiaire de l'avance absent du solde",
+    message: "l'avance {numeroASP} porte aussi {liste}, que le solde ne reprend pas",
+    hint: "Vérifiez que le solde couvre tous les FINESS géographiques de l'avance.",
+  },
+  '8009': {
+    severity: 'warning',
+    title: 'Date du nom de fichier',
+    message:
+      "la date du nom de fichier ({date}) n'est pas celle du dépôt ({jour}) : le nom porte la date du dépôt et le numéro du fichier de ce jour",
+    hint: 'Nommez le fichier JSON-<numéro ANS>-<date du dépôt AAAAMMJJ>-<numéro du fichier du jour>.json.',
   },
   '8010': {
     severity: 'warning',

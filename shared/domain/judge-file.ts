@@ -15,7 +15,7 @@ import {
   propertyOf,
 } from './json/json-document';
 import { inferProfileFromLines, PROFILES, type Profile, profileOfSoftware } from './profiles';
-import { findReferencement, knowsReferencements, type Referentiel } from './referentiel';
+import { findReferencement, knowsReferencements, plafondOf, type Referentiel } from './referentiel';
 import { isCalendarDate } from './rules/checks';
 import { received, runRules, unknownKeyFindings } from './rules/engine';
 import type { AttachmentChecker, DemandType, LineEnvironment, ProfileId } from './rules/line-environment';
@@ -40,6 +40,16 @@ export interface JudgeOptions {
   /** SIRET of the drop folder (pipeline): must be the header's. */
   readonly depositorSiret?: string;
   readonly usedNumerosEditeur?: ReadonlyMap<string, string>;
+  /** Soldes: avances closed by an accepted solde of another file (numeroASP → file). */
+  readonly closedAvances?: ReadonlyMap<string, string>;
+  /** BIO-LOINC: FINESS géographiques paid by an accepted solde of this software (FINESS → file). */
+  readonly paidFiness?: ReadonlyMap<string, string>;
+  /**
+   * The day of the deposit (AAAAMMJJ, Europe/Paris): the file name's date is compared with it, a
+   * warning when they differ (the documents give the naming rule, not a control; replays of old
+   * files stay possible). `check` passes today.
+   */
+  readonly depositDay?: string;
   readonly attachments?: AttachmentChecker;
   readonly limits?: DocumentLimits;
   /** The file's real size when only its first bytes were read (see parseJsonDocument). */
@@ -118,6 +128,9 @@ export function judgeParsed(parsed: ParseOutcome, options: JudgeOptions): Judgem
     referentiel: options.referentiel,
     firstLineOfNumeroEditeur: firstLines(file.lines),
     usedNumerosEditeur: options.usedNumerosEditeur,
+    closedAvances: options.closedAvances,
+    paidFiness: options.paidFiness,
+    plafond: plafondOf(options.referentiel, profile.id),
     attachments: options.attachments,
   };
   const lines = file.lines.map((line, index) => judgeLine(doc, line, index + 1, profile, env));
@@ -210,6 +223,7 @@ function checkFile(doc: JsonDocument, options: JudgeOptions): FileCheck {
 
   const lines = checkLines(doc, error);
   checkFileName(options.fileName, header.numeroAns, error);
+  const dateWarning = fileDateWarning(options.fileName, options.depositDay);
 
   const bomWarning: Finding[] = doc.bom
     ? [{ code: '8006', field: '', params: {}, severity: 'warning', offset: 0 }]
@@ -225,7 +239,7 @@ function checkFile(doc: JsonDocument, options: JudgeOptions): FileCheck {
         offset: keyNode.offset,
       }),
     );
-  warnings.unshift(...bomWarning);
+  warnings.unshift(...bomWarning, ...dateWarning);
 
   const profile = resolveProfile(doc, lines, header, options, error);
   if (profile && header.siret && header.numeroAns)
@@ -301,6 +315,33 @@ function checkFileName(fileName: string, numeroAns: string | undefined, error: E
   const day = Number(stamp.slice(6, 8));
   if (!isCalendarDate(year, month, day)) error('1032', '', undefined, { date: stamp });
   if (number === '000') error('1033', '', undefined, { numero: number });
+}
+
+/** « L'horodatage correspond à la date de dépôt » (seeds, §3.3): said when they differ. */
+function fileDateWarning(fileName: string, depositDay: string | undefined): Finding[] {
+  const stamp = FILE_NAME.exec(fileName)?.[2];
+  if (!stamp || !depositDay || stamp === depositDay) return [];
+  const french = (day: string) => `${day.slice(6, 8)}/${day.slice(4, 6)}/${day.slice(0, 4)}`;
+  return [
+    {
+      code: '8009',
+      field: '',
+      params: { date: french(stamp), jour: french(depositDay) },
+      severity: 'warning',
+    },
+  ];
+}
+
+/** AAAAMMJJ of an instant in Europe/Paris, the agency's time. */
+export function parisDay(at: Date): string {
+  const parts = new Intl.DateTimeFormat('fr-FR', {
+    timeZone: 'Europe/Paris',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(at);
+  const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? '';
+  return `${part('year')}${part('month')}${part('day')}`;
 }
 
 function resolveProfile(

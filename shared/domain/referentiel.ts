@@ -40,6 +40,18 @@ export interface Referentiel {
   readonly referencements: readonly Referencement[];
   /** Absent: the avances are unknown and the solde checks against them are reported as not done. */
   readonly avances?: readonly Avance[];
+  /** Plafond HT per profile ("BIO-LOINC-solde": "2917.00"), set by the operators (contracts §4). */
+  readonly plafonds?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The one plafond a seed states: « le montant maximum hors taxe de la prestation Ségur est de
+ * 2 917 € » (seed 004, §3.1). The référentiel's `plafonds` override it and add the others.
+ */
+export const DEFAULT_PLAFONDS: Readonly<Record<string, string>> = { 'BIO-LOINC-solde': '2917.00' };
+
+export function plafondOf(referentiel: Referentiel | undefined, profileId: string): string | undefined {
+  return referentiel?.plafonds?.[profileId] ?? DEFAULT_PLAFONDS[profileId];
 }
 
 // Operators read these messages: French, naming the path (yup fills `path`).
@@ -95,6 +107,8 @@ const avanceSchema = yup.object({
     .required(requiredText),
 });
 
+const PLAFOND_PROFILES = ['MDV-LGC-avance', 'HOP-DPI-avance', 'BIO-SGL-avance', 'BIO-LOINC-solde'];
+
 const referentielSchema = yup
   .object({
     referencements: yup
@@ -102,6 +116,22 @@ const referentielSchema = yup
       .typeError(must('doit être un tableau'))
       .required(requiredText),
     avances: yup.array(avanceSchema.required()).typeError(must('doit être un tableau')).optional(),
+    plafonds: yup
+      .object()
+      .test(
+        'plafonds',
+        ({ path }) => `${path} : chaque profil porte un montant texte à deux décimales ("2917.00")`,
+        (value) =>
+          value === undefined ||
+          Object.entries(value).every(
+            ([profile, amount]) =>
+              PLAFOND_PROFILES.includes(profile) &&
+              typeof amount === 'string' &&
+              /^\d{1,9}\.\d{2}$/.test(amount),
+          ),
+      )
+      .optional()
+      .default(undefined),
   })
   .typeError('le référentiel doit être un objet { referencements, avances }');
 

@@ -2,6 +2,7 @@ import { ZipArchive } from '../adapters/zip/zip-archive';
 import { PREFIXES } from '../config/resources';
 import { depositFacts } from '../domain/deposit-facts';
 import { DEFAULT_LIMITS, parseJsonDocument } from '../domain/json/json-document';
+import { frenchDateTime } from '../domain/reports';
 import type { Logger } from '../observability/logger';
 import type { ObjectStore, StateStore, SubmissionRecord, WorkQueues } from './ports';
 import { type RefusalSubject, refuse } from './refusal';
@@ -63,7 +64,7 @@ export async function recordArrival(deps: IntakeDeps, record: S3ObjectEvent): Pr
     return 'refused';
   }
   const { submissionId, siret, type, base, kind, name } = parsed.key;
-  const submission = await deps.store.recordArrival({
+  const { submission, effect } = await deps.store.recordArrival({
     submissionId,
     siret,
     type,
@@ -80,6 +81,20 @@ export async function recordArrival(deps: IntakeDeps, record: S3ObjectEvent): Pr
     order: arrivalOrder(record),
   });
   const log = deps.logger.child({ submissionId });
+  if (effect === 'replaced-after-judgement') {
+    // The first judgement stands; the vendor is told to send the correction under a new number.
+    await refuse(
+      deps,
+      refusalSubject(key),
+      {
+        code: '1052',
+        params: { fichier: name, date: frenchDateTime(submission.judgedAt ?? record.eventTime) },
+      },
+      record.eventTime,
+    );
+    log.warn('fichier déjà jugé remplacé : refusé, le premier jugement reste', { file: name });
+    return 'refused';
+  }
   if (submission.status === 'judged') {
     // The same object again (a duplicate event, the same bytes uploaded twice): already judged.
     log.info('arrivée déjà jugée, rien à refaire', { file: name });

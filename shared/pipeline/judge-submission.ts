@@ -10,7 +10,7 @@ import {
   propertyOf,
   rawText,
 } from '../domain/json/json-document';
-import { judgeParsed } from '../domain/judge-file';
+import { type FileVerdict, judgeParsed, parisDay } from '../domain/judge-file';
 import { PROFILES } from '../domain/profiles';
 import type { Avance, Referentiel } from '../domain/referentiel';
 import { buildHtmlReport, buildJsonReport } from '../domain/reports';
@@ -19,6 +19,7 @@ import { emitMetrics, type Logger, METRICS_NAMESPACE } from '../observability/lo
 import { reportNames } from './check-deposit';
 import { inspectZips } from './inspect-zips';
 import type {
+  EditeurScope,
   JudgeRequest,
   ObjectStore,
   ReferentielSource,
@@ -28,6 +29,7 @@ import type {
   WorkQueues,
 } from './ports';
 import { refuse } from './refusal';
+import { claimDecisions, readHistory } from './registry-claims';
 import { type ResultMessage, resultMessage } from './result-message';
 
 export interface JudgeDeps {
@@ -54,7 +56,10 @@ export function fingerprintOf(submission: SubmissionRecord): string {
 /**
  * Judges a submission once per content: controls 1 and 2 with the vendor's history and the known
  * avances, the attachments from the zips, numeroASP for accepted avance lines (the same on a
- * re-judgement), then the outputs in retour/ and one result message.
+ * re-judgement), then the outputs in retour/ and one result message. Under AWS's delivery (events
+ * twice and out of order, judges in parallel): every uniqueness decision is a conditional write,
+ * the outputs have one writer at a time, and a judgement whose content was replaced meanwhile is
+ * dropped (the newer content has its own judgement).
  */
 export async function judgeSubmission(
   deps: JudgeDeps,
@@ -67,17 +72,18 @@ export async function judgeSubmission(
     return undefined;
   }
   const fingerprint = fingerprintOf(submission);
+  const done = { version: submission.version, at: deps.now().toISOString() };
   if (!submission.json) {
     if (request.reason !== 'grace-period') return undefined;
     // Zips whose JSON never came: said in the outputs and by email, then off the waiting list.
     const result = await refuseMissingJson(deps, submission);
-    await deps.store.completeJudgement(submission.id, fingerprint);
+    await deps.store.completeJudgement(submission.id, fingerprint, done);
     log.warn('délai écoulé sans fichier JSON', { zips: Object.keys(submission.zips) });
     return result;
   }
   if (request.reason !== 'replay' && submission.judgedFingerprint === fingerprint) {
     // Judged already (a duplicate event or upload put it back in the waiting list): it leaves it again.
-    if (submission.status === 'waiting') await deps.store.completeJudgement(submission.id, fingerprint);
+    if (submission.status === 'waiting') await deps.store.completeJudgement(submission.id, fingerprint, done);
     log.info('contenu déjà jugé', { fingerprint });
     return undefined;
   }
@@ -90,8 +96,13 @@ export async function judgeSubmission(
   }
   const started = Date.now();
   try {
-    const result = await judgeClaimed(deps, submission, log);
-    await deps.store.completeJudgement(submission.id, fingerprint);
+    const result = await judgeClaimed(deps, submission, fingerprint, claimKey, log);
+    if (!result) {
+      log.info('contenu remplacé pendant le jugement : résultat abandonné, le plus récent est jugé', {
+        fingerprint,
+      });
+      return undefined;
+    }
     emitMetrics(
       METRICS_NAMESPACE,
       { profile: result.profile ?? 'indetermine' },
@@ -114,36 +125,27 @@ export async function judgeSubmission(
   }
 }
 
+/** The verdict, its decisions taken, and the outputs written: undefined when the content changed. */
 async function judgeClaimed(
   deps: JudgeDeps,
   submission: SubmissionRecord,
+  fingerprint: string,
+  writer: string,
   log: Logger,
-): Promise<ResultMessage> {
+): Promise<ResultMessage | undefined> {
   const json = submission.json as StoredObjectRef;
   const { bytes, totalBytes } = await deps.objects.readCapped(json, DEFAULT_LIMITS.maxBytes);
   // Parsed once, within the limits: the facts needed before judging come from the same tree.
   const parsed = parseJsonDocument(bytes, DEFAULT_LIMITS, totalBytes);
   const deposit = depositFacts(parsed);
+  const doc = parsed.ok ? parsed.doc : undefined;
+  const fileName = `${submission.base}.json`;
   // Each software (numeroAns) numbers its requests from 00001: the scope of a numeroEditeur.
   const scope = { siret: submission.siret, numeroAns: deposit.numeroAns, type: submission.type };
-  const [baseReferentiel, used] = await Promise.all([
-    deps.referentiel.load(),
-    deps.store.usedNumerosEditeur(scope),
-  ]);
-  // A re-judgement of the same submission does not find its own numbers "already used".
-  for (const [numero, origin] of used) if (origin === submission.id) used.delete(numero);
+  const claims = { store: deps.store, scope, owner: { submissionId: submission.id, fileName } };
+  const [baseReferentiel, history] = await Promise.all([deps.referentiel.load(), readHistory(claims, doc)]);
   const referentiel = await withRecordedAvances(deps.store, baseReferentiel, deposit.citedNumerosAsp);
-
   const zipCheck = await inspectSubmissionZips(deps.objects, submission, deposit.declaredNames);
-  const fileName = `${submission.base}.json`;
-  const { verdict, doc } = judgeParsed(parsed, {
-    fileName,
-    type: submission.type,
-    referentiel,
-    depositorSiret: submission.siret,
-    usedNumerosEditeur: used,
-    attachments: zipCheck.checker,
-  });
   if (zipCheck.stats.zipBytesTotal > 0) {
     emitMetrics(
       METRICS_NAMESPACE,
@@ -151,67 +153,123 @@ async function judgeClaimed(
       { ZipBytesRead: { value: zipCheck.stats.zipBytesRead, unit: 'Bytes' } },
     );
   }
+  const judge = () =>
+    judgeParsed(parsed, {
+      fileName,
+      type: submission.type,
+      referentiel,
+      depositorSiret: submission.siret,
+      usedNumerosEditeur: history.usedNumerosEditeur,
+      closedAvances: history.closedAvances,
+      paidFiness: history.paidFiness,
+      depositDay: parisDay(new Date(submission.firstArrivalAt)),
+      attachments: zipCheck.checker,
+    }).verdict;
+  let verdict = judge();
+  // A claim lost to a concurrent judgement: judged again with the winner known (2031, 2067, 2069).
+  if (await claimDecisions(claims, verdict, doc, history)) {
+    verdict = judge();
+  }
+  const numeroAspByLine = await giveNumerosAsp(deps.store, scope, verdict);
+  if (doc && numeroAspByLine.size > 0) {
+    await deps.store.recordAvances(acceptedAvances(doc, verdict, numeroAspByLine));
+  }
+  return writeOutputsOnce(deps, { submission, fingerprint, writer, fileName, json }, async () => {
+    const generatedAt = deps.now().toISOString();
+    const facts = { soumission: submission.id };
+    const folder = `${PREFIXES.output}${submission.siret}/${submission.type}/`;
+    const names = reportNames(fileName);
+    const annotated =
+      doc && verdict.status === 'processed'
+        ? annotate(doc, verdict, { impId: await deps.store.nextImpId(), numeroAspByLine })
+        : undefined;
+    const [annotatedUri, reportJson, reportHtml] = await Promise.all([
+      annotated === undefined
+        ? Promise.resolve(null)
+        : deps.objects.putOutput(`${folder}${fileName}`, annotated, 'application/json; charset=utf-8'),
+      deps.objects.putOutput(
+        `${folder}${names.json}`,
+        buildJsonReport(verdict, { generatedAt, facts }),
+        'application/json; charset=utf-8',
+      ),
+      deps.objects.putOutput(
+        `${folder}${names.html}`,
+        buildHtmlReport(verdict, { generatedAt, facts }),
+        'text/html; charset=utf-8',
+      ),
+    ]);
+    log.info('retours écrits', { folder });
+    return resultMessage(
+      { submissionId: submission.id, siret: submission.siret, type: submission.type },
+      verdict,
+      numeroAspByLine,
+      { annotated: annotatedUri, reportJson, reportHtml },
+    );
+  });
+}
 
+/** How long a judge waits for another one writing the same submission's outputs (they take < 1 s). */
+const OUTPUT_LOCK_WAIT_MS = 30_000;
+
+/**
+ * The outputs of one content, written by one judge at a time and only while the submission still
+ * holds that content: an older judgement never writes over a newer one's outputs, and its result
+ * is dropped (undefined) when the content changed before it could complete.
+ */
+async function writeOutputsOnce(
+  deps: JudgeDeps,
+  judged: {
+    submission: SubmissionRecord;
+    fingerprint: string;
+    writer: string;
+    fileName: string;
+    json: StoredObjectRef;
+  },
+  write: () => Promise<ResultMessage>,
+): Promise<ResultMessage | undefined> {
+  const { submission, writer } = judged;
+  const waitedSince = Date.now();
+  while (!(await deps.store.lockOutputs(submission.id, writer, deps.now(), deps.leaseSeconds))) {
+    if (Date.now() - waitedSince > OUTPUT_LOCK_WAIT_MS)
+      throw new Error(`retours de ${submission.id} en cours d'écriture par un autre jugement`);
+    await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+  }
+  try {
+    const current = await deps.store.getSubmission(submission.id);
+    if (current?.version !== submission.version) return undefined;
+    const result = await write();
+    const completed = await deps.store.completeJudgement(submission.id, judged.fingerprint, {
+      version: submission.version,
+      judgedEtag: judged.json.etag?.replace(/"/g, '') ?? `${judged.json.versionId ?? ''}:${judged.json.size}`,
+      at: deps.now().toISOString(),
+    });
+    if (!completed) return undefined;
+    await deps.queues.sendResult(result);
+    return result;
+  } finally {
+    await deps.store.unlockOutputs(submission.id, writer);
+  }
+}
+
+/** numeroASP for the accepted avance lines (their numbers are this submission's: claimed above). */
+async function giveNumerosAsp(
+  store: StateStore,
+  scope: EditeurScope,
+  verdict: FileVerdict,
+): Promise<Map<number, string>> {
   const numeroAspByLine = new Map<number, string>();
   const profile = verdict.profile ? PROFILES[verdict.profile as ProfileId] : undefined;
-  if (verdict.status === 'processed' && profile?.type === 'avance') {
-    const accepted = verdict.lines.filter((line) => line.accepted && isStorableNumero(line.numeroEditeur));
-    const numeros = await deps.store.numerosAspFor(
-      scope,
-      accepted.map((line) => line.numeroEditeur as string),
-      profile.couloir,
-    );
-    for (const line of accepted)
-      numeroAspByLine.set(line.numLigne, numeros.get(line.numeroEditeur as string) as string);
-  }
-  // Only well-formed numbers are recorded: a 2,000-character one is the vendor's error on that line,
-  // not a DynamoDB key (over 1,024 bytes, it made the judgement fail three times into the DLQ).
-  const numeros = verdict.lines.flatMap((line) =>
-    isStorableNumero(line.numeroEditeur) ? [line.numeroEditeur] : [],
+  if (verdict.status !== 'processed' || profile?.type !== 'avance') return numeroAspByLine;
+  const accepted = verdict.lines.filter((line) => line.accepted && isStorableNumero(line.numeroEditeur));
+  if (accepted.length === 0) return numeroAspByLine;
+  const numeros = await store.numerosAspFor(
+    scope,
+    accepted.map((line) => line.numeroEditeur as string),
+    profile.couloir,
   );
-  if (numeros.length > 0) await deps.store.markNumerosEditeur(scope, numeros, submission.id);
-  if (doc && numeroAspByLine.size > 0) {
-    await deps.store.recordAvances(
-      acceptedAvances(doc, verdict.numeroAns ?? '', numeroAspByLine, verdict.lines),
-    );
-  }
-
-  const generatedAt = deps.now().toISOString();
-  const facts = { soumission: submission.id };
-  const folder = `${PREFIXES.output}${submission.siret}/${submission.type}/`;
-  const names = reportNames(fileName);
-  const annotated =
-    doc && verdict.status === 'processed'
-      ? annotate(doc, verdict, { impId: await deps.store.nextImpId(), numeroAspByLine })
-      : undefined;
-  const [annotatedUri, reportJson, reportHtml] = await Promise.all([
-    annotated === undefined
-      ? Promise.resolve(null)
-      : deps.objects.putOutput(`${folder}${fileName}`, annotated, 'application/json; charset=utf-8'),
-    deps.objects.putOutput(
-      `${folder}${names.json}`,
-      buildJsonReport(verdict, { generatedAt, facts }),
-      'application/json; charset=utf-8',
-    ),
-    deps.objects.putOutput(
-      `${folder}${names.html}`,
-      buildHtmlReport(verdict, { generatedAt, facts }),
-      'text/html; charset=utf-8',
-    ),
-  ]);
-  const result = resultMessage(
-    { submissionId: submission.id, siret: submission.siret, type: submission.type },
-    verdict,
-    numeroAspByLine,
-    {
-      annotated: annotatedUri,
-      reportJson,
-      reportHtml,
-    },
-  );
-  await deps.queues.sendResult(result);
-  log.info('retours écrits', { folder });
-  return result;
+  for (const line of accepted)
+    numeroAspByLine.set(line.numLigne, numeros.get(line.numeroEditeur as string) as string);
+  return numeroAspByLine;
 }
 
 function isStorableNumero(numero: string | null): numero is string {
@@ -261,23 +319,23 @@ async function withRecordedAvances(
 
 function acceptedAvances(
   doc: JsonDocument,
-  numeroAns: string,
+  verdict: FileVerdict,
   numeroAspByLine: ReadonlyMap<number, string>,
-  lines: ReadonlyArray<{ numLigne: number; numeroEditeur: string | null }>,
 ): Avance[] {
   const nodes = itemsOf(propertyOf(doc.root, 'lignesImport'));
-  return lines.flatMap((line) => {
+  const profile = verdict.profile ? PROFILES[verdict.profile as ProfileId] : undefined;
+  return verdict.lines.flatMap((line) => {
     const numeroASP = numeroAspByLine.get(line.numLigne);
     const node = nodes[line.numLigne - 1];
     const amount = propertyOf(propertyOf(node, 'commande'), 'montantSegurHT');
-    if (!numeroASP || !line.numeroEditeur || !amount) return [];
+    if (!numeroASP || !line.numeroEditeur || !amount || !node) return [];
     return [
       {
         numeroASP,
-        numeroAns,
+        numeroAns: verdict.numeroAns ?? '',
         numeroEditeur: line.numeroEditeur,
         montantSegurHT: rawText(doc, amount),
-        beneficiaires: [],
+        beneficiaires: profile?.beneficiariesOf?.(node) ?? [],
         statut: 'ACCEPTEE' as const,
       },
     ];

@@ -36,6 +36,34 @@ export interface SubmissionRecord {
   readonly firstArrivalAt: string;
   readonly judgedFingerprint?: string;
   readonly status: 'waiting' | 'judged';
+  /** Grows with every change of content (a newer JSON, a zip): a judgement completes only for its own. */
+  readonly version: number;
+  /** The ETag of the JSON a judgement gave a verdict on: a different JSON under the same name is refused. */
+  readonly judgedEtag?: string;
+  /** When the last judgement completed (ISO). */
+  readonly judgedAt?: string;
+  /** The order (S3 sequencer) of the JSON recorded. */
+  readonly jsonOrder?: string;
+}
+
+/** What recording an arrival did. */
+export type ArrivalEffect =
+  /** The submission holds the new object (and waits for its judgement). */
+  | 'recorded'
+  /** The same object again, or an older one: nothing changed. */
+  | 'unchanged'
+  /** Another JSON under the name of one already judged: refused, the judged one stays. */
+  | 'replaced-after-judgement';
+
+export interface ArrivalOutcome {
+  readonly submission: SubmissionRecord;
+  readonly effect: ArrivalEffect;
+}
+
+/** Who holds a claimed key of the registry: the submission and its file, for the messages. */
+export interface ClaimOwner {
+  readonly submissionId: string;
+  readonly fileName: string;
 }
 
 export interface Arrival {
@@ -55,9 +83,9 @@ export interface Arrival {
 }
 
 export interface StateStore {
-  recordArrival(arrival: Arrival): Promise<SubmissionRecord>;
+  recordArrival(arrival: Arrival): Promise<ArrivalOutcome>;
   getSubmission(id: string): Promise<SubmissionRecord | undefined>;
-  /** Submissions not judged whose first file arrived before `before` (ISO). */
+  /** Submissions not judged whose first file arrived before `before` (ISO), every page. */
   listWaiting(before: string): Promise<string[]>;
   listSubmissions(): Promise<SubmissionRecord[]>;
   /**
@@ -65,16 +93,33 @@ export interface StateStore {
    * that a judge that died mid-way does not block the retry for ever.
    */
   claimJudgement(id: string, fingerprint: string, now: Date, leaseSeconds: number): Promise<boolean>;
-  /** The judgement is done: the claim stays, and the submission leaves the waiting list. */
-  completeJudgement(id: string, fingerprint: string): Promise<void>;
   /** The judgement failed (a fault): the next try may claim it again. */
   releaseJudgement(id: string, fingerprint: string): Promise<void>;
   /**
-   * numeroEditeur already used by the vendor for this software (numeroAns) and type → the
-   * submission that used it. Each software numbers its requests from 00001 (seeds, section 3.2).
+   * One writer of a submission's outputs at a time (a lease): with the version check that follows,
+   * an older judgement never writes over a newer one's outputs.
    */
-  usedNumerosEditeur(scope: EditeurScope): Promise<Map<string, string>>;
-  markNumerosEditeur(scope: EditeurScope, numeros: readonly string[], submissionId: string): Promise<void>;
+  lockOutputs(id: string, owner: string, now: Date, leaseSeconds: number): Promise<boolean>;
+  unlockOutputs(id: string, owner: string): Promise<void>;
+  /**
+   * The judgement of content `version` is done: the submission leaves the waiting list. False, and
+   * nothing written, when the submission holds newer content than the one judged.
+   */
+  completeJudgement(
+    id: string,
+    fingerprint: string,
+    done: { readonly version: number; readonly judgedEtag?: string; readonly at?: string },
+  ): Promise<boolean>;
+  /**
+   * The registry: keys (a numeroEditeur of a software, an avance closed by a solde, a FINESS paid)
+   * taken by one submission, each by a conditional write at the moment of the decision.
+   * `owners` reads who holds them; `claim` takes them for `owner` and returns those another holds.
+   */
+  registryOwners(registry: string, keys: readonly string[]): Promise<Map<string, ClaimOwner>>;
+  registryAll(registry: string): Promise<Map<string, ClaimOwner>>;
+  claim(registry: string, keys: readonly string[], owner: ClaimOwner): Promise<Map<string, ClaimOwner>>;
+  /** Gives back keys `owner` holds (a line that lost another of its claims). */
+  release(registry: string, keys: readonly string[], owner: ClaimOwner): Promise<void>;
   /** The numeroASP of each request (by numeroEditeur): the same one every time it is asked again. */
   numerosAspFor(
     scope: EditeurScope,
@@ -82,10 +127,21 @@ export interface StateStore {
     couloir: string,
   ): Promise<Map<string, string>>;
   nextImpId(): Promise<string>;
+  /** New avances only, each by a conditional write: an avance's status never goes backwards. */
   recordAvances(avances: readonly Avance[]): Promise<void>;
   findAvances(numerosASP: readonly string[]): Promise<Avance[]>;
   setAvanceStatus(numeroASP: string, statut: AvanceStatut): Promise<boolean>;
 }
+
+/** The registries' names: one per kind of uniqueness the documents ask for. */
+export const REGISTRIES = {
+  /** Avances: « un nouveau numéro unique doit être généré » after a rejection (seeds 000, 003). */
+  numerosEditeur: (scope: EditeurScope) => `EDITEUR#${scope.siret}#${scope.numeroAns}#${scope.type}`,
+  /** Soldes: « une et une seule demande de paiement » per avance (seed 004). */
+  closedAvances: 'SOLDE#AVANCE',
+  /** BIO-LOINC: one payment per instance, i.e. per FINESS géographique of a software (seed 004 §3.1). */
+  paidFiness: (siret: string, numeroAns: string) => `SOLDE#FINESS#${siret}#${numeroAns}`,
+} as const;
 
 export interface EditeurScope {
   readonly siret: string;

@@ -73,7 +73,11 @@ export async function rejectTechnically(
     outputs: { annotated: null, reportJson, reportHtml },
   };
   await deps.queues.sendResult(result);
-  await deps.store.completeJudgement(submission.id, fingerprintOf(submission));
+  // Off the waiting list, without a judged JSON: a corrected file under the same name is still taken.
+  await deps.store.completeJudgement(submission.id, fingerprintOf(submission), {
+    version: submission.version,
+    at: deps.now().toISOString(),
+  });
   emitMetrics(METRICS_NAMESPACE, {}, { TechnicalRejections: { value: 1, unit: 'Count' } });
   deps.logger.error('rejet technique envoyé au fournisseur', { submissionId: submission.id, attempts });
   return result;

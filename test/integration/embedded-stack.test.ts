@@ -34,9 +34,23 @@ beforeAll(async () => {
         : handler,
   });
   const referentiel = JSON.parse(await readFile(join(ROOT, 'events/referentiel.json'), 'utf8'));
+  // Avances of other instances than the sample's (one payment per FINESS géographique).
+  const elsewhere = { beneficiaires: ['999999994', '999999995'] };
   referentiel.avances.push(
-    { ...referentiel.avances[0], numeroASP: 'FINBIO000007', numeroEditeur: '00002', statut: 'ACCEPTEE' },
-    { ...referentiel.avances[0], numeroASP: 'FINBIO000008', numeroEditeur: '00003', statut: 'PAYEE' },
+    {
+      ...referentiel.avances[0],
+      ...elsewhere,
+      numeroASP: 'FINBIO000007',
+      numeroEditeur: '00002',
+      statut: 'ACCEPTEE',
+    },
+    {
+      ...referentiel.avances[0],
+      ...elsewhere,
+      numeroASP: 'FINBIO000008',
+      numeroEditeur: '00003',
+      statut: 'PAYEE',
+    },
   );
   await stack.putReferentiel(Buffer.from(JSON.stringify(referentiel)));
 }, 60_000);
@@ -193,6 +207,7 @@ describe('the embedded stack', () => {
     const paid = solde.lignesImport[0];
     paid.numeroASP = 'FINBIO000008';
     paid.numeroEditeur = '00003';
+    paid.beneficiaires = ['999999994', '999999995'];
     paid.piecesJustificatives = [
       { nomFichier: 'BIO-LOINC-Va1-FACTURE-00003.pdf', formatFichier: 'PDF', typeFichier: 'FACTURE' },
       { nomFichier: 'BIO-LOINC-Va1-VA-00003.pdf', formatFichier: 'PDF', typeFichier: 'VA' },

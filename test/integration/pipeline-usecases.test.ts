@@ -191,7 +191,8 @@ describe('pipeline use cases on the embedded services', () => {
     });
     expect(again?.lines[0]?.numeroASP).toBe('FINHOP000001');
     const report = JSON.parse(await output(`retour/${SIRET}/avance/${hopName('001')}.rapport.json`));
-    expect(report.fileWarnings).toEqual([
+    // The sample's 2022 name differs from the day of the deposit: that warning (8009) is tested apart.
+    expect(report.fileWarnings.filter((warning: { code: string }) => warning.code !== '8009')).toEqual([
       expect.objectContaining({ code: '8011', message: expect.stringContaining('« notes.pdf »') }),
     ]);
     await receiveAll(queueUrls.results.url);
@@ -234,7 +235,7 @@ describe('pipeline use cases on the embedded services', () => {
       reason: 'ready',
     });
     expect(result?.lines[0]).toMatchObject({ codeTraitement: '2031', numeroASP: null });
-    expect(result?.lines[0]?.libelleTraitement).toContain(`${SIRET}/avance/${hopName('001')}`);
+    expect(result?.lines[0]?.libelleTraitement).toContain(`(${hopName('001')}.json)`);
   });
 
   it('rejects a file whose header SIRET is not its folder’s', async () => {

@@ -1,4 +1,4 @@
-import { rawText } from '../json/json-document';
+import { itemsOf, rawText } from '../json/json-document';
 import type { Avance } from '../referentiel';
 import {
   amount,
@@ -13,15 +13,18 @@ import {
 } from '../rules/checks';
 import { type LineContext, type Rule, shapeOf, type ValueCheck } from '../rules/engine';
 import {
+  centsOf,
   eachScalar,
   noDuplicateAmongSiblings,
+  nodeAt,
   nonEmptyArray,
-  numeroEditeurNotUsedBefore,
+  notAbovePlafond,
   numeroEditeurRules,
   object,
   type Profile,
   piecesBlockRule,
   piecesItemRules,
+  relation,
   stringAt,
   traitementRules,
 } from './common';
@@ -77,6 +80,13 @@ const numeroAspChecks: readonly ValueCheck[] = [
       return { code: '2063', params: { recu: numeroASP, statut: avance.statut } };
     return undefined;
   },
+  // « une et une seule demande de paiement »: an avance closed by an accepted solde of another file.
+  (node, ctx) => {
+    const origin = ctx.env.closedAvances?.get(node.value as string);
+    return origin === undefined
+      ? undefined
+      : { code: '2067', params: { recu: node.value as string, origine: origin } };
+  },
 ];
 
 /** "C'est le même numéro renseigné pour l'avance que pour le solde." */
@@ -94,16 +104,43 @@ const notAboveAvanceAmount: ValueCheck = (node, ctx) => {
   const avance = avanceOf(ctx);
   if (!avance) return undefined;
   const raw = rawText(ctx.doc, node);
-  return toCents(raw) <= toCents(avance.montantSegurHT)
+  return centsOf(raw) <= centsOf(avance.montantSegurHT)
     ? undefined
     : { code: '2065', params: { recu: raw, numeroASP: avance.numeroASP, attendu: avance.montantSegurHT } };
 };
 
-/** Two-decimal amounts compared in whole cents: no float rounding. */
-export function toCents(amountText: string): number {
-  const [units = '0', cents = '00'] = amountText.split('.');
-  return Number(units) * 100 + Number(cents.padEnd(2, '0').slice(0, 2));
-}
+/** The solde covers the avance's FINESS géographiques (§3.1), when the avance lists them. */
+const beneficiaryOfAvance: ValueCheck = (node, ctx) => {
+  const avance = avanceOf(ctx);
+  if (!avance || avance.beneficiaires.length === 0) return undefined;
+  const finess = node.value as string;
+  return avance.beneficiaires.includes(finess)
+    ? undefined
+    : {
+        code: '2068',
+        params: { recu: finess, numeroASP: avance.numeroASP, liste: avance.beneficiaires.join(', ') },
+      };
+};
+
+/** « Chaque instance … est éligible pour une et une seule demande de paiement » (§3.1). */
+const finessNotPaidBefore: ValueCheck = (node, ctx) => {
+  const origin = ctx.env.paidFiness?.get(node.value as string);
+  return origin === undefined
+    ? undefined
+    : { code: '2069', params: { recu: node.value as string, origine: origin } };
+};
+
+/** An avance beneficiary the solde leaves out: said, not refused (the vendor may bill it later). */
+const avanceBeneficiariesCovered = relation('beneficiaires', (ctx) => {
+  const avance = avanceOf(ctx);
+  const listed = nodeAt(ctx, 'beneficiaires');
+  if (!avance || avance.beneficiaires.length === 0 || listed?.type !== 'array') return undefined;
+  const solde = new Set(itemsOf(listed).map((item) => item.value));
+  const missing = avance.beneficiaires.filter((finess) => !solde.has(finess));
+  return missing.length === 0
+    ? undefined
+    : { code: '8008', params: { numeroASP: avance.numeroASP, liste: missing.join(', ') } };
+});
 
 /**
  * typeFichier of a transcoded catalogue: §3.2 writes « CTX », §3.3 writes type « CT » → code
@@ -125,14 +162,22 @@ const rules: readonly Rule[] = [
   field('numLigne', 'number'),
   choice('typeAction', ['C']),
   text('numeroASP', numeroAspChecks),
-  text('numeroEditeur', [...numeroEditeurRules, sameEditeurAsAvance, numeroEditeurNotUsedBefore]),
+  // « C'est le même numéro renseigné pour l'avance que pour le solde »: a solde's number is its
+  // avance's, so it is not refused for being used before (a rejected solde comes back under it).
+  text('numeroEditeur', [...numeroEditeurRules, sameEditeurAsAvance]),
   field('facture', 'object'),
-  object('facture', [date('dateFacture'), amount('montantSegurHTFacture', [notAboveAvanceAmount])]),
+  object('facture', [
+    date('dateFacture'),
+    amount('montantSegurHTFacture', [notAboveAvanceAmount, notAbovePlafond]),
+  ]),
   field('beneficiaires', 'array', [nonEmptyArray]),
   eachScalar('beneficiaires', 'string', [
     ...finessItemChecks,
     noDuplicateAmongSiblings('beneficiaires', (item) => item.value as string | undefined),
+    beneficiaryOfAvance,
+    finessNotPaidBefore,
   ]),
+  avanceBeneficiariesCovered,
   piecesBlockRule(),
   ...piecesItemRules(
     { couloir: COULOIR, logiciel: LOGICIEL },

@@ -1,4 +1,4 @@
-import { propertyOf } from '../json/json-document';
+import { itemsOf, propertyOf } from '../json/json-document';
 import { bool, email, field, finess, finessItemChecks, phone, text, upperName } from '../rules/checks';
 import { type Rule, shapeOf } from '../rules/engine';
 import {
@@ -123,4 +123,13 @@ export const BIO_SGL_AVANCE: Profile = {
   seed: '003_6827d25916f443e4.txt',
   rules,
   shape: shapeOf(rules),
+  beneficiariesOf: (line) => [
+    ...new Set(
+      itemsOf(propertyOf(propertyOf(line, 'beneficiaires'), 'EtablissementsClients')).flatMap((client) =>
+        itemsOf(propertyOf(client, 'numeroFINESSGeos')).flatMap((item): string[] =>
+          item.type === 'string' ? [item.value as string] : [],
+        ),
+      ),
+    ),
+  ],
 };

@@ -38,6 +38,11 @@ export interface Profile {
   readonly seed: string;
   readonly rules: readonly Rule[];
   readonly shape: Shape;
+  /**
+   * Who a request is for (RPPS, FINESS), recorded with an accepted avance so that its solde can be
+   * compared with it (seed 004 §3.1: the solde covers the avance's FINESS géographiques).
+   */
+  readonly beneficiariesOf?: (line: JsonNode) => string[];
 }
 
 // ── Reading other fields of the line (for conditions and relations) ────────────────────────
@@ -134,8 +139,23 @@ export function commandeRules(): Rule {
   return object('commande', [
     date('dateCommande'),
     choice('regimeTVA', ['TTC', 'HT']),
-    amount('montantSegurHT'),
+    amount('montantSegurHT', [notAbovePlafond]),
   ]);
+}
+
+/** The profile's plafond HT, when the référentiel gives one (contracts §4, `plafonds`). */
+export const notAbovePlafond: ValueCheck = (node, ctx) => {
+  const plafond = ctx.env.plafond;
+  if (plafond === undefined) return undefined;
+  const raw = rawText(ctx.doc, node);
+  return centsOf(raw) <= centsOf(plafond) ? undefined : { code: '2070', params: { recu: raw, plafond } };
+};
+
+/** Two-decimal amounts compared in whole cents: no float rounding. */
+export function centsOf(amountText: string): number {
+  const [units = '0', cents = '00'] = amountText.replace(/^-/, '').split('.');
+  const sign = amountText.startsWith('-') ? -1 : 1;
+  return sign * (Number(units) * 100 + Number(cents.padEnd(2, '0').slice(0, 2)));
 }
 
 /** isMandataire, isClientUnique and the mandataire's name, email and phone (HOP and SGL tables). */

@@ -1,4 +1,4 @@
-import { type JsonNode, propertiesOf } from '../json/json-document';
+import { type JsonNode, propertiesOf, propertyOf } from '../json/json-document';
 import { bool, email, falseOrNull, field, finess, phone, upperName } from '../rules/checks';
 import { type Rule, shapeOf } from '../rules/engine';
 import {
@@ -107,4 +107,9 @@ export const HOP_DPI_AVANCE: Profile = {
   seed: '002_cbff930e09d9b0b3.txt',
   rules,
   shape: shapeOf(rules),
+  beneficiariesOf: (line) => [
+    ...new Set(
+      stringsOf(propertyOf(propertyOf(line, 'beneficiaires'), 'EtablissementsClients'), 'FINESSPMSI'),
+    ),
+  ],
 };

@@ -190,4 +190,12 @@ export const MDV_LGC_AVANCE: Profile = {
   seed: '000_32f4e7682ded2454.txt',
   rules,
   shape: shapeOf(rules),
+  beneficiariesOf: (line) => {
+    const beneficiaires = propertyOf(line, 'beneficiaires');
+    if (propertyOf(beneficiaires, 'commandePour')?.value === 'LIBERAL')
+      return stringsOf(propertyOf(beneficiaires, 'liberal'), 'RPPS');
+    return itemsOf(propertyOf(propertyOf(beneficiaires, 'structure'), 'FINESSGeo')).flatMap((item) =>
+      item.type === 'string' ? [item.value as string] : [],
+    );
+  },
 };

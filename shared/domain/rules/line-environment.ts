@@ -15,8 +15,18 @@ export interface LineEnvironment {
   readonly referentiel?: Referentiel;
   /** numeroEditeur → numLigne of its first line in this file. */
   readonly firstLineOfNumeroEditeur: ReadonlyMap<string, number>;
-  /** numeroEditeur already used by this vendor in earlier submissions → where (pipeline only). */
+  /**
+   * Avance profiles: numeroEditeur already used by this vendor and software in earlier
+   * submissions, accepted or rejected → where (pipeline only; seeds 000/003: a rejected request
+   * comes back under a new number).
+   */
   readonly usedNumerosEditeur?: ReadonlyMap<string, string>;
+  /** Soldes: avances (numeroASP) already closed by an accepted solde of another file → which file. */
+  readonly closedAvances?: ReadonlyMap<string, string>;
+  /** BIO-LOINC: FINESS géographiques already paid by an accepted solde of this software → which file. */
+  readonly paidFiness?: ReadonlyMap<string, string>;
+  /** The profile's plafond HT ("2917.00"), from the référentiel or the seed's default. */
+  readonly plafond?: string;
   /** Absent when no zip was given: attachment presence becomes a notice. */
   readonly attachments?: AttachmentChecker;
 }

@@ -28,7 +28,10 @@ async function check(zips: ReadonlyArray<Buffer | readonly ZipInput[]>) {
     stderr: { write: (text: string) => (stderr += text) },
   });
   if (stderr) throw new Error(stderr);
-  return { code, result: JSON.parse(stdout) };
+  const result = JSON.parse(stdout);
+  // The samples are dated 2022: the date warning (8009) of every run is tested on its own.
+  result.fileWarnings = result.fileWarnings.filter((warning: { code: string }) => warning.code !== '8009');
+  return { code, result };
 }
 
 const good = (name: string): ZipInput => ({ name, content: document('PDF', 20_000) });

@@ -1,0 +1,128 @@
+import { NUMERO_ASP_PATTERN, NUMERO_EDITEUR_PATTERN } from '../domain/deposit-facts';
+import { itemsOf, type JsonDocument, type JsonNode, propertyOf } from '../domain/json/json-document';
+import type { FileVerdict } from '../domain/judge-file';
+import type { ClaimOwner, EditeurScope, StateStore } from './ports';
+import { REGISTRIES } from './ports';
+
+/**
+ * The vendor's history a judgement needs, with the documents' meaning (issue 9), and the claims
+ * that make its decisions stick under concurrency (issue 15):
+ * - avance: every judged line uses up its numeroEditeur, accepted or rejected (« si la demande est
+ *   rejetée, un nouveau numéro unique doit être généré », seeds 000 and 003);
+ * - solde: the number is the avance's; a rejected solde line may come back in a later file; an
+ *   accepted solde closes its avance (« une et une seule demande de paiement », seed 004), and for
+ *   BIO-LOINC pays its FINESS géographiques, once per software.
+ * The registries are read before judging (the usual verdicts), then claimed by conditional writes
+ * once the verdict is known; a claim lost to a concurrent judgement re-judges with the winner known,
+ * so that two files never both get the same number, avance or FINESS.
+ */
+export interface History {
+  /** Avance: numeroEditeur → the file that used it. */
+  readonly usedNumerosEditeur: Map<string, string>;
+  /** Solde: numeroASP → the file whose accepted solde closed it. */
+  readonly closedAvances: Map<string, string>;
+  /** BIO-LOINC: FINESS → the file whose accepted solde paid it. */
+  readonly paidFiness: Map<string, string>;
+}
+
+export interface ClaimContext {
+  readonly store: StateStore;
+  readonly scope: EditeurScope;
+  readonly owner: ClaimOwner;
+}
+
+const othersOnly = (owners: Map<string, ClaimOwner>, own: string) =>
+  new Map(
+    [...owners]
+      .filter(([, owner]) => owner.submissionId !== own)
+      .map(([key, owner]) => [key, owner.fileName]),
+  );
+
+export async function readHistory(context: ClaimContext, doc: JsonDocument | undefined): Promise<History> {
+  const { store, scope, owner } = context;
+  if (scope.type === 'avance') {
+    const used = await store.registryAll(REGISTRIES.numerosEditeur(scope));
+    return {
+      usedNumerosEditeur: othersOnly(used, owner.submissionId),
+      closedAvances: new Map(),
+      paidFiness: new Map(),
+    };
+  }
+  const lines = doc ? itemsOf(propertyOf(doc.root, 'lignesImport')) : [];
+  const cited = lines.flatMap((line) => numeroAspOf(line) ?? []);
+  const finess = lines.flatMap((line) => finessOf(line));
+  const [closed, paid] = await Promise.all([
+    store.registryOwners(REGISTRIES.closedAvances, cited),
+    store.registryOwners(REGISTRIES.paidFiness(scope.siret, scope.numeroAns), finess),
+  ]);
+  return {
+    usedNumerosEditeur: new Map(),
+    closedAvances: othersOnly(closed, owner.submissionId),
+    paidFiness: othersOnly(paid, owner.submissionId),
+  };
+}
+
+/**
+ * Takes, for this submission, what its verdict decided. Returns true when a claim was lost (the
+ * history then holds the winner, and the file must be judged again with it).
+ */
+export async function claimDecisions(
+  context: ClaimContext,
+  verdict: FileVerdict,
+  doc: JsonDocument | undefined,
+  history: History,
+): Promise<boolean> {
+  if (verdict.status !== 'processed') return false;
+  const { store, scope, owner } = context;
+  if (scope.type === 'avance') {
+    // Every judged line uses up its number; a line already refused for it (2031) claims nothing.
+    const numeros = verdict.lines.flatMap((line) =>
+      line.numeroEditeur !== null &&
+      NUMERO_EDITEUR_PATTERN.test(line.numeroEditeur) &&
+      !history.usedNumerosEditeur.has(line.numeroEditeur)
+        ? [line.numeroEditeur]
+        : [],
+    );
+    const lost = await store.claim(REGISTRIES.numerosEditeur(scope), numeros, owner);
+    for (const [numero, winner] of lost) history.usedNumerosEditeur.set(numero, winner.fileName);
+    return lost.size > 0;
+  }
+  const lines = doc ? itemsOf(propertyOf(doc.root, 'lignesImport')) : [];
+  const finessRegistry = REGISTRIES.paidFiness(scope.siret, scope.numeroAns);
+  let lostAny = false;
+  for (const verdictLine of verdict.lines) {
+    if (!verdictLine.accepted) continue;
+    const line = lines[verdictLine.numLigne - 1];
+    const numeroASP = line ? numeroAspOf(line) : undefined;
+    if (!line || !numeroASP) continue;
+    const lostAvance = await store.claim(REGISTRIES.closedAvances, [numeroASP], owner);
+    const finess = finessOf(line);
+    const lostFiness = lostAvance.size === 0 ? await store.claim(finessRegistry, finess, owner) : new Map();
+    if (lostAvance.size === 0 && lostFiness.size === 0) continue;
+    // The line loses: it gives back what it had taken, and is judged again with the winners known.
+    lostAny = true;
+    for (const [key, winner] of lostAvance) history.closedAvances.set(key, winner.fileName);
+    for (const [key, winner] of lostFiness) history.paidFiness.set(key, winner.fileName);
+    if (lostAvance.size === 0) await store.release(REGISTRIES.closedAvances, [numeroASP], owner);
+    await store.release(
+      finessRegistry,
+      finess.filter((key) => !lostFiness.has(key)),
+      owner,
+    );
+  }
+  return lostAny;
+}
+
+function numeroAspOf(line: JsonNode): string | undefined {
+  const value = propertyOf(line, 'numeroASP');
+  return value?.type === 'string' && NUMERO_ASP_PATTERN.test(value.value as string)
+    ? (value.value as string)
+    : undefined;
+}
+
+/** A BIO-LOINC solde's FINESS géographiques (its `beneficiaires`), only the well-formed ones. */
+function finessOf(line: JsonNode): string[] {
+  return itemsOf(propertyOf(line, 'beneficiaires')).flatMap((item) =>
+    item.type === 'string' && /^(\d{9}|2[AB]\d{7})$/.test(item.value as string) ? [item.value as string] : [],
+  );
+}
