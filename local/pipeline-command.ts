@@ -10,10 +10,10 @@ import { type EmbeddedOptions, EmbeddedStack } from './embedded/embedded-stack';
 import type { Recipient } from './embedded/mailbox';
 
 export const PIPELINE_USAGE = `Pile embarquée (S3, SQS, SNS et DynamoDB émulés sur cette machine, aucun compte AWS) :
-  segur-pipeline pipeline <dossier-de-dépôt> [--out <dossier>] [--referentiel <fichier>] [--timeout <s>]
+  segur-pipeline pipeline <dossier-de-dépôt> [--out <dossier>] [--referentiel <fichier>] [--timeout <s>] [--chaos]
       dépose tout le dossier (<SIRET>/<avance|solde>/<fichiers>), attend chaque jugement, copie retour/
       dans <out> (défaut ./out), écrit <out>/summary.json et les courriels dans <out>/mail/
-  segur-pipeline start [--drop <dossier>] [--out <dossier>] [--referentiel <fichier>] [--grace <s>]
+  segur-pipeline start [--drop <dossier>] [--out <dossier>] [--referentiel <fichier>] [--grace <s>] [--chaos]
       garde la pile en marche et dépose ce qui arrive dans le dossier surveillé (défaut ./drop)`;
 
 export interface DropScan {
@@ -112,6 +112,7 @@ export async function runPipeline(
       out: { type: 'string', default: 'out' },
       referentiel: { type: 'string' },
       timeout: { type: 'string', default: '300' },
+      chaos: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1)
@@ -136,8 +137,13 @@ export async function runPipeline(
     sweepEverySeconds: 0,
     retryDelaySeconds: 1,
     recipients: recipientsFor(files.map((file) => file.key)),
+    chaos: values.chaos,
     ...extra,
   });
+  if (values.chaos)
+    io.stdout.write(
+      'Mode --chaos : événements en retard, désordonnés, parfois doublés ; jugements en parallèle ; DynamoDB limité par moments.\n',
+    );
   let timedOut = false;
   // Each file on its own: one that cannot be uploaded (an odd name the S3 emulator refuses…) is
   // reported and the run goes on; the run then exits 1, with every other result written.
@@ -231,6 +237,7 @@ export async function runStart(args: readonly string[], io: CliIo): Promise<numb
       out: { type: 'string', default: 'out' },
       referentiel: { type: 'string' },
       grace: { type: 'string', default: '900' },
+      chaos: { type: 'boolean', default: false },
     },
   });
   await mkdir(values.drop, { recursive: true });
@@ -242,6 +249,7 @@ export async function runStart(args: readonly string[], io: CliIo): Promise<numb
     sweepEverySeconds: 10,
     retryDelaySeconds: 5,
     recipients: [{ email: 'operateur@asp.localhost' }],
+    chaos: values.chaos,
   });
   if (values.referentiel) await stack.putReferentiel(await validReferentiel(values.referentiel));
   const { aws, dynamodb } = stack.endpoints;

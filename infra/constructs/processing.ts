@@ -46,6 +46,7 @@ export class Processing extends Construct {
     this.intake.addEventSource(
       new SqsEventSource(props.intakeQueue, {
         batchSize: QUEUES.intake.batchSize,
+        maxConcurrency: QUEUES.intake.maxConcurrency,
         reportBatchItemFailures: true,
       }),
     );
@@ -54,6 +55,8 @@ export class Processing extends Construct {
     props.outputBucket.grantPut(this.intake);
     props.table.grantReadWriteData(this.intake);
     this.judgeQueue.queue.grantSendMessages(this.intake);
+    // A refused file gets its result message (hence its email) from the intake.
+    props.resultsQueue.grantSendMessages(this.intake);
 
     this.judge = new HouseFunction(this, 'JudgeFunction', {
       handlerDir: 'judge',
@@ -64,6 +67,7 @@ export class Processing extends Construct {
     this.judge.addEventSource(
       new SqsEventSource(this.judgeQueue.queue, {
         batchSize: QUEUES.judge.batchSize,
+        maxConcurrency: QUEUES.judge.maxConcurrency,
         reportBatchItemFailures: true,
       }),
     );

@@ -26,6 +26,7 @@ export class Results extends Construct {
     this.notify.addEventSource(
       new SqsEventSource(this.resultsQueue.queue, {
         batchSize: QUEUES.results.batchSize,
+        maxConcurrency: QUEUES.results.maxConcurrency,
         reportBatchItemFailures: true,
       }),
     );

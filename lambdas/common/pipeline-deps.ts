@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
+import { chaosFaults, injectDynamoFaults } from '../../shared/adapters/fault-injection';
 import { S3ObjectStore, S3ReferentielSource } from '../../shared/adapters/s3-object-store';
 import { SqsWorkQueues } from '../../shared/adapters/sqs-work-queues';
 import type { PipelineConfig } from './config';
@@ -17,6 +18,9 @@ export function pipelineDeps(
     dynamo: new DynamoDBClient({}),
   },
 ) {
+  // The embedded stack's --chaos only: throttling and unprocessed batch items, as DynamoDB under load.
+  const chaosSeed = process.env.SEGUR_CHAOS_SEED;
+  if (chaosSeed) injectDynamoFaults(clients.dynamo, chaosFaults(Number(chaosSeed)));
   return {
     store: new DynamoStateStore(clients.dynamo, config.table),
     objects: new S3ObjectStore(clients.s3, config.inputBucket, config.outputBucket),

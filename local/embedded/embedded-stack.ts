@@ -9,6 +9,7 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-s
 import { Upload } from '@aws-sdk/lib-storage';
 import type { SQSEvent } from 'aws-lambda';
 import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
+import { seededRandom } from '../../shared/adapters/fault-injection';
 import { BUCKETS, ENV, PREFIXES, QUEUES } from '../../shared/config/resources';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { createResources, type LocalQueue } from './create-resources';
@@ -35,6 +36,15 @@ export interface EmbeddedOptions {
   readonly recipients: readonly Recipient[];
   /** Concurrent judge instances (Lambda's concurrency); 4 by default. */
   readonly judgeConcurrency?: number;
+  /**
+   * Deliver like AWS (`--chaos`): each S3 event late (up to 1.5 s), so out of order, and 30 % of
+   * them twice; several intake and judge invocations at once; DynamoDB throttling now and then and
+   * batch reads half answered. The verdicts must be the same as without, apart from which of two
+   * competing files wins a number.
+   */
+  readonly chaos?: boolean;
+  /** The seed of the chaos (for a run to be repeated); the clock by default. */
+  readonly chaosSeed?: number;
   /** Wraps the real handlers (tests inject faults through it). */
   readonly wrapHandler?: (name: 'intake' | 'judge' | 'notify', handler: SqsHandler) => SqsHandler;
   readonly log?: (line: string) => void;
@@ -49,6 +59,9 @@ export class EmbeddedStack {
   private readonly pollers: QueuePoller[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private mails = 0;
+  /** S3 events waiting for their late delivery (--chaos): work the stack still has to do. */
+  private scheduledEvents = 0;
+  private readonly chaosRandom: () => number;
 
   private constructor(
     private readonly aws: EmbeddedAws,
@@ -57,7 +70,9 @@ export class EmbeddedStack {
     readonly queues: Record<keyof typeof QUEUES, LocalQueue> & { mailQueueUrl?: string },
     readonly store: DynamoStateStore,
     private readonly options: EmbeddedOptions,
-  ) {}
+  ) {
+    this.chaosRandom = seededRandom((options.chaosSeed ?? Date.now()) + 1);
+  }
 
   get endpoints(): { aws: string; dynamodb: string } {
     return { aws: this.aws.endpoint, dynamodb: this.dynamo.endpoint };
@@ -96,6 +111,9 @@ export class EmbeddedStack {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       SEGUR_S3_FORCE_PATH_STYLE: 'true',
     });
+    // Read by the handlers' DynamoDB clients when they load (pipelineDeps): faults injected.
+    if (options.chaos) process.env.SEGUR_CHAOS_SEED = String(options.chaosSeed ?? Date.now());
+    else delete process.env.SEGUR_CHAOS_SEED;
     const stack = new EmbeddedStack(
       aws,
       dynamo,
@@ -133,10 +151,12 @@ export class EmbeddedStack {
       return response;
     };
     // [queue, handler, pollers]: several pollers on a queue are Lambda's concurrent instances.
+    // Fewer than on AWS (shared/config/resources.ts: maxConcurrency) on a 2-core machine, more with --chaos.
+    const chaos = this.options.chaos === true;
     const mappings: Array<[keyof typeof QUEUES, SqsHandler, number]> = [
-      ['intake', wrap('intake', intake.handler), 2],
-      ['judge', wrap('judge', judge.handler), this.options.judgeConcurrency ?? 4],
-      ['results', wrap('notify', observeResults), 1],
+      ['intake', wrap('intake', intake.handler), chaos ? 4 : 2],
+      ['judge', wrap('judge', judge.handler), this.options.judgeConcurrency ?? (chaos ? 8 : 4)],
+      ['results', wrap('notify', observeResults), chaos ? 2 : 1],
     ];
     for (const [id, handler, count] of mappings) {
       const queue = this.queues[id];
@@ -216,6 +236,24 @@ export class EmbeddedStack {
     body: Uint8Array | Readable,
     size = (body as Uint8Array).length,
   ): Promise<ReturnType<typeof objectCreatedEvent> | undefined> {
+    const event = await this.storeObject(key, body, size);
+    if (!event) return undefined;
+    if (this.options.chaos) {
+      this.deliverLate(event);
+      // At least once: now and then the same event twice.
+      if (this.chaosRandom() < 0.3) this.deliverLate(event);
+    } else {
+      await this.deliver(event);
+    }
+    return event;
+  }
+
+  /** Uploads a file without emitting its event: the test delivers it when and how it likes. */
+  async storeObject(
+    key: string,
+    body: Uint8Array | Readable,
+    size = (body as Uint8Array).length,
+  ): Promise<ReturnType<typeof objectCreatedEvent> | undefined> {
     // Multipart above 8 MiB, as a real client would (the embedded S3 takes 11 MiB per request).
     const upload = new Upload({
       client: this.clients.s3,
@@ -224,11 +262,25 @@ export class EmbeddedStack {
     });
     const done = await upload.done();
     if (!isNotified(key)) return undefined;
-    const event = objectCreatedEvent(BUCKETS.input, { key, size, eTag: done.ETag });
+    return objectCreatedEvent(BUCKETS.input, { key, size, eTag: done.ETag });
+  }
+
+  /** Sends an S3 event to the intake queue, as S3's notification does. */
+  async deliver(event: ReturnType<typeof objectCreatedEvent>): Promise<void> {
     await this.clients.sqs.send(
       new SendMessageCommand({ QueueUrl: this.queues.intake.url, MessageBody: JSON.stringify(event) }),
     );
-    return event;
+  }
+
+  private deliverLate(event: ReturnType<typeof objectCreatedEvent>): void {
+    this.scheduledEvents++;
+    setTimeout(() => {
+      this.deliver(event)
+        .catch((error) => this.faults.push(error instanceof Error ? error.message : String(error)))
+        .finally(() => {
+          this.scheduledEvents--;
+        });
+    }, this.chaosRandom() * 1500);
   }
 
   async putReferentiel(body: Uint8Array): Promise<void> {
@@ -239,7 +291,7 @@ export class EmbeddedStack {
 
   /** Messages waiting or in flight in the three work queues, and in the pollers' hands. */
   async pendingWork(): Promise<number> {
-    let pending = this.pollers.reduce((sum, poller) => sum + poller.inFlight, 0);
+    let pending = this.scheduledEvents + this.pollers.reduce((sum, poller) => sum + poller.inFlight, 0);
     for (const id of Object.keys(QUEUES) as Array<keyof typeof QUEUES>)
       pending += await this.count(this.queues[id].url);
     if (this.queues.mailQueueUrl) pending += await this.count(this.queues.mailQueueUrl);

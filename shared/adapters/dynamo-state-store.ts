@@ -61,24 +61,11 @@ export class DynamoStateStore implements StateStore {
   async recordArrival(arrival: Arrival): Promise<ArrivalOutcome> {
     const pk = `SUB#${arrival.submissionId}`;
     const json = arrival.kind === 'json';
+    if (!json && !(await this.recordZip(pk, arrival))) {
+      const current = await this.getSubmission(arrival.submissionId);
+      if (current) return { submission: current, effect: 'unchanged' };
+    }
     try {
-      if (!json) {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              pk,
-              sk: `ZIP#${arrival.name}`,
-              name: arrival.name,
-              ref: arrival.object,
-              order: arrival.order,
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR #order < :order',
-            ExpressionAttributeNames: { '#order': 'order' },
-            ExpressionAttributeValues: { ':order': arrival.order },
-          }),
-        );
-      }
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -125,12 +112,65 @@ export class DynamoStateStore implements StateStore {
       if (!isConditionFailure(error)) throw error;
       const current = await this.getSubmission(arrival.submissionId);
       if (!current) throw error;
-      return { submission: current, effect: json ? this.jsonEffect(current, arrival) : 'unchanged' };
+      return { submission: current, effect: this.jsonEffect(current, arrival) };
+    }
+    if (!json) {
+      // The zip's arrival is whole: a duplicate event of it changes nothing (best effort: without
+      // the mark, a duplicate only asks for a judgement that finds the content judged).
+      await this.doc
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk, sk: `ZIP#${arrival.name}` },
+            UpdateExpression: 'SET #recorded = :yes',
+            ConditionExpression: '#order = :order',
+            ExpressionAttributeNames: { '#recorded': 'recorded', '#order': 'order' },
+            ExpressionAttributeValues: { ':yes': true, ':order': arrival.order },
+          }),
+        )
+        .catch(() => undefined);
     }
     return {
       submission: (await this.getSubmission(arrival.submissionId)) as SubmissionRecord,
       effect: 'recorded',
     };
+  }
+
+  /**
+   * The zip's item, unless a newer one is there. The same arrival again (a duplicate event, or the
+   * retry of one whose submission update failed: throttling) goes on to the submission's update, so
+   * that a half-recorded arrival is completed, never left behind.
+   */
+  private async recordZip(pk: string, arrival: Arrival): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk,
+            sk: `ZIP#${arrival.name}`,
+            name: arrival.name,
+            ref: arrival.object,
+            order: arrival.order,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR #order < :order',
+          ExpressionAttributeNames: { '#order': 'order' },
+          ExpressionAttributeValues: { ':order': arrival.order },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const stored = await this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: `ZIP#${arrival.name}` },
+          ConsistentRead: true,
+        }),
+      );
+      // Half-recorded (its submission's update failed): finish it. Fully recorded: a duplicate.
+      return stored.Item?.order === arrival.order && stored.Item?.recorded !== true;
+    }
   }
 
   /** Why a JSON was not taken: the same or an older one, or another after a judgement. */
@@ -311,15 +351,19 @@ export class DynamoStateStore implements StateStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `SUB#${id}`, sk: `JUDGEMENT#${fingerprint}` },
-        UpdateExpression: 'SET #status = :done',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':done': 'done' },
-      }),
-    );
+    // The claim's own record, for the operators: the submission above is what decides (its
+    // judgedFingerprint stops another judgement of this content), so a failure here loses nothing.
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `SUB#${id}`, sk: `JUDGEMENT#${fingerprint}` },
+          UpdateExpression: 'SET #status = :done',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':done': 'done' },
+        }),
+      )
+      .catch(() => undefined);
     return true;
   }
 

@@ -38,15 +38,30 @@ export interface QueueSettings {
   readonly name: string;
   /** The function that consumes it: its visibility timeout is 6 × that function's timeout. */
   readonly consumer: keyof typeof FUNCTIONS;
-  /** Receives before a message goes to the dead-letter queue. */
+  /**
+   * Receives before a message goes to the dead-letter queue: at least 5, as AWS advises for SQS
+   * event sources, so that a burst of throttled invocations does not dead-letter requests that
+   * never ran.
+   */
   readonly maxReceiveCount: number;
   readonly batchSize: number;
+  /**
+   * Concurrent invocations the event source mapping may run (Lambda's maximum concurrency, 2 at
+   * least): bounds the load on DynamoDB and S3, and the embedded stack runs as many pollers.
+   */
+  readonly maxConcurrency: number;
 }
 
 export const QUEUES = {
-  intake: { name: 'segur-intake', consumer: 'intake', maxReceiveCount: 5, batchSize: 10 },
-  judge: { name: 'segur-judge', consumer: 'judge', maxReceiveCount: 3, batchSize: 1 },
-  results: { name: 'segur-results', consumer: 'notify', maxReceiveCount: 5, batchSize: 10 },
+  intake: { name: 'segur-intake', consumer: 'intake', maxReceiveCount: 5, batchSize: 10, maxConcurrency: 10 },
+  judge: { name: 'segur-judge', consumer: 'judge', maxReceiveCount: 5, batchSize: 1, maxConcurrency: 20 },
+  results: {
+    name: 'segur-results',
+    consumer: 'notify',
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxConcurrency: 5,
+  },
 } as const satisfies Record<string, QueueSettings>;
 
 /** AWS's advice for SQS event sources: visibility timeout at least six times the function timeout. */

@@ -238,14 +238,15 @@ async function writeOutputsOnce(
     const current = await deps.store.getSubmission(submission.id);
     if (current?.version !== submission.version) return undefined;
     const result = await write();
+    // The result goes out before the submission is marked judged: if marking fails (throttling),
+    // the retry judges again and sends it again; the other order could lose it for good.
+    await deps.queues.sendResult(result);
     const completed = await deps.store.completeJudgement(submission.id, judged.fingerprint, {
       version: submission.version,
       judgedEtag: judged.json.etag?.replace(/"/g, '') ?? `${judged.json.versionId ?? ''}:${judged.json.size}`,
       at: deps.now().toISOString(),
     });
-    if (!completed) return undefined;
-    await deps.queues.sendResult(result);
-    return result;
+    return completed ? result : undefined;
   } finally {
     await deps.store.unlockOutputs(submission.id, writer);
   }

@@ -80,6 +80,18 @@ describe('CDK stack', () => {
     },
   );
 
+  it('bounds each SQS event source’s concurrency from shared/config/resources.ts, and retries at least 5 times', () => {
+    for (const queue of Object.values(QUEUES)) {
+      expect(queue.maxReceiveCount).toBeGreaterThanOrEqual(5);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        BatchSize: queue.batchSize,
+        ScalingConfig: { MaximumConcurrency: queue.maxConcurrency },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    }
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', Object.keys(QUEUES).length);
+  });
+
   it('keeps the state in an on-demand table with point-in-time recovery', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { EmbeddedStack } from '../../local/embedded/embedded-stack';
+import { QUEUES } from '../../shared/config/resources';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { ROOT, SAMPLES, SIRET, sampleText } from '../support/deposits';
 import { document, makeZip } from '../support/zips';
@@ -268,10 +269,12 @@ describe('the embedded stack', () => {
       return (counts.judge ?? 0) > 0 ? counts : undefined;
     });
     expect(dead).toMatchObject({ intake: 0, results: 0 });
-    // Each judge request is tried maxReceiveCount (3) times, then dead-lettered. (Both arrivals may
+    // Each judge request is tried maxReceiveCount (5) times, then dead-lettered. (Both arrivals may
     // have found the submission complete: one or two requests.)
     await waitFor('file vide', async () => (await stack.pendingWork()) === 0);
     const { judge } = await stack.deadLetters();
-    expect(stack.faults.filter((fault) => fault === 'panne simulée du juge')).toHaveLength(3 * (judge ?? 0));
+    expect(stack.faults.filter((fault) => fault === 'panne simulée du juge')).toHaveLength(
+      QUEUES.judge.maxReceiveCount * (judge ?? 0),
+    );
   });
 });

@@ -1,0 +1,314 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedStack } from '../../local/embedded/embedded-stack';
+import type { ResultMessage } from '../../shared/pipeline/result-message';
+import { ROOT, SIRET, sampleText } from '../support/deposits';
+import { document, makeZip } from '../support/zips';
+
+/**
+ * A request's life across files (issue 9) and under AWS's delivery (issue 15), on the embedded
+ * stack over real HTTP. Run twice, by two test files (one process each, the handlers load once):
+ * plainly, and with `chaos` (events late, out of order and twice, judges in parallel, DynamoDB
+ * throttling): the verdicts must be the same, apart from which of two competing files wins a number.
+ */
+const HOP_ANS = '1234567890';
+const LOINC_ANS = '2345678901';
+/** The judge of this file number waits, on its first call, for a late zip to be recorded. */
+const RACED = '777';
+
+export function describeLifecycles(chaos: boolean): void {
+  let stack: EmbeddedStack;
+  let out: string;
+  const racedOnce = new Set<string>();
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), `segur-lifecycle-${chaos ? 'chaos-' : ''}`));
+    process.env.SEGUR_LOG_FILE = join(out, 'pipeline.log');
+    stack = await EmbeddedStack.start({
+      outDir: out,
+      graceSeconds: 2,
+      sweepEverySeconds: 1,
+      retryDelaySeconds: 0,
+      recipients: [{ email: 'ops@asp.localhost' }],
+      chaos,
+      chaosSeed: 20261201,
+      wrapHandler: (name, handler) =>
+        name === 'judge'
+          ? async (event) => {
+              const raced = event.Records.find((record) => record.body.includes(`-${RACED}"`));
+              if (raced && !racedOnce.has(raced.body)) {
+                racedOnce.add(raced.body);
+                await uploadLateZip();
+              }
+              return handler(event);
+            }
+          : handler,
+    });
+    const referentiel = JSON.parse(await readFile(join(ROOT, 'events/referentiel.json'), 'utf8'));
+    const avance = (
+      numeroASP: string,
+      numeroEditeur: string,
+      beneficiaires: string[],
+      montant = '2917.00',
+    ) => ({
+      numeroASP,
+      numeroAns: LOINC_ANS,
+      numeroEditeur,
+      montantSegurHT: montant,
+      beneficiaires,
+      statut: 'PAYEE',
+    });
+    referentiel.avances.push(
+      avance('FINBIO000011', 'S0011', ['910000011']),
+      avance('FINBIO000012', 'S0012', ['910000012']),
+      avance('FINBIO000013', 'S0013', ['910000013'], '5000.00'),
+    );
+    await stack.putReferentiel(Buffer.from(JSON.stringify(referentiel)));
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const key = (type: string, name: string) => `depot/${SIRET}/${type}/${name}`;
+  const resultsOf = (id: string) => stack.results.filter((result) => result.submissionId === id);
+
+  async function waitFor<T>(
+    what: string,
+    probe: () => T | undefined | Promise<T | undefined>,
+    timeoutMs = 40_000,
+  ) {
+    const started = Date.now();
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() - started > timeoutMs) throw new Error(`attente trop longue : ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  /** The stack idle: every event delivered, every message handled. */
+  const idle = () =>
+    waitFor('pile au repos', async () => ((await stack.pendingWork()) === 0 ? true : undefined));
+  /** The latest result of a submission, once the stack is idle. */
+  async function finalResult(id: string): Promise<ResultMessage> {
+    await waitFor(`résultat de ${id}`, () => resultsOf(id)[0]);
+    await idle();
+    return resultsOf(id).at(-1) as ResultMessage;
+  }
+
+  /** A HOP-DPI deposit of one line per numeroEditeur (the sample's line), and its zip. */
+  async function hopDeposit(
+    fileNumber: string,
+    editeurs: readonly string[],
+    change?: (line: Record<string, unknown>) => void,
+  ) {
+    const template = JSON.parse(sampleText('HOP-DPI-avance')).lignesImport[0];
+    const lines = editeurs.map((editeur, index) => {
+      const line = structuredClone(template);
+      line.numLigne = index + 1;
+      line.numeroEditeur = editeur;
+      line.piecesJustificatives[0].nomFichier = `HOP-DPI-Va1-BDC-${editeur}.pdf`;
+      line.piecesJustificatives[1].nomFichier = `HOP-DPI-Va1-HT-${editeur}.pdf`;
+      change?.(line);
+      return JSON.stringify(line).replace('"montantSegurHT":13750', '"montantSegurHT":13750.00');
+    });
+    const name = `JSON-${HOP_ANS}-20220315-${fileNumber}`;
+    const json = `{"impId": null, "numeroAns": "${HOP_ANS}", "SIRET": "${SIRET}", "lignesImport": [${lines.join(',')}]}`;
+    const documents = editeurs.flatMap((editeur) => [
+      { name: `HOP-DPI-Va1-BDC-${editeur}.pdf`, content: document('PDF') },
+      { name: `HOP-DPI-Va1-HT-${editeur}.pdf`, content: document('PDF') },
+    ]);
+    return { name, id: `${SIRET}/avance/${name}`, json: Buffer.from(json), zip: await makeZip(documents) };
+  }
+
+  /** A BIO-LOINC solde of one line for an avance of the référentiel, and its zip. */
+  async function soldeDeposit(
+    fileNumber: string,
+    numeroASP: string,
+    editeur: string,
+    change?: (line: Record<string, unknown>) => void,
+  ) {
+    const line = JSON.parse(sampleText('BIO-LOINC-solde')).lignesImport[0];
+    line.numeroASP = numeroASP;
+    line.numeroEditeur = editeur;
+    line.beneficiaires = [`9100000${numeroASP.slice(-2)}`];
+    line.piecesJustificatives[0].nomFichier = `BIO-LOINC-Va1-FACTURE-${editeur}.pdf`;
+    line.piecesJustificatives[1].nomFichier = `BIO-LOINC-Va1-VA-${editeur}.pdf`;
+    change?.(line);
+    const name = `JSON-${LOINC_ANS}-20230920-${fileNumber}`;
+    const json = JSON.stringify({ impId: null, numeroAns: LOINC_ANS, SIRET, lignesImport: [line] }).replace(
+      /"montantSegurHTFacture":(\d+)(,|})/,
+      '"montantSegurHTFacture":$1.00$2',
+    );
+    const zip = await makeZip(
+      [`BIO-LOINC-Va1-FACTURE-${editeur}.pdf`, `BIO-LOINC-Va1-VA-${editeur}.pdf`].map((entry) => ({
+        name: entry,
+        content: document('PDF'),
+      })),
+    );
+    return { name, id: `${SIRET}/solde/${name}`, json: Buffer.from(json), zip };
+  }
+
+  async function deposit(type: 'avance' | 'solde', files: { name: string; json: Buffer; zip: Buffer }) {
+    await stack.upload(key(type, `${files.name}.json`), files.json);
+    await stack.upload(key(type, `${files.name}.zip`), files.zip);
+  }
+
+  let lateZip: (() => Promise<void>) | undefined;
+  async function uploadLateZip(): Promise<void> {
+    await lateZip?.();
+  }
+
+  describe(`a request's life across files${chaos ? ' (--chaos)' : ''}`, () => {
+    it('accepts each of five numbers once when twelve files reuse them, with distinct numeroASP', async () => {
+      const numbers = ['T0001', 'T0002', 'T0003', 'T0004', 'T0005'];
+      const files = await Promise.all(
+        Array.from({ length: 12 }, (_, index) => hopDeposit(String(500 + index), numbers)),
+      );
+      await Promise.all(files.map((file) => deposit('avance', file)));
+      const results = await Promise.all(files.map((file) => finalResult(file.id)));
+      const accepted = results.flatMap((result) =>
+        result.lines.filter((line) => line.codeTraitement === '0000'),
+      );
+      expect(accepted.map((line) => line.numeroEditeur).sort()).toEqual(numbers);
+      const asp = accepted.map((line) => line.numeroASP);
+      expect(new Set(asp).size).toBe(5);
+      expect(asp.every((number) => /^FINHOP\d{6}$/.test(number ?? ''))).toBe(true);
+      const refused = results.flatMap((result) =>
+        result.lines.filter((line) => line.codeTraitement !== '0000'),
+      );
+      expect(refused).toHaveLength(12 * 5 - 5);
+      expect(refused.every((line) => line.codeTraitement === '2031' && line.numeroASP === null)).toBe(true);
+      expect(await stack.deadLetters()).toEqual({ intake: 0, judge: 0, results: 0 });
+    }, 120_000);
+
+    it('judges the newer of two versions of a JSON whose events arrive reversed', async () => {
+      const older = await hopDeposit('601', ['R0001']);
+      const newer = await hopDeposit('601', ['R0002']);
+      await stack.upload(
+        key('avance', `${older.name}.zip`),
+        await makeZip([
+          { name: 'HOP-DPI-Va1-BDC-R0001.pdf', content: document('PDF') },
+          { name: 'HOP-DPI-Va1-HT-R0001.pdf', content: document('PDF') },
+          { name: 'HOP-DPI-Va1-BDC-R0002.pdf', content: document('PDF') },
+          { name: 'HOP-DPI-Va1-HT-R0002.pdf', content: document('PDF') },
+        ]),
+      );
+      const first = await stack.storeObject(key('avance', `${older.name}.json`), older.json);
+      const second = await stack.storeObject(key('avance', `${newer.name}.json`), newer.json);
+      await stack.deliver(second as NonNullable<typeof second>);
+      await stack.deliver(first as NonNullable<typeof first>);
+      const result = await finalResult(newer.id);
+      expect(result.lines.map((line) => line.numeroEditeur)).toEqual(['R0002']);
+      expect(
+        resultsOf(newer.id).some((other) => other.lines.some((line) => line.numeroEditeur === 'R0001')),
+      ).toBe(false);
+      const state = await stack.store.getSubmission(newer.id);
+      expect(state?.json?.etag).toBe(second?.Records[0]?.s3.object.eTag);
+    }, 60_000);
+
+    it('ends with the outputs of the newest content when a zip arrives during a judgement', async () => {
+      const raced = await hopDeposit(RACED, ['U0001']);
+      lateZip = async () => {
+        const before = (await stack.store.getSubmission(raced.id))?.version ?? 0;
+        await stack.upload(
+          key('avance', `${raced.name}-2.zip`),
+          await makeZip([{ name: 'notes-tardives.pdf', content: document('PDF') }]),
+        );
+        await waitFor('zip tardif enregistré', async () =>
+          ((await stack.store.getSubmission(raced.id))?.version ?? 0) > before ? true : undefined,
+        );
+      };
+      await deposit('avance', raced);
+      const result = await finalResult(raced.id);
+      expect(result.lines[0]?.codeTraitement).toBe('0000');
+      await stack.mirrorOutputs(out);
+      const report = JSON.parse(
+        await readFile(join(out, `retour/${SIRET}/avance/${raced.name}.rapport.json`), 'utf8'),
+      );
+      expect(report.fileWarnings.map((warning: { message: string }) => warning.message).join(' ')).toContain(
+        'notes-tardives.pdf',
+      );
+      expect((await stack.store.getSubmission(raced.id))?.status).toBe('judged');
+    }, 60_000);
+
+    it('refuses an avance number used by a rejected line (2031), and accepts a new one', async () => {
+      const wrong = await hopDeposit('602', ['Q0001'], (line) => {
+        (line.commande as Record<string, unknown>).dateCommande = '31/02/2022';
+      });
+      await deposit('avance', wrong);
+      expect((await finalResult(wrong.id)).lines[0]?.codeTraitement).toBe('2010');
+      const sameNumber = await hopDeposit('603', ['Q0001']);
+      await deposit('avance', sameNumber);
+      expect((await finalResult(sameNumber.id)).lines[0]?.codeTraitement).toBe('2031');
+      const newNumber = await hopDeposit('604', ['Q0002']);
+      await deposit('avance', newNumber);
+      expect((await finalResult(newNumber.id)).lines[0]?.codeTraitement).toBe('0000');
+    }, 60_000);
+
+    it('takes a rejected solde back under the same number, then refuses a second solde of that avance (2067)', async () => {
+      const wrong = await soldeDeposit('101', 'FINBIO000011', 'S0011', (line) => {
+        (line.facture as Record<string, unknown>).dateFacture = '2023-09-20';
+      });
+      await deposit('solde', wrong);
+      expect((await finalResult(wrong.id)).lines[0]?.codeTraitement).not.toBe('0000');
+      const corrected = await soldeDeposit('102', 'FINBIO000011', 'S0011');
+      await deposit('solde', corrected);
+      expect((await finalResult(corrected.id)).lines[0]?.codeTraitement).toBe('0000');
+      const again = await soldeDeposit('103', 'FINBIO000011', 'S0011');
+      await deposit('solde', again);
+      const refused = (await finalResult(again.id)).lines[0];
+      expect(refused?.codeTraitement).toBe('2067');
+      expect(refused?.libelleTraitement).toContain(`${corrected.name}.json`);
+    }, 60_000);
+
+    it('refuses a solde beneficiary its avance does not have (2068), and an amount over the plafond (2070)', async () => {
+      const stranger = await soldeDeposit('104', 'FINBIO000012', 'S0012', (line) => {
+        line.beneficiaires = ['910000012', '910000099'];
+      });
+      await deposit('solde', stranger);
+      const line = (await finalResult(stranger.id)).lines[0];
+      expect(line?.codeTraitement).toBe('2068');
+      expect(line?.libelleTraitement).toContain('910000099');
+      const over = await soldeDeposit('105', 'FINBIO000013', 'S0013', (solde) => {
+        (solde.facture as Record<string, unknown>).montantSegurHTFacture = 3000;
+      });
+      await deposit('solde', over);
+      const overLine = (await finalResult(over.id)).lines[0];
+      expect(overLine?.codeTraitement).toBe('2070');
+      expect(overLine?.libelleTraitement).toContain('2917.00 € HT');
+    }, 60_000);
+
+    it('refuses a JSON replaced after its judgement (1052) and keeps the first outputs', async () => {
+      const first = await hopDeposit('605', ['V0001']);
+      await deposit('avance', first);
+      expect((await finalResult(first.id)).lines[0]?.codeTraitement).toBe('0000');
+      await stack.mirrorOutputs(out);
+      const before = await readFile(join(out, `retour/${SIRET}/avance/${first.name}.json`), 'utf8');
+      const replaced = await hopDeposit('605', ['V0002']);
+      await stack.upload(key('avance', `${first.name}.json`), replaced.json);
+      const refusal = await waitFor('refus', () =>
+        resultsOf(`${SIRET}/avance/${first.name}.json`).find((result) => result.outcome === 'refus'),
+      );
+      expect(refusal.fileErrors[0]?.code).toBe('1052');
+      expect(refusal.fileErrors[0]?.message).toContain('a déjà été jugé le');
+      await idle();
+      expect(resultsOf(first.id)).toHaveLength(1);
+      await stack.mirrorOutputs(out);
+      expect(await readFile(join(out, `retour/${SIRET}/avance/${first.name}.json`), 'utf8')).toBe(before);
+    }, 60_000);
+
+    it('warns when the file name is not dated on the day of the deposit (8009)', async () => {
+      const dated = await hopDeposit('606', ['W0001']);
+      await deposit('avance', dated);
+      expect((await finalResult(dated.id)).lines[0]?.codeTraitement).toBe('0000');
+      await stack.mirrorOutputs(out);
+      const report = JSON.parse(
+        await readFile(join(out, `retour/${SIRET}/avance/${dated.name}.rapport.json`), 'utf8'),
+      );
+      const warning = report.fileWarnings.find((finding: { code: string }) => finding.code === '8009');
+      expect(warning?.message).toContain('(15/03/2022)');
+    }, 60_000);
+  });
+}

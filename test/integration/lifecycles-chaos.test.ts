@@ -1,0 +1,4 @@
+import { describeLifecycles } from './lifecycle-scenarios';
+
+/** The same scenarios under `--chaos`: late, reordered and doubled events, parallel judges, throttling. */
+describeLifecycles(true);
