@@ -66,7 +66,27 @@ export async function createResources(clients: {
       dlqArn,
     };
   }
-  await clients.dynamo.send(
+  await createStateTable(clients.dynamo);
+  let topicArn: string | undefined;
+  let mailQueueUrl: string | undefined;
+  if (clients.sns) {
+    topicArn = (await clients.sns.send(new CreateTopicCommand({ Name: TOPIC.name }))).TopicArn as string;
+    mailQueueUrl = (await clients.sqs.send(new CreateQueueCommand({ QueueName: MAIL_QUEUE })))
+      .QueueUrl as string;
+    await clients.sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: await queueArn(clients.sqs, mailQueueUrl),
+      }),
+    );
+  }
+  return { ...(queues as Record<keyof typeof QUEUES, LocalQueue>), topicArn, mailQueueUrl };
+}
+
+/** The state table with its waiting index, as the CDK stack's State construct makes it. */
+export async function createStateTable(dynamo: DynamoDBClient): Promise<void> {
+  await dynamo.send(
     new CreateTableCommand({
       TableName: TABLE.name,
       BillingMode: 'PAY_PER_REQUEST',
@@ -92,19 +112,4 @@ export async function createResources(clients: {
       ],
     }),
   );
-  let topicArn: string | undefined;
-  let mailQueueUrl: string | undefined;
-  if (clients.sns) {
-    topicArn = (await clients.sns.send(new CreateTopicCommand({ Name: TOPIC.name }))).TopicArn as string;
-    mailQueueUrl = (await clients.sqs.send(new CreateQueueCommand({ QueueName: MAIL_QUEUE })))
-      .QueueUrl as string;
-    await clients.sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: await queueArn(clients.sqs, mailQueueUrl),
-      }),
-    );
-  }
-  return { ...(queues as Record<keyof typeof QUEUES, LocalQueue>), topicArn, mailQueueUrl };
 }

@@ -36,7 +36,7 @@ import type {
  * then a write; every batch read retries what DynamoDB leaves unprocessed; every query paginates.
  */
 const WAITING = 'WAITING';
-const BATCH_ATTEMPTS = 8;
+const BATCH_ATTEMPTS = 10;
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 const pause = (attempt: number) =>

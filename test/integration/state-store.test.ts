@@ -1,0 +1,167 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createStateTable } from '../../local/embedded/create-resources';
+import { startDynalite } from '../../local/embedded/start-dynalite';
+import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
+import { injectDynamoFaults, seededRandom } from '../../shared/adapters/fault-injection';
+import type { Avance } from '../../shared/domain/referentiel';
+import type { Arrival } from '../../shared/pipeline/ports';
+
+/**
+ * Each conditional write of the state store, on dynalite over real HTTP: the decisions it takes
+ * hold whatever the order and the number of the calls (issue 15).
+ */
+let dynamo: { endpoint: string; stop(): Promise<void> };
+let client: DynamoDBClient;
+let store: DynamoStateStore;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await createStateTable(client);
+  store = new DynamoStateStore(client);
+});
+afterAll(async () => {
+  client.destroy();
+  await dynamo.stop();
+});
+
+const arrival = (id: string, kind: 'json' | 'zip', order: string, etag: string): Arrival => ({
+  submissionId: id,
+  siret: '88558855858745',
+  type: 'avance',
+  base: id,
+  kind,
+  name: kind === 'json' ? `${id}.json` : `${id}.zip`,
+  object: { key: `depot/${id}.${kind}`, size: 10, etag },
+  at: '2026-12-01T10:00:00.000Z',
+  order,
+});
+
+describe('recordArrival', () => {
+  it('never lets an older event replace a newer JSON, and a repeated one changes nothing', async () => {
+    expect((await store.recordArrival(arrival('a1', 'json', 'S#2', 'v2'))).effect).toBe('recorded');
+    const older = await store.recordArrival(arrival('a1', 'json', 'S#1', 'v1'));
+    expect(older.effect).toBe('unchanged');
+    expect(older.submission.json?.etag).toBe('v2');
+    const again = await store.recordArrival(arrival('a1', 'json', 'S#2', 'v2'));
+    expect(again.effect).toBe('unchanged');
+    expect(again.submission.version).toBe(1);
+  });
+
+  it('refuses another JSON once one was judged, and keeps a judged submission judged on a repeat', async () => {
+    const { submission } = await store.recordArrival(arrival('a2', 'json', 'S#1', 'v1'));
+    expect(await store.completeJudgement('a2', 'f1', { version: submission.version, judgedEtag: 'v1' })).toBe(
+      true,
+    );
+    expect((await store.recordArrival(arrival('a2', 'json', 'S#2', 'v2'))).effect).toBe(
+      'replaced-after-judgement',
+    );
+    const same = await store.recordArrival(arrival('a2', 'json', 'S#3', 'v1'));
+    expect(same.effect).toBe('unchanged');
+    expect(same.submission.status).toBe('judged');
+  });
+
+  it('counts a zip once, and a newer zip reopens the submission', async () => {
+    await store.recordArrival(arrival('a3', 'json', 'S#1', 'j'));
+    const first = await store.recordArrival(arrival('a3', 'zip', 'S#2', 'z1'));
+    expect((await store.recordArrival(arrival('a3', 'zip', 'S#2', 'z1'))).effect).toBe('unchanged');
+    const newer = await store.recordArrival(arrival('a3', 'zip', 'S#3', 'z2'));
+    expect(newer.effect).toBe('recorded');
+    expect(newer.submission.version).toBe(first.submission.version + 1);
+  });
+});
+
+describe('completeJudgement and the outputs lock', () => {
+  it('completes only the content judged', async () => {
+    const { submission } = await store.recordArrival(arrival('c1', 'json', 'S#1', 'j'));
+    await store.recordArrival(arrival('c1', 'zip', 'S#2', 'z'));
+    expect(await store.completeJudgement('c1', 'f', { version: submission.version })).toBe(false);
+    expect((await store.getSubmission('c1'))?.status).toBe('waiting');
+  });
+
+  it('lets one writer at a time hold a submission’s outputs, until it lets go or its lease ends', async () => {
+    await store.recordArrival(arrival('c2', 'json', 'S#1', 'j'));
+    const now = new Date('2026-12-01T10:00:00Z');
+    expect(await store.lockOutputs('c2', 'judge-a', now, 60)).toBe(true);
+    expect(await store.lockOutputs('c2', 'judge-b', now, 60)).toBe(false);
+    expect(await store.lockOutputs('c2', 'judge-b', new Date(now.getTime() + 61_000), 60)).toBe(true);
+    await store.unlockOutputs('c2', 'judge-a');
+    expect(await store.lockOutputs('c2', 'judge-c', new Date(now.getTime() + 62_000), 60)).toBe(false);
+    await store.unlockOutputs('c2', 'judge-b');
+    expect(await store.lockOutputs('c2', 'judge-c', new Date(now.getTime() + 63_000), 60)).toBe(true);
+  });
+});
+
+describe('registries', () => {
+  const first = { submissionId: 's1', fileName: 'JSON-1.json' };
+  const second = { submissionId: 's2', fileName: 'JSON-2.json' };
+
+  it('gives a key to one submission only, even when both claim at once', async () => {
+    const [lostByFirst, lostBySecond] = await Promise.all([
+      store.claim('REG#1', ['00001', '00002', '00003'], first),
+      store.claim('REG#1', ['00001', '00002', '00003'], second),
+    ]);
+    expect(lostByFirst.size + lostBySecond.size).toBe(3);
+    const owners = await store.registryAll('REG#1');
+    for (const numero of ['00001', '00002', '00003']) {
+      const winner = owners.get(numero)?.submissionId;
+      expect((winner === 's1' ? lostBySecond : lostByFirst).get(numero)?.submissionId).toBe(winner);
+    }
+    // A re-judgement of the owner keeps its keys.
+    const owner = owners.get('00001');
+    expect((await store.claim('REG#1', ['00001'], owner ?? first)).size).toBe(0);
+  });
+
+  it('releases a key only for its owner', async () => {
+    await store.claim('REG#2', ['FINBIO000011'], first);
+    await store.release('REG#2', ['FINBIO000011'], second);
+    expect((await store.registryOwners('REG#2', ['FINBIO000011'])).get('FINBIO000011')?.submissionId).toBe(
+      's1',
+    );
+    await store.release('REG#2', ['FINBIO000011'], first);
+    expect((await store.claim('REG#2', ['FINBIO000011'], second)).size).toBe(0);
+  });
+});
+
+describe('numeroASP and avances', () => {
+  const scope = { siret: '88558855858745', numeroAns: '1234567890', type: 'avance' as const };
+
+  it('gives each request one numeroASP, the same when asked again, never twice', async () => {
+    const [a, b] = await Promise.all([
+      store.numerosAspFor(scope, ['N0001', 'N0002'], 'HOP'),
+      store.numerosAspFor(scope, ['N0002', 'N0003'], 'HOP'),
+    ]);
+    expect(a.get('N0002')).toBe(b.get('N0002'));
+    expect(new Set([a.get('N0001'), a.get('N0002'), b.get('N0003')]).size).toBe(3);
+    expect((await store.numerosAspFor(scope, ['N0001'], 'HOP')).get('N0001')).toBe(a.get('N0001'));
+  });
+
+  it('never turns a paid avance back to accepted, and finds every avance under throttled batch reads', async () => {
+    const avance = (n: number): Avance => ({
+      numeroASP: `FINHOP${String(900000 + n)}`,
+      numeroAns: '1234567890',
+      numeroEditeur: String(n).padStart(5, '0'),
+      montantSegurHT: '100.00',
+      beneficiaires: [],
+      statut: 'ACCEPTEE',
+    });
+    const avances = Array.from({ length: 150 }, (_, index) => avance(index));
+    await store.recordAvances(avances);
+    expect(await store.setAvanceStatus(avance(7).numeroASP, 'PAYEE')).toBe(true);
+    await store.recordAvances([avance(7)]);
+    const throttled = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    injectDynamoFaults(throttled, { throttleRate: 0, unprocessedRate: 0.3, random: seededRandom(7) });
+    const found = await new DynamoStateStore(throttled).findAvances(avances.map((entry) => entry.numeroASP));
+    throttled.destroy();
+    expect(found).toHaveLength(150);
+    expect(found.find((entry) => entry.numeroASP === avance(7).numeroASP)?.statut).toBe('PAYEE');
+  });
+});
