@@ -10,10 +10,10 @@ import { type EmbeddedOptions, EmbeddedStack } from './embedded/embedded-stack';
 import type { Recipient } from './embedded/mailbox';
 
 export const PIPELINE_USAGE = `Pile embarquée (S3, SQS, SNS et DynamoDB émulés sur cette machine, aucun compte AWS) :
-  segur-pipeline pipeline <dossier-de-dépôt> [--out <dossier>] [--referentiel <fichier>] [--timeout <s>] [--chaos]
+  segur-pipeline pipeline <dossier-de-dépôt> [--out <dossier>] [--referentiel <fichier>] [--timeout <s>] [--chaos] [--state <dossier>]
       dépose tout le dossier (<SIRET>/<avance|solde>/<fichiers>), attend chaque jugement, copie retour/
       dans <out> (défaut ./out), écrit <out>/summary.json et les courriels dans <out>/mail/
-  segur-pipeline start [--drop <dossier>] [--out <dossier>] [--referentiel <fichier>] [--grace <s>] [--chaos]
+  segur-pipeline start [--drop <dossier>] [--out <dossier>] [--referentiel <fichier>] [--grace <s>] [--chaos] [--state <dossier>]
       garde la pile en marche et dépose ce qui arrive dans le dossier surveillé (défaut ./drop)`;
 
 export interface DropScan {
@@ -113,6 +113,7 @@ export async function runPipeline(
       referentiel: { type: 'string' },
       timeout: { type: 'string', default: '300' },
       chaos: { type: 'boolean', default: false },
+      state: { type: 'string' },
     },
   });
   if (positionals.length !== 1)
@@ -138,8 +139,11 @@ export async function runPipeline(
     retryDelaySeconds: 1,
     recipients: recipientsFor(files.map((file) => file.key)),
     chaos: values.chaos,
+    stateDir: values.state,
     ...extra,
   });
+  if (values.state)
+    io.stdout.write(`État conservé dans ${values.state} (registre, séquences, dépôts et retours).\n`);
   if (values.chaos)
     io.stdout.write(
       'Mode --chaos : événements en retard, désordonnés, parfois doublés ; jugements en parallèle ; DynamoDB limité par moments.\n',
@@ -238,6 +242,7 @@ export async function runStart(args: readonly string[], io: CliIo): Promise<numb
       referentiel: { type: 'string' },
       grace: { type: 'string', default: '900' },
       chaos: { type: 'boolean', default: false },
+      state: { type: 'string', default: '.segur-state' },
     },
   });
   await mkdir(values.drop, { recursive: true });
@@ -250,7 +255,9 @@ export async function runStart(args: readonly string[], io: CliIo): Promise<numb
     retryDelaySeconds: 5,
     recipients: [{ email: 'operateur@asp.localhost' }],
     chaos: values.chaos,
+    stateDir: values.state,
   });
+  io.stdout.write(`État conservé dans ${values.state} : supprimez ce dossier pour repartir de zéro.\n`);
   if (values.referentiel) await stack.putReferentiel(await validReferentiel(values.referentiel));
   const { aws, dynamodb } = stack.endpoints;
   io.stdout.write(
@@ -280,10 +287,16 @@ export async function runStart(args: readonly string[], io: CliIo): Promise<numb
     );
   });
   let shown = 0;
+  let savedAt = -1;
   const timer = setInterval(() => {
     while (shown < stack.results.length)
       io.stdout.write(`${describe(stack.results[shown++] as ResultMessage)}\n`);
     stack.mirrorOutputs(values.out).catch(() => undefined);
+    // Kept on disk as soon as something was judged, so that a crash loses no more than that.
+    if (stack.results.length !== savedAt) {
+      savedAt = stack.results.length;
+      stack.saveState().catch(() => undefined);
+    }
   }, 2000);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

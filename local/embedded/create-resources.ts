@@ -1,4 +1,4 @@
-import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -86,6 +86,9 @@ export async function createResources(clients: {
 
 /** The state table with its waiting index, as the CDK stack's State construct makes it. */
 export async function createStateTable(dynamo: DynamoDBClient): Promise<void> {
+  // Kept from an earlier run (--state): the table and its data are already there.
+  const existing = await dynamo.send(new ListTablesCommand({})).catch(() => undefined);
+  if (existing?.TableNames?.includes(TABLE.name)) return;
   await dynamo.send(
     new CreateTableCommand({
       TableName: TABLE.name,

@@ -12,6 +12,7 @@ import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
 import { seededRandom } from '../../shared/adapters/fault-injection';
 import { BUCKETS, ENV, PREFIXES, QUEUES } from '../../shared/config/resources';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
+import { restoreBuckets, saveBuckets } from './bucket-state';
 import { createResources, type LocalQueue } from './create-resources';
 import { type Recipient, writeMail } from './mailbox';
 import { QueuePoller, type SqsHandler } from './queue-poller';
@@ -45,6 +46,12 @@ export interface EmbeddedOptions {
   readonly chaos?: boolean;
   /** The seed of the chaos (for a run to be repeated); the clock by default. */
   readonly chaosSeed?: number;
+  /**
+   * Where the state is kept (`--state`): DynamoDB's data (LevelDB) and the buckets' objects, so
+   * that a restart loses neither the deposits, the outputs, the numeroASP sequences nor the
+   * registries. Absent: everything in memory.
+   */
+  readonly stateDir?: string;
   /** Wraps the real handlers (tests inject faults through it). */
   readonly wrapHandler?: (name: 'intake' | 'judge' | 'notify', handler: SqsHandler) => SqsHandler;
   readonly log?: (line: string) => void;
@@ -79,7 +86,12 @@ export class EmbeddedStack {
   }
 
   static async start(options: EmbeddedOptions): Promise<EmbeddedStack> {
-    const [aws, dynamo] = await Promise.all([startFauxqs(), startDynalite()]);
+    const stateDir = options.stateDir;
+    if (stateDir) await mkdir(stateDir, { recursive: true });
+    const [aws, dynamo] = await Promise.all([
+      startFauxqs(),
+      startDynalite(stateDir ? join(stateDir, 'dynamodb') : undefined),
+    ]);
     const clients = {
       s3: new S3Client({
         endpoint: aws.endpoint,
@@ -92,6 +104,7 @@ export class EmbeddedStack {
       dynamo: new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: CREDENTIALS }),
     };
     const queues = await createResources(clients);
+    if (stateDir) await restoreBuckets(clients.s3, Object.values(BUCKETS), join(stateDir, 's3'));
     // The handlers read their configuration from the environment, as on Lambda; the SDK takes the
     // endpoints from AWS_ENDPOINT_URL_<SERVICE>.
     Object.assign(process.env, {
@@ -374,9 +387,16 @@ export class EmbeddedStack {
     throw lastError;
   }
 
+  /** Copies the buckets to the state folder (--state); nothing without one. */
+  async saveState(): Promise<void> {
+    if (this.options.stateDir)
+      await saveBuckets(this.clients.s3, Object.values(BUCKETS), join(this.options.stateDir, 's3'));
+  }
+
   async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await Promise.all(this.pollers.map((poller) => poller.stop()));
+    await this.saveState();
     for (const client of Object.values(this.clients)) client.destroy();
     await Promise.all([this.aws.stop(), this.dynamo.stop()]);
   }

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ResultMessage } from '../../shared/pipeline/result-message';
+import { ROOT, SIRET, sampleText } from '../support/deposits';
+import { document, makeZip } from '../support/zips';
+
+/**
+ * `pipeline --state`: two runs (two processes, as two restarts) sharing one state folder keep the
+ * registry, the avances and the numeroASP sequences (issue 9).
+ */
+async function dropFolder(fileNumber: string, editeurs: readonly string[]): Promise<string> {
+  const drop = await mkdtemp(join(tmpdir(), 'segur-state-drop-'));
+  const folder = join(drop, SIRET, 'avance');
+  await mkdir(folder, { recursive: true });
+  const template = JSON.parse(sampleText('HOP-DPI-avance')).lignesImport[0];
+  const lines = editeurs.map((editeur, index) => {
+    const line = structuredClone(template);
+    line.numLigne = index + 1;
+    line.numeroEditeur = editeur;
+    line.piecesJustificatives[0].nomFichier = `HOP-DPI-Va1-BDC-${editeur}.pdf`;
+    line.piecesJustificatives[1].nomFichier = `HOP-DPI-Va1-HT-${editeur}.pdf`;
+    return JSON.stringify(line).replace('"montantSegurHT":13750', '"montantSegurHT":13750.00');
+  });
+  const name = `JSON-1234567890-20220315-${fileNumber}`;
+  await writeFile(
+    join(folder, `${name}.json`),
+    `{"impId": null, "numeroAns": "1234567890", "SIRET": "${SIRET}", "lignesImport": [${lines.join(',')}]}`,
+  );
+  const documents = editeurs.flatMap((editeur) => [
+    { name: `HOP-DPI-Va1-BDC-${editeur}.pdf`, content: document('PDF') },
+    { name: `HOP-DPI-Va1-HT-${editeur}.pdf`, content: document('PDF') },
+  ]);
+  await writeFile(join(folder, `${name}.zip`), await makeZip(documents));
+  return drop;
+}
+
+async function run(drop: string, state: string): Promise<ResultMessage[]> {
+  const out = await mkdtemp(join(tmpdir(), 'segur-state-out-'));
+  const child = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'bin/segur-pipeline.js'),
+      'pipeline',
+      drop,
+      '--out',
+      out,
+      '--state',
+      state,
+      '--timeout',
+      '60',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  if (child.status !== 0) throw new Error(`pipeline : ${child.status} ${child.stderr}`);
+  expect(child.stdout).toContain(`État conservé dans ${state}`);
+  return JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as ResultMessage[];
+}
+
+describe('pipeline --state', () => {
+  it('keeps the registry and the numeroASP sequence across runs', async () => {
+    const state = await mkdtemp(join(tmpdir(), 'segur-state-'));
+    const [first] = await run(await dropFolder('001', ['K0001', 'K0002']), state);
+    expect(first?.lines.map((line) => line.codeTraitement)).toEqual(['0000', '0000']);
+    const given = first?.lines.map((line) => line.numeroASP) ?? [];
+
+    const [second] = await run(await dropFolder('002', ['K0001', 'K0003']), state);
+    expect(second?.lines.map((line) => line.codeTraitement)).toEqual(['2031', '0000']);
+    expect(second?.lines[0]?.libelleTraitement).toContain('JSON-1234567890-20220315-001.json');
+    const next = second?.lines[1]?.numeroASP;
+    expect(next).toMatch(/^FINHOP\d{6}$/);
+    expect(given).not.toContain(next);
+  }, 240_000);
+});
