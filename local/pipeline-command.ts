@@ -173,7 +173,7 @@ export async function runPipeline(
     let idleRounds = 0;
     for (;;) {
       while (shown < stack.results.length)
-        io.stdout.write(`  ✔ ${describe(stack.results[shown++] as ResultMessage)}\n`);
+        io.stdout.write(`  ${describe(stack.results[shown++] as ResultMessage)}\n`);
       if ((await stack.pendingWork()) === 0) idleRounds++;
       else idleRounds = 0;
       if (idleRounds >= 2) {
