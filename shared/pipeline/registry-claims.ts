@@ -40,15 +40,22 @@ const othersOnly = (owners: Map<string, ClaimOwner>, own: string) =>
 
 export async function readHistory(context: ClaimContext, doc: JsonDocument | undefined): Promise<History> {
   const { store, scope, owner } = context;
+  const lines = doc ? itemsOf(propertyOf(doc.root, 'lignesImport')) : [];
   if (scope.type === 'avance') {
-    const used = await store.registryAll(REGISTRIES.numerosEditeur(scope));
+    // Only this deposit's numbers are looked up: the software's whole history grows without end.
+    const numeros = lines.flatMap((line) => {
+      const value = propertyOf(line, 'numeroEditeur');
+      return value?.type === 'string' && NUMERO_EDITEUR_PATTERN.test(value.value as string)
+        ? [value.value as string]
+        : [];
+    });
+    const used = await store.registryOwners(REGISTRIES.numerosEditeur(scope), numeros);
     return {
       usedNumerosEditeur: othersOnly(used, owner.submissionId),
       closedAvances: new Map(),
       paidFiness: new Map(),
     };
   }
-  const lines = doc ? itemsOf(propertyOf(doc.root, 'lignesImport')) : [];
   const cited = lines.flatMap((line) => numeroAspOf(line) ?? []);
   const finess = lines.flatMap((line) => finessOf(line));
   const [closed, paid] = await Promise.all([
