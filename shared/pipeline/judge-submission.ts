@@ -13,10 +13,8 @@ import {
 import { type FileVerdict, judgeParsed, parisDay } from '../domain/judge-file';
 import { PROFILES } from '../domain/profiles';
 import type { Avance, Referentiel } from '../domain/referentiel';
-import { buildHtmlReport, buildJsonReport } from '../domain/reports';
 import type { ProfileId } from '../domain/rules/line-environment';
 import { emitMetrics, type Logger, METRICS_NAMESPACE } from '../observability/logger';
-import { reportNames } from './check-deposit';
 import { inspectZips } from './inspect-zips';
 import type {
   EditeurScope,
@@ -31,6 +29,7 @@ import type {
 import { refuse } from './refusal';
 import { claimDecisions, readHistory } from './registry-claims';
 import { type ResultMessage, resultMessage } from './result-message';
+import { outputFolder, writeReports } from './write-reports';
 
 export interface JudgeDeps {
   readonly store: StateStore;
@@ -177,26 +176,16 @@ async function judgeClaimed(
   return writeOutputsOnce(deps, { submission, fingerprint, writer, fileName, json }, async () => {
     const generatedAt = deps.now().toISOString();
     const facts = { soumission: submission.id };
-    const folder = `${PREFIXES.output}${submission.siret}/${submission.type}/`;
-    const names = reportNames(fileName);
+    const folder = outputFolder(submission);
     const annotated =
       doc && verdict.status === 'processed'
         ? annotate(doc, verdict, { impId: await deps.store.nextImpId(), numeroAspByLine })
         : undefined;
-    const [annotatedUri, reportJson, reportHtml] = await Promise.all([
+    const [annotatedUri, { reportJson, reportHtml }] = await Promise.all([
       annotated === undefined
         ? Promise.resolve(null)
         : deps.objects.putOutput(`${folder}${fileName}`, annotated, 'application/json; charset=utf-8'),
-      deps.objects.putOutput(
-        `${folder}${names.json}`,
-        buildJsonReport(verdict, { generatedAt, facts }),
-        'application/json; charset=utf-8',
-      ),
-      deps.objects.putOutput(
-        `${folder}${names.html}`,
-        buildHtmlReport(verdict, { generatedAt, facts }),
-        'text/html; charset=utf-8',
-      ),
+      writeReports(deps.objects, folder, fileName, verdict, { generatedAt, facts }),
     ]);
     log.info('retours écrits', { folder });
     return resultMessage(

@@ -1,12 +1,10 @@
-import { PREFIXES } from '../config/resources';
 import { renderFinding } from '../domain/judge-file';
-import { buildHtmlReport, buildJsonReport } from '../domain/reports';
 import { emitMetrics, METRICS_NAMESPACE } from '../observability/logger';
-import { reportNames } from './check-deposit';
 import type { JudgeDeps } from './judge-submission';
 import { fingerprintOf } from './judge-submission';
 import type { JudgeRequest } from './ports';
 import type { ResultMessage } from './result-message';
+import { outputFolder, writeReports } from './write-reports';
 
 /**
  * The last resort, on a judgement's last attempt: when it still fails (a bug, a fault that outlasts
@@ -44,20 +42,13 @@ export async function rejectTechnically(
   };
   const generatedAt = deps.now().toISOString();
   const facts = { soumission: submission.id, incident: 'rejet technique' };
-  const folder = `${PREFIXES.output}${submission.siret}/${submission.type}/`;
-  const names = reportNames(fileName);
-  const [reportJson, reportHtml] = await Promise.all([
-    deps.objects.putOutput(
-      `${folder}${names.json}`,
-      buildJsonReport(verdict, { generatedAt, facts }),
-      'application/json; charset=utf-8',
-    ),
-    deps.objects.putOutput(
-      `${folder}${names.html}`,
-      buildHtmlReport(verdict, { generatedAt, facts }),
-      'text/html; charset=utf-8',
-    ),
-  ]);
+  const { reportJson, reportHtml } = await writeReports(
+    deps.objects,
+    outputFolder(submission),
+    fileName,
+    verdict,
+    { generatedAt, facts },
+  );
   const result: ResultMessage = {
     submissionId: submission.id,
     siret: submission.siret,

@@ -6,6 +6,7 @@ import { EmbeddedStack } from '../../local/embedded/embedded-stack';
 import { QUEUES } from '../../shared/config/resources';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { ROOT, SAMPLES, SIRET, sampleText } from '../support/deposits';
+import { hopDeposit, waitFor } from '../support/embedded-deposits';
 import { document, makeZip } from '../support/zips';
 
 /**
@@ -60,20 +61,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`attente trop longue : ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 function resultsOf(submissionId: string): ResultMessage[] {
   return stack.results.filter((result) => result.submissionId === submissionId);
 }
@@ -81,32 +68,6 @@ function resultsOf(submissionId: string): ResultMessage[] {
 const resultOf = (submissionId: string) =>
   waitFor(`résultat de ${submissionId}`, () => resultsOf(submissionId)[0]);
 const key = (type: string, name: string, siret = SIRET) => `depot/${siret}/${type}/${name}`;
-
-/** A HOP-DPI deposit of one line per numeroEditeur, and the zip of its documents. */
-async function hopDeposit(fileNumber: string, editeurs: readonly string[]) {
-  const line = JSON.parse(sampleText('HOP-DPI-avance')).lignesImport[0];
-  const lines = editeurs.map((editeur, index) => {
-    const copy = structuredClone(line);
-    copy.numLigne = index + 1;
-    copy.numeroEditeur = editeur;
-    copy.piecesJustificatives[0].nomFichier = `HOP-DPI-Va1-BDC-${editeur}.pdf`;
-    copy.piecesJustificatives[1].nomFichier = `HOP-DPI-Va1-HT-${editeur}.pdf`;
-    return JSON.stringify(copy).replace('"montantSegurHT":13750', '"montantSegurHT":13750.00');
-  });
-  const name = `JSON-1234567890-20220315-${fileNumber}`;
-  const json = `{"impId": null, "numeroAns": "1234567890", "SIRET": "${SIRET}", "lignesImport": [${lines.join(',')}]}`;
-  const documents = editeurs.flatMap((editeur) => [
-    { name: `HOP-DPI-Va1-BDC-${editeur}.pdf`, content: document('PDF') },
-    { name: `HOP-DPI-Va1-HT-${editeur}.pdf`, content: document('PDF') },
-  ]);
-  return {
-    name,
-    id: `${SIRET}/avance/${name}`,
-    json: Buffer.from(json),
-    zip: await makeZip(documents),
-    documents,
-  };
-}
 
 describe('the embedded stack', () => {
   it('judges every sample deposit of the four profiles, with outputs and mails', async () => {

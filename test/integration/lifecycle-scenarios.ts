@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { EmbeddedStack } from '../../local/embedded/embedded-stack';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { ROOT, SIRET, sampleText } from '../support/deposits';
+import { hopDeposit, waitFor } from '../support/embedded-deposits';
 import { document, makeZip } from '../support/zips';
 
 /**
@@ -12,7 +13,6 @@ import { document, makeZip } from '../support/zips';
  * plainly, and with `chaos` (events late, out of order and twice, judges in parallel, DynamoDB
  * throttling): the verdicts must be the same, apart from which of two competing files wins a number.
  */
-const HOP_ANS = '1234567890';
 const LOINC_ANS = '2345678901';
 /** The judge of this file number waits, on its first call, for a late zip to be recorded. */
 const RACED = '777';
@@ -74,52 +74,14 @@ export function describeLifecycles(chaos: boolean): void {
   const key = (type: string, name: string) => `depot/${SIRET}/${type}/${name}`;
   const resultsOf = (id: string) => stack.results.filter((result) => result.submissionId === id);
 
-  async function waitFor<T>(
-    what: string,
-    probe: () => T | undefined | Promise<T | undefined>,
-    timeoutMs = 40_000,
-  ) {
-    const started = Date.now();
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() - started > timeoutMs) throw new Error(`attente trop longue : ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
   /** The stack idle: every event delivered, every message handled. */
   const idle = () =>
     waitFor('pile au repos', async () => ((await stack.pendingWork()) === 0 ? true : undefined));
   /** The latest result of a submission, once the stack is idle. */
   async function finalResult(id: string): Promise<ResultMessage> {
-    await waitFor(`résultat de ${id}`, () => resultsOf(id)[0]);
+    await waitFor(`résultat de ${id}`, () => resultsOf(id)[0], 40_000);
     await idle();
     return resultsOf(id).at(-1) as ResultMessage;
-  }
-
-  /** A HOP-DPI deposit of one line per numeroEditeur (the sample's line), and its zip. */
-  async function hopDeposit(
-    fileNumber: string,
-    editeurs: readonly string[],
-    change?: (line: Record<string, unknown>) => void,
-  ) {
-    const template = JSON.parse(sampleText('HOP-DPI-avance')).lignesImport[0];
-    const lines = editeurs.map((editeur, index) => {
-      const line = structuredClone(template);
-      line.numLigne = index + 1;
-      line.numeroEditeur = editeur;
-      line.piecesJustificatives[0].nomFichier = `HOP-DPI-Va1-BDC-${editeur}.pdf`;
-      line.piecesJustificatives[1].nomFichier = `HOP-DPI-Va1-HT-${editeur}.pdf`;
-      change?.(line);
-      return JSON.stringify(line).replace('"montantSegurHT":13750', '"montantSegurHT":13750.00');
-    });
-    const name = `JSON-${HOP_ANS}-20220315-${fileNumber}`;
-    const json = `{"impId": null, "numeroAns": "${HOP_ANS}", "SIRET": "${SIRET}", "lignesImport": [${lines.join(',')}]}`;
-    const documents = editeurs.flatMap((editeur) => [
-      { name: `HOP-DPI-Va1-BDC-${editeur}.pdf`, content: document('PDF') },
-      { name: `HOP-DPI-Va1-HT-${editeur}.pdf`, content: document('PDF') },
-    ]);
-    return { name, id: `${SIRET}/avance/${name}`, json: Buffer.from(json), zip: await makeZip(documents) };
   }
 
   /** A BIO-LOINC solde of one line for an avance of the référentiel, and its zip. */

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
-import { ROOT, SIRET, sampleText } from '../support/deposits';
-import { document, makeZip } from '../support/zips';
+import { ROOT, SIRET } from '../support/deposits';
+import { hopDeposit } from '../support/embedded-deposits';
 
 /**
  * `pipeline --state`: two runs (two processes, as two restarts) sharing one state folder keep the
@@ -14,25 +14,9 @@ async function dropFolder(fileNumber: string, editeurs: readonly string[]): Prom
   const drop = await mkdtemp(join(tmpdir(), 'segur-state-drop-'));
   const folder = join(drop, SIRET, 'avance');
   await mkdir(folder, { recursive: true });
-  const template = JSON.parse(sampleText('HOP-DPI-avance')).lignesImport[0];
-  const lines = editeurs.map((editeur, index) => {
-    const line = structuredClone(template);
-    line.numLigne = index + 1;
-    line.numeroEditeur = editeur;
-    line.piecesJustificatives[0].nomFichier = `HOP-DPI-Va1-BDC-${editeur}.pdf`;
-    line.piecesJustificatives[1].nomFichier = `HOP-DPI-Va1-HT-${editeur}.pdf`;
-    return JSON.stringify(line).replace('"montantSegurHT":13750', '"montantSegurHT":13750.00');
-  });
-  const name = `JSON-1234567890-20220315-${fileNumber}`;
-  await writeFile(
-    join(folder, `${name}.json`),
-    `{"impId": null, "numeroAns": "1234567890", "SIRET": "${SIRET}", "lignesImport": [${lines.join(',')}]}`,
-  );
-  const documents = editeurs.flatMap((editeur) => [
-    { name: `HOP-DPI-Va1-BDC-${editeur}.pdf`, content: document('PDF') },
-    { name: `HOP-DPI-Va1-HT-${editeur}.pdf`, content: document('PDF') },
-  ]);
-  await writeFile(join(folder, `${name}.zip`), await makeZip(documents));
+  const deposit = await hopDeposit(fileNumber, editeurs);
+  await writeFile(join(folder, `${deposit.name}.json`), deposit.json);
+  await writeFile(join(folder, `${deposit.name}.zip`), deposit.zip);
   return drop;
 }
 
