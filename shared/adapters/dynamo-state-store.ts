@@ -11,14 +11,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../config/resources';
 import type { Avance, AvanceStatut } from '../domain/referentiel';
-import type {
-  Arrival,
-  ArrivalOutcome,
-  ClaimOwner,
-  EditeurScope,
-  StateStore,
-  StoredObjectRef,
-  SubmissionRecord,
+import {
+  type Arrival,
+  type ArrivalOutcome,
+  type ClaimOwner,
+  contentEtag,
+  type EditeurScope,
+  type StateStore,
+  type StoredObjectRef,
+  type SubmissionRecord,
 } from '../pipeline/ports';
 
 /**
@@ -103,7 +104,7 @@ export class DynamoStateStore implements StateStore {
             ':at': arrival.at,
             ':one': 1,
             ...(json
-              ? { ':json': arrival.object, ':order': arrival.order, ':etag': etagOf(arrival.object) }
+              ? { ':json': arrival.object, ':order': arrival.order, ':etag': contentEtag(arrival.object) }
               : {}),
           },
         }),
@@ -176,7 +177,8 @@ export class DynamoStateStore implements StateStore {
   /** Why a JSON was not taken: the same or an older one, or another after a judgement. */
   private jsonEffect(current: SubmissionRecord, arrival: Arrival): ArrivalOutcome['effect'] {
     const newer = current.jsonOrder === undefined || current.jsonOrder < arrival.order;
-    const judgedOther = current.judgedEtag !== undefined && current.judgedEtag !== etagOf(arrival.object);
+    const judgedOther =
+      current.judgedEtag !== undefined && current.judgedEtag !== contentEtag(arrival.object);
     return newer && judgedOther ? 'replaced-after-judgement' : 'unchanged';
   }
 
@@ -579,11 +581,6 @@ function ownerOf(item: Record<string, unknown>): ClaimOwner {
     submissionId: String(item.submissionId ?? ''),
     fileName: String(item.fileName ?? item.submissionId ?? ''),
   };
-}
-
-/** The content's identity: its ETag (MD5 of the bytes for a simple upload), else version and size. */
-function etagOf(ref: StoredObjectRef): string {
-  return ref.etag?.replace(/"/g, '') ?? `${ref.versionId ?? ''}:${ref.size}`;
 }
 
 /** Runs `work` on every item, `width` at a time. */

@@ -16,15 +16,16 @@ import type { Avance, Referentiel } from '../domain/referentiel';
 import type { ProfileId } from '../domain/rules/line-environment';
 import { emitMetrics, type Logger, METRICS_NAMESPACE } from '../observability/logger';
 import { inspectZips } from './inspect-zips';
-import type {
-  EditeurScope,
-  JudgeRequest,
-  ObjectStore,
-  ReferentielSource,
-  StateStore,
-  StoredObjectRef,
-  SubmissionRecord,
-  WorkQueues,
+import {
+  contentEtag,
+  type EditeurScope,
+  type JudgeRequest,
+  type ObjectStore,
+  type ReferentielSource,
+  type StateStore,
+  type StoredObjectRef,
+  type SubmissionRecord,
+  type WorkQueues,
 } from './ports';
 import { refuse } from './refusal';
 import { claimDecisions, readHistory } from './registry-claims';
@@ -232,7 +233,7 @@ async function writeOutputsOnce(
     await deps.queues.sendResult(result);
     const completed = await deps.store.completeJudgement(submission.id, judged.fingerprint, {
       version: submission.version,
-      judgedEtag: judged.json.etag?.replace(/"/g, '') ?? `${judged.json.versionId ?? ''}:${judged.json.size}`,
+      judgedEtag: contentEtag(judged.json),
       at: deps.now().toISOString(),
     });
     return completed ? result : undefined;

@@ -19,6 +19,11 @@ export interface CappedBytes {
   readonly totalBytes: number;
 }
 
+/** An object's content identity: its ETag (MD5 of the bytes for a simple upload), else version and size. */
+export function contentEtag(ref: StoredObjectRef): string {
+  return ref.etag?.replace(/"/g, '') ?? `${ref.versionId ?? ''}:${ref.size}`;
+}
+
 export interface ObjectStore {
   /** Reads at most `maxBytes` + 1 bytes: a deposit over the limit is refused without being read. */
   readCapped(ref: StoredObjectRef, maxBytes: number): Promise<CappedBytes>;

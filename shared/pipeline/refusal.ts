@@ -1,6 +1,7 @@
 import { PREFIXES } from '../config/resources';
 import { catalogEntry, renderTemplate } from '../domain/catalog';
 import type { Params } from '../domain/findings';
+import { capitalised } from '../domain/judge-file';
 import type { ObjectStore, WorkQueues } from './ports';
 import type { Outcome, ResultMessage } from './result-message';
 
@@ -69,8 +70,4 @@ export function refusalKey(key: string): string {
     ? key.slice(PREFIXES.deposit.length)
     : `hors-depot/${key.replace(/^\/+/, '')}`;
   return `${PREFIXES.output}${relative}.refus.json`;
-}
-
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,6 +1,7 @@
 import { NUMERO_ASP_PATTERN, NUMERO_EDITEUR_PATTERN } from '../domain/deposit-facts';
 import { itemsOf, type JsonDocument, type JsonNode, propertyOf } from '../domain/json/json-document';
 import type { FileVerdict } from '../domain/judge-file';
+import { FINESS_PATTERN } from '../domain/rules/checks';
 import type { ClaimOwner, EditeurScope, StateStore } from './ports';
 import { REGISTRIES } from './ports';
 
@@ -130,6 +131,6 @@ function numeroAspOf(line: JsonNode): string | undefined {
 /** A BIO-LOINC solde's FINESS géographiques (its `beneficiaires`), only the well-formed ones. */
 function finessOf(line: JsonNode): string[] {
   return itemsOf(propertyOf(line, 'beneficiaires')).flatMap((item) =>
-    item.type === 'string' && /^(\d{9}|2[AB]\d{7})$/.test(item.value as string) ? [item.value as string] : [],
+    item.type === 'string' && FINESS_PATTERN.test(item.value as string) ? [item.value as string] : [],
   );
 }

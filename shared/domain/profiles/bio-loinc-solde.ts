@@ -1,3 +1,4 @@
+import { NUMERO_ASP_PATTERN } from '../deposit-facts';
 import { itemsOf, rawText } from '../json/json-document';
 import type { Avance } from '../referentiel';
 import {
@@ -39,7 +40,6 @@ import {
 const COULOIR = 'BIO';
 const LOGICIEL = 'LOINC';
 const LOINC_REASON = ' (la demande concerne un LOINC)';
-const NUMERO_ASP = /^FIN([A-Z]{3})\d{6}$/;
 
 /** The avance a solde line refers to, or undefined when it is unknown or not checkable. */
 function avanceOf(ctx: LineContext): Avance | undefined {
@@ -50,11 +50,11 @@ function avanceOf(ctx: LineContext): Avance | undefined {
 const numeroAspChecks: readonly ValueCheck[] = [
   lengthEquals(12),
   (node) =>
-    NUMERO_ASP.test(node.value as string)
+    NUMERO_ASP_PATTERN.test(node.value as string)
       ? undefined
       : { code: '2060', params: { recu: node.value as string } },
   (node) => {
-    const couloir = NUMERO_ASP.exec(node.value as string)?.[1];
+    const couloir = NUMERO_ASP_PATTERN.exec(node.value as string)?.[1];
     return couloir === COULOIR
       ? undefined
       : {

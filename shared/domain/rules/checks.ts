@@ -55,10 +55,11 @@ export const digitsOnly: ValueCheck = (node) =>
   /^\d*$/.test(str(node)) ? undefined : { code: '2014', params: { recu: truncate(str(node)) } };
 
 /** FINESS numbers are 9 characters, digits except Corsica's 2A/2B département prefixes. */
+/** 9 digits, or Corsica's 2A/2B followed by 7 digits. */
+export const FINESS_PATTERN = /^(\d{9}|2[AB]\d{7})$/;
+
 export const finessCharacters: ValueCheck = (node) =>
-  /^(\d{9}|2[AB]\d{7})$/.test(str(node))
-    ? undefined
-    : { code: '2014', params: { recu: truncate(str(node)) } };
+  FINESS_PATTERN.test(str(node)) ? undefined : { code: '2014', params: { recu: truncate(str(node)) } };
 
 export const alphanumeric: ValueCheck = (node) =>
   /^[A-Za-z0-9]*$/.test(str(node)) ? undefined : { code: '2018', params: { recu: truncate(str(node)) } };
