@@ -6,6 +6,7 @@ import { EmbeddedStack } from '../../local/embedded/embedded-stack';
 import { BUCKETS } from '../../shared/config/resources';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { SIRET, sampleText } from '../support/deposits';
+import { waitFor } from '../support/embedded-deposits';
 import { manyZeroLines } from '../support/hostile-inputs';
 import { document, makeZip } from '../support/zips';
 
@@ -44,20 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 20_000,
-) {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`attente trop longue : ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const key = (type: string, name: string) => `depot/${SIRET}/${type}/${name}`;
 const resultsOf = (id: string) => stack.results.filter((result) => result.submissionId === id);
