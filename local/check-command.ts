@@ -1,6 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { LocalFileSource } from '../shared/adapters/byte-range-source';
 import { readCappedFile } from '../shared/adapters/capped-file-read';
 import { depositFacts } from '../shared/domain/deposit-facts';
@@ -13,32 +12,32 @@ import type { DemandType } from '../shared/domain/rules/line-environment';
 import { checkDeposit, reportNames } from '../shared/pipeline/check-deposit';
 import { inspectZips } from '../shared/pipeline/inspect-zips';
 import { type CliIo, UsageError } from './cli-io';
+import { parseOptions } from './cli-options';
 import { COLOUR, NO_COLOUR, renderText } from './text-report';
 
-export const CHECK_USAGE = `Usage : segur-pipeline check <fichier.json> [--zip <fichier.zip>]... [--type avance|solde]
+export const CHECK_USAGE = `Usage : segur-pipeline controler <fichier.json> [--zip <fichier.zip>]... [--type avance|solde]
                         [--profile MDV-LGC|HOP-DPI|BIO-SGL|BIO-LOINC] [--referentiel <referentiel.json>]
                         [--format text|json] [--out <dossier>] [--stats]
+        (ancien nom : check)
 
 Contrôle un dépôt avant envoi, comme le simulateur de l'ASP, mais avec toutes les erreurs de chaque demande.
-Code de sortie : 0 tout est accepté, 1 fichier ou demande rejeté, 2 erreur d'usage ou de lecture.`;
+Sans --zip, les pièces justificatives ne sont pas contrôlées (le résumé le dit).
+--out écrit le fichier annoté et les rapports ; jamais dans le dossier du dépôt (il écraserait l'original).
+Code de sortie : 0 tout ce qui a été contrôlé est accepté, 1 fichier ou demande rejeté,
+                 2 erreur d'usage ou de lecture.`;
 
 const SOFTWARES = ['MDV-LGC', 'HOP-DPI', 'BIO-SGL', 'BIO-LOINC'];
 
 export async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      zip: { type: 'string', multiple: true },
-      type: { type: 'string' },
-      profile: { type: 'string' },
-      referentiel: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      out: { type: 'string' },
-      stats: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const { values, positionals } = parseOptions('controler', args, {
+    zip: { type: 'string', multiple: true },
+    type: { type: 'string' },
+    profile: { type: 'string' },
+    referentiel: { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    out: { type: 'string' },
+    stats: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
     io.stdout.write(`${CHECK_USAGE}\n`);
@@ -55,6 +54,8 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     throw new UsageError(`--format accepte text ou json (reçu « ${values.format} »)`);
 
   const path = positionals[0] as string;
+  if (values.out)
+    await refuseOverwritingInputs(values.out, path, [...(values.zip ?? []), values.referentiel]);
   const started = performance.now();
   const { bytes, totalBytes } = await readCappedFile(path, DEFAULT_LIMITS.maxBytes).catch((error) =>
     Promise.reject(readError(path, 'fichier', error)),
@@ -63,10 +64,11 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
   const parsed = parseJsonDocument(bytes, DEFAULT_LIMITS, totalBytes);
   const referentiel = values.referentiel ? await loadReferentiel(values.referentiel) : undefined;
   const fileName = basename(path);
+  const facts = depositFacts(parsed);
   const zips = await openZips(values.zip ?? []);
   let zipCheck: Awaited<ReturnType<typeof inspectZips>> | undefined;
   try {
-    zipCheck = zips.length > 0 ? await inspectZips(zips, depositFacts(parsed).declaredNames) : undefined;
+    zipCheck = zips.length > 0 ? await inspectZips(zips, facts.declaredNames) : undefined;
   } finally {
     await Promise.all(zips.map((zip) => zip.close()));
   }
@@ -114,10 +116,41 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     const statsLine = values.stats
       ? `Statistiques : ${elapsedMs} ms, ${stats.zipBytesRead} octets de .zip lus sur ${stats.zipBytesTotal}`
       : undefined;
-    io.stdout.write(renderText(verdict, io.colour ? COLOUR : NO_COLOUR, statsLine));
+    io.stdout.write(
+      renderText(verdict, io.colour ? COLOUR : NO_COLOUR, {
+        stats: statsLine,
+        declaredAttachments: facts.declaredNames.size,
+        zipsGiven: zips.length > 0,
+      }),
+    );
   }
   const allAccepted = verdict.status === 'processed' && verdict.lines.every((line) => line.accepted);
   return allAccepted ? 0 : 1;
+}
+
+/**
+ * `--out` never overwrites an input: the annotated file keeps the deposit's name, so `--out` on the
+ * deposit's own folder would replace the vendor's file with the annotated one. Refused before
+ * anything is read (exit 2), rather than writing under another name the vendor would not expect.
+ */
+async function refuseOverwritingInputs(
+  outDir: string,
+  deposit: string,
+  others: ReadonlyArray<string | undefined>,
+): Promise<void> {
+  const real = (path: string) => realpath(path).catch(() => resolve(path));
+  const out = await real(outDir);
+  if (out === (await real(dirname(deposit))))
+    throw new UsageError(
+      `--out « ${outDir} » est le dossier du dépôt : le fichier annoté y remplacerait ${basename(deposit)}. Choisissez un autre dossier (par exemple --out retour).`,
+    );
+  const names = reportNames(basename(deposit));
+  const written = new Set([basename(deposit), names.json, names.html].map((name) => join(out, name)));
+  for (const input of others)
+    if (input && written.has(await real(input)))
+      throw new UsageError(
+        `--out « ${outDir} » écraserait ${input}, qui est une entrée : choisissez un autre dossier.`,
+      );
 }
 
 function parseType(value: string | undefined): DemandType | undefined {

@@ -3,12 +3,79 @@ import { type CliIo, UsageError } from './cli-io';
 import { OPS_USAGE, runOps } from './ops-commands';
 import { PIPELINE_USAGE, runPipeline, runStart } from './pipeline-command';
 
+/**
+ * The command names: French verbs in the infinitive, without accents (what vendors and operators
+ * read in the documents and type), `verbe-objet` when the verb alone is ambiguous. The first names
+ * (English or nouns) stay accepted as aliases, so that scripts written against them keep working.
+ */
+interface Command {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly summary: string;
+  readonly usage: string;
+  readonly run: (args: readonly string[], io: CliIo) => Promise<number>;
+}
+
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'controler',
+    aliases: ['check'],
+    summary: 'contrôle un dépôt hors ligne',
+    usage: CHECK_USAGE,
+    run: runCheck,
+  },
+  {
+    name: 'traiter',
+    aliases: ['pipeline'],
+    summary: 'la chaîne complète sur cette machine, pour un dossier de dépôt',
+    usage: PIPELINE_USAGE,
+    run: runPipeline,
+  },
+  {
+    name: 'demarrer',
+    aliases: ['start'],
+    summary: 'la chaîne complète en marche, sur un dossier surveillé',
+    usage: PIPELINE_USAGE,
+    run: runStart,
+  },
+  {
+    name: 'publier-referentiel',
+    aliases: ['referentiel-push'],
+    summary: 'vérifie puis publie le référentiel (opérateurs)',
+    usage: OPS_USAGE,
+    run: (args, io) => runOps('publier-referentiel', args, io),
+  },
+  {
+    name: 'marquer-avance',
+    aliases: ['avance-statut'],
+    summary: "change le statut d'une avance (opérateurs)",
+    usage: OPS_USAGE,
+    run: (args, io) => runOps('marquer-avance', args, io),
+  },
+  {
+    name: 'lister-soumissions',
+    aliases: ['soumissions'],
+    summary: 'liste les soumissions et leur état (opérateurs)',
+    usage: OPS_USAGE,
+    run: (args, io) => runOps('lister-soumissions', args, io),
+  },
+  {
+    name: 'rejouer',
+    aliases: [],
+    summary: 'rejuge une soumission (opérateurs)',
+    usage: OPS_USAGE,
+    run: (args, io) => runOps('rejouer', args, io),
+  },
+];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((command) => command.name === name || command.aliases.includes(name));
+}
+
 const USAGE = `Usage : segur-pipeline <commande> [options]
 
 Commandes :
-  check <fichier.json>   contrôle un dépôt hors ligne (contrôles 1 et 2, pièces justificatives)
-  pipeline, start          la chaîne complète sur cette machine (ci-dessous)
-  referentiel-push, avance-statut, soumissions, rejouer : commandes des opérateurs (ci-dessous)
+${COMMANDS.map((command) => `  ${command.name.padEnd(21)} ${command.summary}${command.aliases.length > 0 ? ` (ancien nom : ${command.aliases.join(', ')})` : ''}`).join('\n')}
 
 ${CHECK_USAGE}
 
@@ -22,40 +89,27 @@ export async function main(
   streams: { stdout: CliIo['stdout']; stderr: CliIo['stderr']; isTTY?: boolean },
 ): Promise<number> {
   const io: CliIo = { ...streams, colour: Boolean(streams.isTTY) && !process.env.NO_COLOR };
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
   try {
-    switch (command) {
-      case 'check':
-        return await runCheck(rest, io);
-      case 'pipeline':
-        return await runPipeline(rest, io);
-      case 'start':
-        return await runStart(rest, io);
-      case 'referentiel-push':
-      case 'avance-statut':
-      case 'soumissions':
-      case 'rejouer':
-        return await runOps(command, rest, io);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.stdout.write(`${USAGE}\n`);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`commande inconnue « ${command} » (essayez « segur-pipeline help »)`);
+    if (name === undefined || name === 'help' || name === 'aide' || name === '--help' || name === '-h') {
+      io.stdout.write(`${USAGE}\n`);
+      return name === undefined ? 2 : 0;
     }
+    const command = findCommand(name);
+    if (!command) throw new UsageError(`commande inconnue « ${name} » (essayez « segur-pipeline aide »)`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(`${command.usage}\n`);
+      return 0;
+    }
+    return await command.run(rest, io);
   } catch (error) {
     io.stderr.write(`segur-pipeline : ${describeError(error)}\n`);
     return 2;
   }
 }
 
-/** One line for the person at the terminal: usage errors as said, parse errors of flags, anything else by message. */
+/** One line for the person at the terminal: usage errors as said, anything else by message. */
 function describeError(error: unknown): string {
   if (error instanceof UsageError) return error.message;
-  const code = (error as { code?: string }).code;
-  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
-    return `option invalide : ${(error as Error).message}`;
   return `erreur inattendue : ${error instanceof Error ? error.message : String(error)}`;
 }

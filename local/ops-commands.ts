@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -7,15 +6,16 @@ import { BUCKETS, ENV, PREFIXES, QUEUES, TABLE } from '../shared/config/resource
 import type { AvanceStatut } from '../shared/domain/referentiel';
 import { loadReferentiel, readInput } from './check-command';
 import { type CliIo, UsageError } from './cli-io';
+import { parseOptions } from './cli-options';
 
 /**
  * The agency operators' commands, against AWS (default credentials and region) or the embedded
  * stack (`--endpoint`): they act on the same buckets, table and queues as the functions.
  */
 export const OPS_USAGE = `Commandes des opérateurs (sur AWS, ou sur la pile embarquée avec --endpoint http://127.0.0.1:<port>) :
-  segur-pipeline referentiel-push <referentiel.json>        vérifie puis publie le référentiel
-  segur-pipeline avance-statut <numeroASP> <DEPOSEE|ACCEPTEE|PAYEE|REFUSEE>
-  segur-pipeline soumissions [--format text|json]           liste les soumissions et leur état
+  segur-pipeline publier-referentiel <referentiel.json>     vérifie puis publie le référentiel
+  segur-pipeline marquer-avance <numeroASP> <DEPOSEE|ACCEPTEE|PAYEE|REFUSEE>
+  segur-pipeline lister-soumissions [--format text|json]    liste les soumissions et leur état
   segur-pipeline rejouer <soumission>                       rejuge une soumission (<SIRET>/<type>/<nom du JSON>)
 Options : --endpoint <url> (S3, SQS), --dynamodb-endpoint <url>, --region <région>,
           --input-bucket <nom> (défaut : $${ENV.inputBucket} ou ${BUCKETS.input}), --table <nom> (défaut : ${TABLE.name})`;
@@ -56,37 +56,39 @@ function connect(values: Record<string, string | boolean | undefined>): OpsConte
   };
 }
 
-export const OPS_COMMANDS = ['referentiel-push', 'avance-statut', 'soumissions', 'rejouer'] as const;
+export const OPS_COMMANDS = [
+  'publier-referentiel',
+  'marquer-avance',
+  'lister-soumissions',
+  'rejouer',
+] as const;
 
 export async function runOps(
   command: (typeof OPS_COMMANDS)[number],
   args: readonly string[],
   io: CliIo,
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      endpoint: { type: 'string' },
-      'dynamodb-endpoint': { type: 'string' },
-      region: { type: 'string' },
-      'input-bucket': { type: 'string' },
-      table: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-    },
+  const { values, positionals } = parseOptions(command, args, {
+    endpoint: { type: 'string' },
+    'dynamodb-endpoint': { type: 'string' },
+    region: { type: 'string' },
+    'input-bucket': { type: 'string' },
+    table: { type: 'string' },
+    format: { type: 'string', default: 'text' },
   });
-  const expected = { 'referentiel-push': 1, 'avance-statut': 2, soumissions: 0, rejouer: 1 }[command];
+  const expected = { 'publier-referentiel': 1, 'marquer-avance': 2, 'lister-soumissions': 0, rejouer: 1 }[
+    command
+  ];
   if (positionals.length !== expected)
     throw new UsageError(`${command} attend ${expected} argument(s) (voir « segur-pipeline help »)`);
-  if (command === 'avance-statut' && !STATUTS.includes(positionals[1] as AvanceStatut)) {
+  if (command === 'marquer-avance' && !STATUTS.includes(positionals[1] as AvanceStatut)) {
     throw new UsageError(`statut « ${positionals[1]} » inconnu : ${STATUTS.join(', ')}`);
   }
-  if (command === 'referentiel-push') await loadReferentiel(positionals[0] as string);
+  if (command === 'publier-referentiel') await loadReferentiel(positionals[0] as string);
   const ops = connect(values);
   try {
     switch (command) {
-      case 'referentiel-push': {
+      case 'publier-referentiel': {
         const body = await readInput(positionals[0] as string, 'référentiel');
         await ops.s3.send(
           new PutObjectCommand({
@@ -99,14 +101,14 @@ export async function runOps(
         io.stdout.write(`référentiel publié dans s3://${ops.inputBucket}/${PREFIXES.referentiel}\n`);
         return 0;
       }
-      case 'avance-statut': {
+      case 'marquer-avance': {
         const [numeroASP, statut] = positionals as [string, AvanceStatut];
         if (!(await ops.store.setAvanceStatus(numeroASP, statut)))
           throw new UsageError(`avance ${numeroASP} inconnue`);
         io.stdout.write(`avance ${numeroASP} : statut ${statut}\n`);
         return 0;
       }
-      case 'soumissions': {
+      case 'lister-soumissions': {
         const submissions = (await ops.store.listSubmissions()).sort((a, b) =>
           a.firstArrivalAt.localeCompare(b.firstArrivalAt),
         );

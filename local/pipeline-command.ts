@@ -1,20 +1,22 @@
 import { watch } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { PREFIXES } from '../shared/config/resources';
 import type { ResultMessage } from '../shared/pipeline/result-message';
 import { loadReferentiel, readInput } from './check-command';
 import { type CliIo, UsageError } from './cli-io';
+import { parseOptions } from './cli-options';
 import { type EmbeddedOptions, EmbeddedStack } from './embedded/embedded-stack';
 import type { Recipient } from './embedded/mailbox';
 
 export const PIPELINE_USAGE = `Pile embarquée (S3, SQS, SNS et DynamoDB émulés sur cette machine, aucun compte AWS) :
-  segur-pipeline pipeline <dossier-de-dépôt> [--out <dossier>] [--referentiel <fichier>] [--timeout <s>] [--chaos] [--state <dossier>]
-      dépose tout le dossier (<SIRET>/<avance|solde>/<fichiers>), attend chaque jugement, copie retour/
-      dans <out> (défaut ./out), écrit <out>/summary.json et les courriels dans <out>/mail/
-  segur-pipeline start [--drop <dossier>] [--out <dossier>] [--referentiel <fichier>] [--grace <s>] [--chaos] [--state <dossier>]
-      garde la pile en marche et dépose ce qui arrive dans le dossier surveillé (défaut ./drop)`;
+  segur-pipeline traiter <dossier-de-dépôt> [--out <dossier>] [--referentiel <fichier>] [--timeout <s>] [--chaos] [--state <dossier>]
+      (ancien nom : pipeline) dépose tout le dossier (<SIRET>/<avance|solde>/<fichiers>), attend chaque
+      jugement, copie retour/ dans <out> (défaut ./out), écrit <out>/summary.json et les courriels dans <out>/mail/
+  segur-pipeline demarrer [--drop <dossier>] [--out <dossier>] [--referentiel <fichier>] [--grace <s>] [--chaos] [--state <dossier>]
+      (ancien nom : start) garde la pile en marche et dépose ce qui arrive dans le dossier surveillé (défaut ./drop)
+  Chaque lancement repart d'une sortie propre : <out>/retour, <out>/mail, summary.json et pipeline.log
+  de la fois précédente sont effacés (rien d'autre dans <out>).`;
 
 export interface DropScan {
   readonly files: Array<{ path: string; key: string }>;
@@ -96,6 +98,24 @@ async function validReferentiel(path: string): Promise<Uint8Array> {
   return readInput(path, 'référentiel');
 }
 
+/** What a run writes in <out>, and nothing else: a user's other files there are left alone. */
+const OUTPUT_ENTRIES = ['retour', 'mail', 'summary.json', 'pipeline.log'] as const;
+
+/**
+ * Each run starts from a clean output: a second run into the same folder once kept the first
+ * run's `retour/` files and overwrote part of its mail (numbering restarts at 00001). With
+ * `--state`, the returns of earlier runs are in the state and are copied back again.
+ */
+async function cleanOutputs(outDir: string, io: CliIo): Promise<void> {
+  const present: string[] = [];
+  for (const entry of OUTPUT_ENTRIES)
+    if (await stat(join(outDir, entry)).catch(() => undefined)) present.push(entry);
+  for (const entry of present) await rm(join(outDir, entry), { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  if (present.length > 0)
+    io.stdout.write(`Sortie précédente effacée dans ${outDir} : ${present.join(', ')}.\n`);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `extra` lets the tests wrap the real handlers (fault injection); the command line never sets it. */
@@ -104,17 +124,12 @@ export async function runPipeline(
   io: CliIo,
   extra: Partial<EmbeddedOptions> = {},
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      out: { type: 'string', default: 'out' },
-      referentiel: { type: 'string' },
-      timeout: { type: 'string', default: '300' },
-      chaos: { type: 'boolean', default: false },
-      state: { type: 'string' },
-    },
+  const { values, positionals } = parseOptions('traiter', args, {
+    out: { type: 'string', default: 'out' },
+    referentiel: { type: 'string' },
+    timeout: { type: 'string', default: '300' },
+    chaos: { type: 'boolean', default: false },
+    state: { type: 'string' },
   });
   if (positionals.length !== 1)
     throw new UsageError('indiquez le dossier de dépôt (<SIRET>/<avance|solde>/<fichiers>)');
@@ -125,7 +140,7 @@ export async function runPipeline(
     throw new UsageError(`dossier de dépôt « ${dropDir} » introuvable`);
   });
   const referentiel = values.referentiel ? await validReferentiel(values.referentiel) : undefined;
-  await mkdir(outDir, { recursive: true });
+  await cleanOutputs(outDir, io);
   // The functions' JSON logs (CloudWatch's on AWS) go to a file: the terminal is for the progress.
   process.env.SEGUR_LOG_FILE ??= join(outDir, 'pipeline.log');
 
@@ -232,11 +247,12 @@ export async function runPipeline(
   }
 }
 
-export async function runStart(args: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    strict: true,
-    options: {
+/** `until` ends the run in tests; the command line ends it with Ctrl-C (SIGINT) or SIGTERM. */
+export async function runStart(args: readonly string[], io: CliIo, until?: Promise<void>): Promise<number> {
+  const { values } = parseOptions(
+    'demarrer',
+    args,
+    {
       drop: { type: 'string', default: 'drop' },
       out: { type: 'string', default: 'out' },
       referentiel: { type: 'string' },
@@ -244,13 +260,15 @@ export async function runStart(args: readonly string[], io: CliIo): Promise<numb
       chaos: { type: 'boolean', default: false },
       state: { type: 'string', default: '.segur-state' },
     },
-  });
+    false,
+  );
+  const graceSeconds = secondsOption('grace', values.grace);
   await mkdir(values.drop, { recursive: true });
-  await mkdir(values.out, { recursive: true });
+  await cleanOutputs(values.out, io);
   process.env.SEGUR_LOG_FILE ??= join(values.out, 'pipeline.log');
   const stack = await EmbeddedStack.start({
     outDir: values.out,
-    graceSeconds: secondsOption('grace', values.grace),
+    graceSeconds,
     sweepEverySeconds: 10,
     retryDelaySeconds: 5,
     recipients: [{ email: 'operateur@asp.localhost' }],
@@ -298,11 +316,22 @@ export async function runStart(args: readonly string[], io: CliIo): Promise<numb
       stack.saveState().catch(() => undefined);
     }
   }, 2000);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  let onSignal = () => {};
+  await Promise.race([
+    until ?? new Promise<void>(() => {}),
+    new Promise<void>((resolve) => {
+      onSignal = resolve;
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+    }),
+  ]);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   clearInterval(timer);
+  // The last judgements and outputs, so that what was judged before the stop is on disk.
+  while (shown < stack.results.length)
+    io.stdout.write(`${describe(stack.results[shown++] as ResultMessage)}\n`);
+  await stack.mirrorOutputs(values.out).catch(() => undefined);
   watcher.close();
   await stack.stop();
   return 0;

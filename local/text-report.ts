@@ -24,43 +24,74 @@ export const COLOUR: Palette = {
   bold: sgr('1'),
 };
 
-export function renderText(verdict: FileVerdict, palette: Palette, stats?: string): string {
+/** What the text says beyond the verdict: statistics, and whether the zips were looked at. */
+export interface TextContext {
+  readonly stats?: string;
+  /** Documents the deposit declares; with `zipsGiven` false, their checks were not done. */
+  readonly declaredAttachments?: number;
+  readonly zipsGiven?: boolean;
+}
+
+type Kind = 'erreur' | 'avertissement';
+
+/**
+ * A place in the deposit's text, worded so that it cannot be taken for a request's « Ligne 1 »
+ * (numLigne): « texte du fichier, l. 24, col. 93 ».
+ */
+export function textPlace(position: { line: number; column: number }): string {
+  return `texte du fichier, l. ${position.line}, col. ${position.column}`;
+}
+
+export function renderText(verdict: FileVerdict, palette: Palette, context: TextContext = {}): string {
   const out: string[] = [];
   const where = (finding: RenderedFinding) =>
-    finding.position
-      ? palette.dim(` (JSON ligne ${finding.position.line}, colonne ${finding.position.column})`)
+    // Control 1's syntax errors already say where in their message: said once.
+    finding.position && !finding.message.includes(`ligne ${finding.position.line}, colonne`)
+      ? palette.dim(` (${textPlace(finding.position)})`)
       : '';
-  const describe = (finding: RenderedFinding, tone: (text: string) => string, indent: string) => {
-    out.push(`${indent}${tone(finding.code)} ${finding.message}${where(finding)}`);
-    out.push(`${indent}     ${palette.dim(`→ ${finding.hint}`)}`);
+  // Under the « Ligne 1 » heading, the label's own « Ligne 1 : » would say it twice.
+  const withoutLinePrefix = (message: string) => message.replace(/^Ligne \d+ : /, '');
+  const describe = (finding: RenderedFinding, kind: Kind, indent: string) => {
+    const tone = kind === 'erreur' ? palette.ko : palette.warn;
+    out.push(
+      `${indent}${tone(`${kind} ${finding.code}`)} : ${withoutLinePrefix(finding.message)}${where(finding)}`,
+    );
+    out.push(`${indent}  ${palette.dim(`→ ${finding.hint}`)}`);
   };
 
   out.push(palette.bold(`${verdict.file} — ${verdict.profile ?? 'profil indéterminé'}`));
   if (verdict.status === 'rejected') {
     out.push(palette.ko('Fichier rejeté au contrôle 1 (structure du fichier) : aucune demande examinée.'));
-    for (const finding of verdict.fileErrors) describe(finding, palette.ko, '  ');
+    for (const finding of verdict.fileErrors) describe(finding, 'erreur', '  ');
   } else {
     const summary = summarize(verdict);
     const tone = summary.rejected === 0 ? palette.ok : palette.ko;
     out.push(
-      tone(`${summary.lines} demande(s) : ${summary.accepted} acceptée(s), ${summary.rejected} rejetée(s)`),
+      `${tone(`${summary.lines} demande(s) : ${summary.accepted} acceptée(s), ${summary.rejected} rejetée(s)`)} ; ${summary.warnings} avertissement(s) (sans effet sur le verdict)`,
     );
+    const declared = context.declaredAttachments ?? 0;
+    if (!context.zipsGiven && declared > 0)
+      out.push(
+        palette.warn(
+          `Pièces justificatives NON VÉRIFIÉES : ${declared} pièce(s) déclarée(s), aucun .zip fourni. Ajoutez --zip <fichier.zip> (une fois par .zip) pour contrôler leur présence, leur taille et leur format ; sans lui, le code de sortie ne porte que sur le JSON.`,
+        ),
+      );
   }
-  for (const finding of verdict.fileWarnings) describe(finding, palette.warn, '  ');
+  for (const finding of verdict.fileWarnings) describe(finding, 'avertissement', '  ');
   if (verdict.omittedFileWarnings > 0)
     out.push(`  ${palette.dim(omittedLabel(verdict.omittedFileWarnings))}`);
   for (const line of verdict.lines) {
     const head = `Ligne ${line.numLigne}${line.numeroEditeur ? ` (n° éditeur ${line.numeroEditeur})` : ''}`;
     if (line.accepted) out.push(`${palette.ok('✔')} ${head} : ${line.libelleTraitement}`);
     else out.push(`${palette.ko('✘')} ${head} : rejetée, code ${line.codeTraitement}`);
-    for (const finding of line.errors) describe(finding, palette.ko, '    ');
-    for (const finding of line.warnings) describe(finding, palette.warn, '    ');
+    for (const finding of line.errors) describe(finding, 'erreur', '    ');
+    for (const finding of line.warnings) describe(finding, 'avertissement', '    ');
     if (line.omitted > 0) out.push(`    ${palette.dim(omittedLabel(line.omitted))}`);
     // Checks not done are the same on every line (no zip, no référentiel): one short line each.
     if (line.notices.length > 0)
       out.push(`    ${palette.dim(`non vérifié : ${countByTitle(line.notices)}`)}`);
   }
-  if (stats) out.push(palette.dim(stats));
+  if (context.stats) out.push(palette.dim(context.stats));
   return `${out.join('\n')}\n`;
 }
 

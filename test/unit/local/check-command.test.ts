@@ -125,7 +125,16 @@ describe('segur-pipeline check', () => {
       ['check', 'x.json', '--profile', 'BIO-LOINC', '--type', 'avance'],
       'le profil BIO-LOINC se dépose en demande de solde',
     ],
-    [['check', 'x.json', '--bogus'], "option invalide : Unknown option '--bogus'"],
+    [['check', 'x.json', '--bogus'], 'option inconnue --bogus pour controler'],
+    [
+      ['controler', 'x.json', '--otu', 'o'],
+      'option inconnue --otu pour controler : vouliez-vous dire --out ?',
+    ],
+    [['controler', 'x.json', '--out'], "l'option --out attend une valeur"],
+    [['controler', 'x.json', '--stats=oui'], "l'option --stats ne prend pas de valeur"],
+    [['demarrer', 'dossier'], 'argument inattendu « dossier » : demarrer n’en prend pas'.replace('’', "'")],
+    [['traiter', 'events/drop', '--timeout', 'abc'], '--timeout attend un nombre de secondes positif'],
+    [['marquer-avance', 'FINBIO000006', 'VERSEE'], 'statut « VERSEE » inconnu'],
     [['verify'], 'commande inconnue « verify »'],
   ])('%j exits 2 with one clear line', async (args, message) => {
     const result = await run(args);
@@ -133,6 +142,61 @@ describe('segur-pipeline check', () => {
     expect(result.stderr).toContain(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stdout).toBe('');
+  });
+
+  it('refuses --out on the deposit’s own folder: the vendor’s file is never overwritten', async () => {
+    const path = await tempFile('JSON-4567890123-20211025-001.json', sampleText('BIO-SGL-avance'));
+    const before = await readFile(path, 'utf8');
+    const folder = join(path, '..');
+    for (const out of [folder, `${folder}/.`, join(folder, '..', folder.split('/').pop() as string)]) {
+      const result = await run(['controler', path, '--out', out]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('est le dossier du dépôt : le fichier annoté y remplacerait');
+      expect(await readFile(path, 'utf8')).toBe(before);
+    }
+    expect(await readdir(folder)).toEqual(['JSON-4567890123-20211025-001.json']);
+  });
+
+  it('says in words which findings are errors and which are warnings, each position once', async () => {
+    // Line 1: a 15-digit RPPS (an error); the file name's date is not today (a warning).
+    const text = mutate(sampleText('MDV-LGC-avance'), [
+      set(['lignesImport', 0, 'beneficiaires', 'liberal', 0, 'RPPS'], '"888888888888888"'),
+    ]);
+    const result = await run(['controler', await tempFile('JSON-3456789012-20221104-001.json', text)]);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.split('\n');
+    expect(lines).toContain(
+      '2 demande(s) : 1 acceptée(s), 1 rejetée(s) ; 1 avertissement(s) (sans effet sur le verdict)',
+    );
+    expect(lines).toContain('✘ Ligne 1 (n° éditeur 00001) : rejetée, code 2006');
+    const rpps = lines.find((line) => line.includes('erreur 2006 : '));
+    // The request is « Ligne 1 » in the heading; inside, the place in the text says « texte du fichier ».
+    expect(rpps).toMatch(
+      /^ {4}erreur 2006 : beneficiaires\.liberal\[0\]\.RPPS doit compter exactement 11 caractères .* \(texte du fichier, l\. \d+, col\. \d+\)$/,
+    );
+    expect(rpps).not.toContain('Ligne 1 :');
+    expect(lines.find((line) => line.includes('8009'))).toMatch(
+      /^ {2}avertissement 8009 : La date du nom de fichier/,
+    );
+    // Attachments declared but no zip given: said plainly, with what to do.
+    expect(result.stdout).toContain(
+      'Pièces justificatives NON VÉRIFIÉES : 3 pièce(s) déclarée(s), aucun .zip fourni. Ajoutez --zip <fichier.zip>',
+    );
+  });
+
+  it('prints a control-1 rejection in text with its position said once', async () => {
+    const path = await tempFile('JSON-3456789012-20221104-001.json', '{"impId": null,\n "numeroAns": }');
+    const result = await run(['controler', path]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'Fichier rejeté au contrôle 1 (structure du fichier) : aucune demande examinée.',
+    );
+    const error = result.stdout.split('\n').find((line) => line.includes('erreur 1005 : '));
+    expect(error).toMatch(
+      /^ {2}erreur 1005 : Le fichier n'est pas un JSON valide : .*\(ligne 2, colonne \d+\)$/,
+    );
+    expect(error?.match(/ligne 2/g)).toHaveLength(1);
+    expect(result.stdout).not.toContain('NON VÉRIFIÉES');
   });
 
   it('exits 2 on an invalid référentiel, naming the problem', async () => {

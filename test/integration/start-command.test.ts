@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../local/cli';
+import { SIRET } from '../support/deposits';
+import { hopDeposit, waitFor } from '../support/embedded-deposits';
+
+/** `segur-pipeline demarrer` (`npm start`): a watched folder, a deposit dropped in it, its outputs mirrored. */
+describe('segur-pipeline demarrer', () => {
+  it('uploads what is dropped in the watched folder and mirrors the verdict, then stops cleanly', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'segur-start-'));
+    const drop = join(root, 'drop');
+    const out = join(root, 'out');
+    // A previous run's leftovers: cleared at start, and said so.
+    await mkdir(join(out, 'retour', 'ancien'), { recursive: true });
+    await writeFile(join(out, 'retour', 'ancien', 'vieux.json'), '{}');
+    await writeFile(join(out, 'notes-personnelles.txt'), 'à garder');
+    let stdout = '';
+    let stderr = '';
+    let stop = () => {};
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const running = (async () => {
+      // The command's own code path, with the test in place of Ctrl-C.
+      const { runStart } = await import('../../local/pipeline-command');
+      return runStart(
+        ['--drop', drop, '--out', out, '--state', join(root, 'state'), '--grace', '1'],
+        {
+          stdout: { write: (text: string) => (stdout += text) },
+          stderr: { write: (text: string) => (stderr += text) },
+          colour: false,
+        },
+        stopped,
+      );
+    })();
+    await waitFor('the stack running', async () => stdout.includes('Pile embarquée en marche'), 30_000);
+    expect(stdout).toContain(`Sortie précédente effacée dans ${out} : retour.`);
+    expect(existsSync(join(out, 'notes-personnelles.txt'))).toBe(true);
+
+    const deposit = await hopDeposit('001', ['10001', '10002']);
+    const folder = join(drop, SIRET, 'avance');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, `${deposit.name}.zip`), deposit.zip);
+    await writeFile(join(folder, `${deposit.name}.json`), deposit.json);
+
+    const returns = join(out, 'retour', SIRET, 'avance');
+    const report = await waitFor(
+      'the report mirrored to out/retour',
+      async () =>
+        (await readFile(join(returns, `${deposit.name}.rapport.json`), 'utf8').catch(() => '')) || false,
+      60_000,
+    );
+    expect(JSON.parse(report).summary).toMatchObject({ lines: 2, accepted: 2, rejected: 0 });
+    const annotated = JSON.parse(await readFile(join(returns, `${deposit.name}.json`), 'utf8'));
+    expect(annotated.lignesImport.map((line: { codeTraitement: string }) => line.codeTraitement)).toEqual([
+      '0000',
+      '0000',
+    ]);
+    await waitFor(
+      'the mail written',
+      async () => (await readdir(join(out, 'mail')).catch(() => [])).length > 0,
+    );
+    stop();
+    expect(await running).toBe(0);
+    expect(stdout).toContain(`déposé : depot/${SIRET}/avance/${deposit.name}.json`);
+    expect(stdout).toContain(`✔ ${deposit.name}.json : HOP-DPI-avance — 2 acceptée(s), 0 rejetée(s)`);
+    expect(existsSync(join(out, 'retour', 'ancien'))).toBe(false);
+    expect(stderr).toBe('');
+  }, 120_000);
+
+  it('is also reachable under its former name, with French option errors', async () => {
+    let stderr = '';
+    const code = await main(['start', '--bogus'], {
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (stderr += text) },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('option inconnue --bogus pour demarrer');
+  });
+});
