@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { linkExpiryHours } from '../shared/config/resources';
 import { parseNotificationEmails } from './constructs/notifications';
 import { SegurStack } from './segur-stack';
 
@@ -6,5 +7,6 @@ import { SegurStack } from './segur-stack';
 const app = new App();
 new SegurStack(app, 'SegurPipeline', {
   notificationEmails: parseNotificationEmails(app.node.tryGetContext('notificationEmails')),
+  linkExpiryHours: linkExpiryHours(app.node.tryGetContext('linkExpiryHours')),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

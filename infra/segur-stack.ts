@@ -9,6 +9,8 @@ import { State } from './constructs/state';
 
 export interface SegurStackProps extends StackProps {
   readonly notificationEmails: readonly NotificationEmail[];
+  /** Hours the emails' links to the returns stay valid (context `linkExpiryHours`, default 72). */
+  readonly linkExpiryHours?: number;
 }
 
 /** The whole pipeline: intake, state, processing, results, notifications, and the alarms. */
@@ -24,7 +26,7 @@ export class SegurStack extends Stack {
     this.notifications = new Notifications(this, 'Notifications', props.notificationEmails);
     this.intake = new Intake(this, 'Intake');
     this.state = new State(this, 'State');
-    this.results = new Results(this, 'Results', this.notifications.topic);
+    this.results = new Results(this, 'Results', this.notifications.topic, props.linkExpiryHours);
     this.processing = new Processing(this, 'Processing', {
       inputBucket: this.intake.inputBucket,
       outputBucket: this.results.outputBucket,

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { LocalFileSource } from '../shared/adapters/byte-range-source';
 import { readCappedFile } from '../shared/adapters/capped-file-read';
 import { depositFacts } from '../shared/domain/deposit-facts';
-import { DEFAULT_LIMITS, parseJsonDocument } from '../shared/domain/json/json-document';
+import { DEFAULT_LIMITS, parseJsonDocument, sourceTextOf } from '../shared/domain/json/json-document';
 import { parisDay } from '../shared/domain/judge-file';
 import { profileFor, profileOfSoftware } from '../shared/domain/profiles';
 import { type Referentiel, validateReferentiel } from '../shared/domain/referentiel';
@@ -83,7 +83,7 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
       // Checked before sending: the name should carry today's date (a warning, never a rejection).
       depositDay: parisDay(new Date()),
     },
-    report: { generatedAt: new Date().toISOString() },
+    report: { generatedAt: new Date().toISOString(), source: sourceTextOf(parsed, bytes) },
   });
   const elapsedMs = Math.round(performance.now() - started);
   const stats = {

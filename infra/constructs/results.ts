@@ -2,7 +2,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ENV, FUNCTIONS, PREFIXES, QUEUES } from '../../shared/config/resources';
+import { ENV, FUNCTIONS, LINKS, PREFIXES, QUEUES } from '../../shared/config/resources';
 import { HouseFunction } from './house-function';
 import { QueueWithDlq } from './queue-with-dlq';
 import { archiveRule, secureBucket } from './secure-bucket';
@@ -13,14 +13,20 @@ export class Results extends Construct {
   readonly resultsQueue: QueueWithDlq;
   readonly notify: HouseFunction;
 
-  constructor(scope: Construct, id: string, topic: Topic) {
+  /** `linkExpiryHours`: how long the emails' links to the returns work (LINKS in resources.ts). */
+  constructor(
+    scope: Construct,
+    id: string,
+    topic: Topic,
+    linkExpiryHours: number = LINKS.defaultExpiryHours,
+  ) {
     super(scope, id);
     this.outputBucket = secureBucket(this, 'OutputBucket', [archiveRule(PREFIXES.output)]);
     this.resultsQueue = new QueueWithDlq(this, 'ResultsQueue', QUEUES.results);
     this.notify = new HouseFunction(this, 'NotifyFunction', {
       handlerDir: 'notify',
       settings: FUNCTIONS.notify,
-      environment: { [ENV.topicArn]: topic.topicArn },
+      environment: { [ENV.topicArn]: topic.topicArn, [ENV.linkExpiryHours]: String(linkExpiryHours) },
       description: 'Envoie le courriel en français de chaque résultat',
     });
     this.notify.addEventSource(
@@ -31,5 +37,7 @@ export class Results extends Construct {
       }),
     );
     topic.grantPublish(this.notify);
+    // A presigned link works only if its signer may read the object: the returns, nothing else.
+    this.outputBucket.grantRead(this.notify, `${PREFIXES.output}*`);
   }
 }

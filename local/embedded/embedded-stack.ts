@@ -10,7 +10,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { SQSEvent } from 'aws-lambda';
 import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
 import { seededRandom } from '../../shared/adapters/fault-injection';
-import { BUCKETS, ENV, PREFIXES, QUEUES } from '../../shared/config/resources';
+import { BUCKETS, ENV, PREFIXES, QUEUES, TOPIC } from '../../shared/config/resources';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { restoreBuckets, saveBuckets } from './bucket-state';
 import { createResources, type LocalQueue } from './create-resources';
@@ -229,7 +229,7 @@ export class EmbeddedStack {
           this.mails,
           recipient.email,
           envelope.Subject ?? '',
-          envelope.Message,
+          { text: envelope.Message, html: envelope.MessageAttributes?.[TOPIC.htmlAttribute]?.Value },
           siret,
         );
       }

@@ -85,7 +85,7 @@ export const TABLE = {
   pendingIndex: { name: 'pending', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
 } as const;
 
-export const TOPIC = { name: 'segur-notifications', siretAttribute: 'siret' } as const;
+export const TOPIC = { name: 'segur-notifications', siretAttribute: 'siret', htmlAttribute: 'html' } as const;
 
 export const BUCKETS = { input: 'segur-depots', output: 'segur-retours' } as const;
 
@@ -125,4 +125,21 @@ export const ENV = {
   resultsQueueUrl: 'RESULTS_QUEUE_URL',
   topicArn: 'NOTIFICATION_TOPIC_ARN',
   gracePeriodMinutes: 'GRACE_PERIOD_MINUTES',
+  linkExpiryHours: 'LINK_EXPIRY_HOURS',
 } as const;
+
+/**
+ * The HTTPS links of the emails (presigned GETs of the returns). 72 h covers a weekend between the
+ * deposit and the reading; a presigned URL lives at most 7 days (SigV4) and no longer than the
+ * credentials that signed it (a Lambda's role session), so the email states the real expiry. After
+ * it, the files stay in the vendor's `retour/<SIRET>/` space. CDK context `linkExpiryHours`.
+ */
+export const LINKS = { defaultExpiryHours: 72, maxExpiryHours: 7 * 24 } as const;
+
+/** The configured hours (an environment variable or a context value), or the default when unset or not positive. */
+export function linkExpiryHours(value: unknown): number {
+  const hours = Number(value);
+  return value !== undefined && value !== null && Number.isFinite(hours) && hours > 0
+    ? hours
+    : LINKS.defaultExpiryHours;
+}

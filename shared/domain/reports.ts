@@ -11,6 +11,8 @@ export interface ReportContext {
   readonly generatedAt: string;
   /** Extra facts (submission id, attachment statistics…), shown as given. */
   readonly facts?: Readonly<Record<string, string | number>>;
+  /** The deposit's text: the HTML report shows the offending line of it beside each error. */
+  readonly source?: string;
 }
 
 export interface ReportSummary {
@@ -115,10 +117,13 @@ table{border-collapse:collapse;width:100%;margin-top:.5rem}th,td{border-bottom:1
 th{background:#f6f6f6}code{background:#f3f3f3;padding:0 .2rem;border-radius:.2rem}
 .finding{margin:.2rem 0}.hint{color:#555;font-size:.92em}.pos{color:#777;font-size:.85em;white-space:nowrap}
 .banner{padding:1rem;border-radius:.5rem;margin:1rem 0}.banner.ko{background:#fdecec}.banner.ok{background:#e8f5ec}
+.src{margin:.3rem 0 0;padding:.3rem .5rem;background:#f7f7f9;border-left:3px solid #c9191e;font:0.85em ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;word-break:break-all}
+.src .at{color:#777}.src mark{background:#ffd8d8;color:#8c0000;font-weight:600;padding:0 .1rem}
 `;
 
 export function buildHtmlReport(verdict: FileVerdict, context: ReportContext): string {
   const summary = summarize(verdict);
+  const findingTable = findingTableOf(sourceLines(context.source));
   const e = escapeHtml;
   const facts = Object.entries(context.facts ?? {})
     .map(([key, value]) => `<li>${e(key)} : ${e(String(value))}</li>`)
@@ -152,7 +157,7 @@ export function buildHtmlReport(verdict: FileVerdict, context: ReportContext): s
     parts.push(`<div class="card info"><span>Vérifications non faites</span><b>${summary.notices}</b></div>`);
     parts.push(`</div>`);
     parts.push(
-      `<h2>Demandes</h2><table><thead><tr><th>Ligne</th><th>N° éditeur</th><th>Verdict</th><th>Code</th><th>Libellé de traitement</th></tr></thead><tbody>`,
+      `<h2>Demandes</h2><table><thead><tr><th>Demande (numLigne)</th><th>N° éditeur</th><th>Verdict</th><th>Code</th><th>Libellé de traitement</th></tr></thead><tbody>`,
     );
     for (const line of verdict.lines) {
       parts.push(
@@ -172,7 +177,7 @@ export function buildHtmlReport(verdict: FileVerdict, context: ReportContext): s
   if (detailed.length > 0) parts.push(`<h2>Détail par demande</h2>`);
   for (const line of detailed) {
     parts.push(
-      `<h3 id="ligne-${line.numLigne}">Ligne ${line.numLigne}${line.numeroEditeur ? ` – n° éditeur ${e(line.numeroEditeur)}` : ''}</h3>`,
+      `<h3 id="ligne-${line.numLigne}">Demande n° ${line.numLigne} (numLigne ${line.numLigne})${line.numeroEditeur ? ` – n° éditeur ${e(line.numeroEditeur)}` : ''}</h3>`,
     );
     if (line.errors.length > 0)
       parts.push(findingTable(line.errors, 'Erreurs (la première donne le verdict)', 'ko'));
@@ -184,21 +189,89 @@ export function buildHtmlReport(verdict: FileVerdict, context: ReportContext): s
   return parts.join('\n');
 }
 
-/** 2026-11-22T22:35:55.966Z → « 22/11/2026 à 22 h 35 (UTC) »; anything else is shown as given. */
+const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', {
+  timeZone: 'Europe/Paris',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/**
+ * An instant as the agency and the vendors read it, in Paris time (summer time included):
+ * 2026-11-22T22:35:55.966Z → « 22/11/2026 à 23 h 35 (heure de Paris) ». Not an instant: as given.
+ */
 export function frenchDateTime(iso: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
-  return match ? `${match[3]}/${match[2]}/${match[1]} à ${match[4]} h ${match[5]} (UTC)` : iso;
+  const at = new Date(iso);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(iso) || Number.isNaN(at.getTime())) return iso;
+  const part = Object.fromEntries(PARIS_TIME.formatToParts(at).map((piece) => [piece.type, piece.value]));
+  return `${part.day}/${part.month}/${part.year} à ${part.hour} h ${part.minute} (heure de Paris)`;
 }
 
-function findingTable(findings: readonly RenderedFinding[], caption: string, tone: string): string {
-  const e = escapeHtml;
-  const rows = findings
-    .map((finding) => {
-      const position = finding.position
-        ? `ligne ${finding.position.line}, col. ${finding.position.column}`
-        : '';
-      return `<tr><td><code>${e(finding.code)}</code></td><td><code>${e(finding.field || '—')}</code></td><td><div class="finding ${tone}">${e(finding.message)}</div><div class="hint">À faire : ${e(finding.hint)}</div></td><td class="pos">${e(position)}</td></tr>`;
-    })
-    .join('');
-  return `<table><caption class="${tone}" style="text-align:left;font-weight:600">${e(caption)}</caption><thead><tr><th>Code</th><th>Champ</th><th>Message</th><th>Position dans le JSON</th></tr></thead><tbody>${rows}</tbody></table>`;
+/** The deposit's text by line, split once for all the excerpts (a 10 MiB file at most). */
+function sourceLines(source: string | undefined): readonly string[] | undefined {
+  return source === undefined ? undefined : source.split(/\r?\n/);
+}
+
+/** Characters of the source line shown around the value, so that a one-line JSON stays readable. */
+const EXCERPT_BEFORE = 60;
+const EXCERPT_AFTER = 100;
+
+/**
+ * The offending value in its line of the deposit: the text before it, the value itself (a string
+ * to its closing quote, a number or literal to its end, the first character of an object or list)
+ * and what follows, clipped around it. Escaped by the caller.
+ */
+export function sourceExcerpt(
+  lines: readonly string[],
+  position: { line: number; column: number },
+): { before: string; value: string; after: string } | undefined {
+  const text = lines[position.line - 1];
+  if (text === undefined) return undefined;
+  const start = Math.min(Math.max(position.column - 1, 0), text.length);
+  const end = valueEnd(text, start);
+  const from = Math.max(0, start - EXCERPT_BEFORE);
+  const to = Math.min(text.length, Math.max(end, start + 1) + EXCERPT_AFTER);
+  return {
+    before: `${from > 0 ? '…' : ''}${text.slice(from, start)}`,
+    value: text.slice(start, Math.min(end, start + 200)),
+    after: `${text.slice(end, to)}${to < text.length ? '…' : ''}`,
+  };
+}
+
+function valueEnd(text: string, start: number): number {
+  const first = text[start];
+  if (first === '"') {
+    for (let index = start + 1; index < text.length; index++) {
+      if (text[index] === '\\') index++;
+      else if (text[index] === '"') return index + 1;
+    }
+    return text.length;
+  }
+  if (first === '{' || first === '[') return start + 1;
+  const match = /^[^\s,\]}]*/.exec(text.slice(start, start + 400));
+  return start + (match?.[0].length ?? 0);
+}
+
+function findingTableOf(lines: readonly string[] | undefined) {
+  return (findings: readonly RenderedFinding[], caption: string, tone: string): string => {
+    const e = escapeHtml;
+    const rows = findings
+      .map((finding) => {
+        const place = finding.position
+          ? `texte l. ${finding.position.line}, col. ${finding.position.column}`
+          : '';
+        // Checks not done (info) point at the document, not at a mistake: no excerpt for them.
+        const excerpt =
+          finding.position && lines && tone !== 'info' ? sourceExcerpt(lines, finding.position) : undefined;
+        const shown = excerpt
+          ? `<pre class="src"><span class="at">l. ${finding.position?.line} │ </span>${e(excerpt.before)}<mark>${e(excerpt.value)}</mark>${e(excerpt.after)}</pre>`
+          : '';
+        return `<tr><td><code>${e(finding.code)}</code></td><td><code>${e(finding.field || '—')}</code></td><td><div class="finding ${tone}">${e(finding.message.replace(/^Ligne \d+ : /, ''))}</div><div class="hint">À faire : ${e(finding.hint)}</div>${shown}</td><td class="pos">${e(place)}</td></tr>`;
+      })
+      .join('');
+    return `<table><caption class="${tone}" style="text-align:left;font-weight:600">${e(caption)}</caption><thead><tr><th>Code</th><th>Champ</th><th>Message</th><th>Place dans le texte du fichier</th></tr></thead><tbody>${rows}</tbody></table>`;
+  };
 }

@@ -30,7 +30,7 @@ export function checkDeposit(input: CheckDepositInput): DepositOutputs {
     verdict,
     annotated,
     reportJson: buildJsonReport(verdict, input.report),
-    reportHtml: buildHtmlReport(verdict, input.report),
+    reportHtml: buildHtmlReport(verdict, { ...input.report, source: input.report.source ?? doc?.text }),
   };
 }
 

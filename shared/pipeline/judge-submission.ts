@@ -9,6 +9,7 @@ import {
   parseJsonDocument,
   propertyOf,
   rawText,
+  sourceTextOf,
 } from '../domain/json/json-document';
 import { type FileVerdict, judgeParsed, parisDay } from '../domain/judge-file';
 import { PROFILES } from '../domain/profiles';
@@ -186,7 +187,11 @@ async function judgeClaimed(
       annotated === undefined
         ? Promise.resolve(null)
         : deps.objects.putOutput(`${folder}${fileName}`, annotated, 'application/json; charset=utf-8'),
-      writeReports(deps.objects, folder, fileName, verdict, { generatedAt, facts }),
+      writeReports(deps.objects, folder, fileName, verdict, {
+        generatedAt,
+        facts,
+        source: sourceTextOf(parsed, bytes),
+      }),
     ]);
     log.info('retours écrits', { folder });
     return resultMessage(

@@ -9,13 +9,27 @@ import type { FileVerdict } from '../domain/judge-file';
  */
 export type Outcome = 'jugement' | 'refus' | 'rejet-technique';
 
+/** One error of a rejected line, in the report's wording (the email lists them, not only the first). */
+export interface ResultError {
+  readonly code: string;
+  readonly field: string;
+  readonly message: string;
+}
+
 export interface ResultLine {
   readonly numLigne: number;
   readonly numeroEditeur: string | null;
   readonly codeTraitement: string;
   readonly libelleTraitement: string;
   readonly numeroASP: string | null;
+  /** Every error of a rejected line, the first ERRORS_PER_LINE of them when there are more. */
+  readonly errors?: readonly ResultError[];
+  /** Errors of the line not carried here (the JSON report has them all). */
+  readonly errorsOmitted?: number;
 }
+
+/** The errors a result message carries per line; more are counted (the report lists 50). */
+export const ERRORS_PER_LINE = 10;
 
 export interface ResultMessage {
   readonly submissionId: string;
@@ -55,13 +69,24 @@ export function resultMessage(
     accepted,
     rejected: verdict.lines.length - accepted,
     fileErrors: verdict.fileErrors.map((error) => ({ code: error.code, message: error.message })),
-    lines: verdict.lines.map((line) => ({
-      numLigne: line.numLigne,
-      numeroEditeur: line.numeroEditeur,
-      codeTraitement: line.codeTraitement,
-      libelleTraitement: line.libelleTraitement,
-      numeroASP: numeroAspByLine.get(line.numLigne) ?? null,
-    })),
+    lines: verdict.lines.map((line) => {
+      const total = line.errors.length;
+      return {
+        numLigne: line.numLigne,
+        numeroEditeur: line.numeroEditeur,
+        codeTraitement: line.codeTraitement,
+        libelleTraitement: line.libelleTraitement,
+        numeroASP: numeroAspByLine.get(line.numLigne) ?? null,
+        ...(total > 0
+          ? {
+              errors: line.errors
+                .slice(0, ERRORS_PER_LINE)
+                .map((error) => ({ code: error.code, field: error.field, message: error.message })),
+              ...(total > ERRORS_PER_LINE ? { errorsOmitted: total - ERRORS_PER_LINE } : {}),
+            }
+          : {}),
+      };
+    }),
     outputs,
   };
 }
@@ -79,6 +104,28 @@ export function fitResultMessage(message: ResultMessage, maxBytes: number): Resu
   const clean = wellFormedMessage(message);
   const size = (candidate: ResultMessage) => Buffer.byteLength(JSON.stringify(candidate));
   if (size(clean) <= budget) return clean;
+  // First fewer errors per line (each line keeps its first, which is its verdict), then fewer lines.
+  for (const kept of [3, 1]) {
+    const fewer = { ...clean, lines: clean.lines.map((line) => keepErrors(line, kept)) };
+    if (size(fewer) <= budget) return fewer;
+  }
+  return fitLines({ ...clean, lines: clean.lines.map((line) => keepErrors(line, 1)) }, budget, size);
+}
+
+function keepErrors(line: ResultLine, kept: number): ResultLine {
+  if (!line.errors || line.errors.length <= kept) return line;
+  return {
+    ...line,
+    errors: line.errors.slice(0, kept),
+    errorsOmitted: (line.errorsOmitted ?? 0) + line.errors.length - kept,
+  };
+}
+
+function fitLines(
+  clean: ResultMessage,
+  budget: number,
+  size: (candidate: ResultMessage) => number,
+): ResultMessage {
   const fileErrors = clean.fileErrors.slice(0, 20);
   let low = 0;
   let high = clean.lines.length;
@@ -103,6 +150,15 @@ function wellFormedMessage(message: ResultMessage): ResultMessage {
       ...line,
       numeroEditeur: line.numeroEditeur === null ? null : text(line.numeroEditeur),
       libelleTraitement: text(line.libelleTraitement),
+      ...(line.errors
+        ? {
+            errors: line.errors.map((error) => ({
+              code: error.code,
+              field: text(error.field),
+              message: text(error.message),
+            })),
+          }
+        : {}),
     })),
   };
 }

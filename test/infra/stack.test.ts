@@ -1,15 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parseNotificationEmails } from '../../infra/constructs/notifications';
 import { SegurStack } from '../../infra/segur-stack';
 import { FUNCTIONS, PIPELINE_ALARMS, QUEUES, visibilityTimeoutSeconds } from '../../shared/config/resources';
 
+/**
+ * The app as `cdk synth` makes it: with the feature flags of cdk.json (set deliberately there, so
+ * that the template tested is the template deployed), and no bundling (the functions' code is
+ * built by `cdk synth`, not by these assertions).
+ */
+function testApp(): App {
+  const { context } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
+  return new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+}
+
 /** What matters in the synthesized template: encryption, DLQs, timeouts, filters, grants, alarms. */
 function synth(
   emails = [{ email: 'ops@asp.example' }, { email: 'editeur@exemple.fr', siret: '88558855858745' }],
 ) {
-  // No bundling in unit tests: the functions' code is built by `cdk synth`, not by this assertion.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp();
   return Template.fromStack(new SegurStack(app, 'Test', { notificationEmails: emails }));
 }
 
@@ -144,6 +155,28 @@ describe('CDK stack', () => {
       expect.stringMatching(/JudgeFunction/),
     ]);
     expect(withAction('sns:Publish')).toEqual([expect.stringMatching(/NotifyFunction/)]);
+  });
+
+  it('lets notify read the returns alone (its presigned links need it), with the links’ lifetime from context', () => {
+    const notifyPolicy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
+      id.includes('NotifyFunction'),
+    )?.[1];
+    const reads = notifyPolicy?.Properties.PolicyDocument.Statement.filter(
+      (s: { Action: string | string[] }) => [s.Action].flat().includes('s3:GetObject*'),
+    );
+    expect(reads).toHaveLength(1);
+    expect(JSON.stringify(reads[0].Resource)).toContain('/retour/*');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('courriel'),
+      Environment: { Variables: Match.objectLike({ LINK_EXPIRY_HOURS: '72' }) },
+    });
+    const app = testApp();
+    const shorter = Template.fromStack(
+      new SegurStack(app, 'Links', { notificationEmails: [], linkExpiryHours: 24 }),
+    );
+    shorter.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ LINK_EXPIRY_HOURS: '24' }) },
+    });
   });
 
   it('alarms on each of the three DLQs, each function’s errors and the pipeline’s failure metrics, to the topic', () => {

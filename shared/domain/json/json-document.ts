@@ -254,3 +254,11 @@ export function describeType(node: JsonNode | undefined): string {
       return node.type;
   }
 }
+
+/**
+ * The text of a deposit for showing excerpts of it in a report: the parsed text when it parsed,
+ * else the bytes decoded leniently (a syntax error's line shown too; invalid UTF-8 as U+FFFD).
+ */
+export function sourceTextOf(parsed: ParseOutcome, bytes: Uint8Array): string {
+  return parsed.ok ? parsed.doc.text : new TextDecoder('utf-8').decode(bytes);
+}

@@ -1,4 +1,9 @@
-import { buildHtmlReport, buildJsonReport } from '../../../shared/domain/reports';
+import {
+  buildHtmlReport,
+  buildJsonReport,
+  frenchDateTime,
+  sourceExcerpt,
+} from '../../../shared/domain/reports';
 import { judgeText, mutate, sampleName, sampleText, set } from '../../support/deposits';
 
 const context = { generatedAt: '2026-11-22T10:00:00.000Z' };
@@ -66,5 +71,38 @@ describe('rapport.html', () => {
     const html = buildHtmlReport(verdict, context);
     expect(html).toContain('Fichier rejeté au contrôle de structure (contrôle 1)');
     expect(html).toContain('<code>1008</code>');
+  });
+});
+
+describe('what the report says of times and places', () => {
+  it('gives the time in Paris, winter and summer time alike', () => {
+    expect(frenchDateTime('2026-11-22T22:35:55.966Z')).toBe('22/11/2026 à 23 h 35 (heure de Paris)');
+    expect(frenchDateTime('2026-07-01T22:35:00Z')).toBe('02/07/2026 à 00 h 35 (heure de Paris)');
+    expect(frenchDateTime('hier')).toBe('hier');
+    const html = buildHtmlReport(verdictWith([]), { generatedAt: '2026-07-01T08:00:00.000Z' });
+    expect(html).toContain('contrôlé le 01/07/2026 à 10 h 00 (heure de Paris)');
+  });
+
+  it('shows the offending value in its line of the deposit, and names requests and places apart', () => {
+    const text = mutate(sampleText('MDV-LGC-avance'), [
+      set(['lignesImport', 0, 'commande', 'montantSegurHT'], '1075'),
+    ]);
+    const verdict = judgeText(text, { fileName: sampleName('MDV-LGC-avance') }).verdict;
+    const html = buildHtmlReport(verdict, { ...context, source: text });
+    expect(html).toContain('<h3 id="ligne-1">Demande n° 1 (numLigne 1)');
+    expect(html).toContain('<td class="pos">texte l. 14, col. 27</td>');
+    expect(html).toMatch(
+      /<pre class="src"><span class="at">l\. 14 │ <\/span>.*&quot;montantSegurHT&quot;: <mark>1075<\/mark>/,
+    );
+  });
+
+  it('clips a long one-line deposit around the value and marks a string to its closing quote', () => {
+    const line = `${'x'.repeat(500)}"RPPS": "88\\"8", "suite": 1${'y'.repeat(500)}`;
+    const column = line.indexOf('"88') + 1;
+    const excerpt = sourceExcerpt([line], { line: 1, column });
+    expect(excerpt?.value).toBe('"88\\"8"');
+    expect(excerpt?.before.startsWith('…')).toBe(true);
+    expect(excerpt?.after.endsWith('…')).toBe(true);
+    expect((excerpt?.before.length ?? 0) + (excerpt?.after.length ?? 0)).toBeLessThan(200);
   });
 });

@@ -35,6 +35,10 @@ Object.assign(process.env, {
   [ENV.judgeQueueUrl]: 'https://sqs/judge',
   [ENV.resultsQueueUrl]: 'https://sqs/results',
   [ENV.topicArn]: 'arn:aws:sns:eu-west-3:1:segur-notifications',
+  // Signing needs credentials, not a network: the presigned links are computed offline.
+  AWS_REGION: 'eu-west-3',
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'secret',
 });
 // Imported after the environment is set: the handlers read their configuration at load.
 const intake = require('../../../lambdas/intake/handler') as typeof import('../../../lambdas/intake/handler');
@@ -248,12 +252,25 @@ describe('notify handler', () => {
         codeTraitement: '2009',
         libelleTraitement: 'Ligne 2 : commande.dateCommande doit être une date JJ/MM/AAAA (reçu « x »)',
         numeroASP: null,
+        errors: [
+          {
+            code: '2009',
+            field: 'commande.dateCommande',
+            message: 'Ligne 2 : commande.dateCommande doit être une date JJ/MM/AAAA (reçu « x »)',
+          },
+          {
+            code: '3001',
+            field: 'piecesJustificatives[0].nomFichier',
+            message:
+              'Ligne 2 : piecesJustificatives[0].nomFichier « HOP-DPI-Va1-BDC-00002.pdf » est introuvable dans les fichiers .zip déposés',
+          },
+        ],
       },
     ],
     outputs: {
-      annotated: 's3://retours/a.json',
-      reportJson: 's3://retours/a.rapport.json',
-      reportHtml: 's3://retours/a.rapport.html',
+      annotated: 's3://retours/retour/88558855858745/avance/JSON-1234567890-20220315-001.json',
+      reportJson: 's3://retours/retour/88558855858745/avance/JSON-1234567890-20220315-001.rapport.json',
+      reportHtml: 's3://retours/retour/88558855858745/avance/JSON-1234567890-20220315-001.rapport.html',
     },
   };
 
@@ -264,11 +281,27 @@ describe('notify handler', () => {
     expect(input?.Subject).toBe(
       'Segur numerique - JSON-1234567890-20220315-001.json : 1 demande(s) acceptee(s), 1 rejetee(s)',
     );
-    expect(input?.Message).toContain('[2009] Ligne 2 : commande.dateCommande doit être une date');
-    expect(input?.Message).toContain('s3://retours/a.rapport.html');
-    expect(input?.MessageAttributes).toEqual({
-      siret: { DataType: 'String', StringValue: '88558855858745' },
-    });
+    // Every error of the line, not only the first: the missing document behind the bad date too.
+    expect(input?.Message).toContain('  - Ligne 2 (n° éditeur 00002) : rejetée, code 2009');
+    expect(input?.Message).toContain('      [2009] commande.dateCommande doit être une date');
+    expect(input?.Message).toContain(
+      '      [3001] piecesJustificatives[0].nomFichier « HOP-DPI-Va1-BDC-00002.pdf »',
+    );
+    // The vendor's own path, and an HTTPS link that expires in 72 h (signed by the function's role).
+    expect(input?.Message).toContain(
+      'rapport (page) : retour/88558855858745/avance/JSON-1234567890-20220315-001.rapport.html',
+    );
+    expect(input?.Message).not.toContain('s3://');
+    expect(input?.Message).toMatch(
+      /https:\/\/retours\.s3\.eu-west-3\.amazonaws\.com\/retour\/88558855858745\/avance\/JSON-1234567890-20220315-001\.rapport\.html\?\S*X-Amz-Expires=259200/,
+    );
+    expect(input?.Message).toMatch(
+      /Les liens ci-dessus sont valables jusqu'au \d\d\/\d\d\/\d{4} à \d\d h \d\d \(heure de Paris\)/,
+    );
+    expect(input?.MessageAttributes?.siret).toEqual({ DataType: 'String', StringValue: '88558855858745' });
+    const html = input?.MessageAttributes?.html?.StringValue ?? '';
+    expect(html).toContain('<div class="banner ko">');
+    expect(html).toContain('[3001] piecesJustificatives[0].nomFichier « HOP-DPI-Va1-BDC-00002.pdf »');
   });
 
   it('asks for a retry when SNS throttles', async () => {
