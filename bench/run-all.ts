@@ -1,3 +1,4 @@
+import { runGenerateBench } from './generate-bench';
 import { runHostileBench, runHostileScenario } from './hostile-bench';
 import { runPipelineBench, runPipelineScenario } from './pipeline-bench';
 import { runValidationBench } from './validation-bench';
@@ -29,6 +30,10 @@ async function main(): Promise<void> {
       Number(argv[argv.indexOf('--pipeline-scenario') + 2] ?? 500),
     );
   const submissions = Number(option('--submissions') ?? 500);
+  if (argv.includes('--only-generate')) {
+    console.log(await runGenerateBench());
+    return;
+  }
   if (argv.includes('--only-hostile')) {
     console.log(await runHostileBench(argv[1] as string));
     return;
@@ -47,6 +52,8 @@ async function main(): Promise<void> {
     `\n== Embedded pipeline (issue 5): latency, ${submissions} submissions at once, judge memory ==`,
   );
   console.log(await runPipelineBench(argv[1] as string, submissions));
+  console.log('\n== Spreadsheet to deposit (issue 14): generer, 200 rows with their documents, checked ==');
+  console.log(await runGenerateBench());
 }
 
 main().catch((error) => {

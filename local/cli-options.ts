@@ -1,6 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { closestName } from '../shared/generation/closest-name';
 import { UsageError } from './cli-io';
-import { closestName } from './closest-name';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -1,5 +1,6 @@
 import { CHECK_USAGE, runCheck } from './check-command';
 import { type CliIo, UsageError } from './cli-io';
+import { GENERATE_USAGE, runGenerate } from './generate-command';
 import { OPS_USAGE, runOps } from './ops-commands';
 import { PIPELINE_USAGE, runPipeline, runStart } from './pipeline-command';
 
@@ -23,6 +24,13 @@ export const COMMANDS: readonly Command[] = [
     summary: 'contrôle un dépôt hors ligne',
     usage: CHECK_USAGE,
     run: runCheck,
+  },
+  {
+    name: 'generer',
+    aliases: [],
+    summary: 'prépare un dépôt (JSON et .zip) depuis un tableur, contrôlé',
+    usage: GENERATE_USAGE,
+    run: (args, io) => runGenerate(args, io),
   },
   {
     name: 'traiter',
@@ -78,6 +86,8 @@ Commandes :
 ${COMMANDS.map((command) => `  ${command.name.padEnd(21)} ${command.summary}${command.aliases.length > 0 ? ` (ancien nom : ${command.aliases.join(', ')})` : ''}`).join('\n')}
 
 ${CHECK_USAGE}
+
+${GENERATE_USAGE}
 
 ${PIPELINE_USAGE}
 

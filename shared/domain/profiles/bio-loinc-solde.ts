@@ -204,6 +204,7 @@ const rules: readonly Rule[] = [
 ];
 
 export const BIO_LOINC_SOLDE: Profile = {
+  attachmentCodeOf: codeOfLoincType,
   id: 'BIO-LOINC-solde',
   couloir: COULOIR,
   logiciel: LOGICIEL,

@@ -31,6 +31,12 @@ import {
  * entête demande, commande, bénéficiaires, pièces justificatives, scénario d'installation, traitement.
  * (Section 2.2 lists four blocks, but the table also has bénéficiaires and the scenario: the table wins.)
  */
+const ATTACHMENT_CODES: Readonly<Record<string, string>> = {
+  BON_COMMANDE: 'BDC',
+  PREUVE_HT: 'HT',
+  PREUVE_ACT_BIO: 'PAB',
+  ATTESTATION_HONNEUR: 'AH',
+};
 const COULOIR = 'BIO';
 const LOGICIEL = 'SGL';
 
@@ -72,12 +78,7 @@ const rules: readonly Rule[] = [
   ...piecesItemRules(
     { couloir: COULOIR, logiciel: LOGICIEL },
     {
-      ...fixedCodes({
-        BON_COMMANDE: 'BDC',
-        PREUVE_HT: 'HT',
-        PREUVE_ACT_BIO: 'PAB',
-        ATTESTATION_HONNEUR: 'AH',
-      }),
+      ...fixedCodes(ATTACHMENT_CODES),
       mandatory: avanceMandatoryAttachments,
       single: ['BON_COMMANDE', 'PREUVE_HT'],
       // Section 3.3: a laboratory absent from the calculation file sends its proof of existence
@@ -115,6 +116,7 @@ const rules: readonly Rule[] = [
 ];
 
 export const BIO_SGL_AVANCE: Profile = {
+  attachmentCodeOf: (type) => ATTACHMENT_CODES[type],
   id: 'BIO-SGL-avance',
   couloir: COULOIR,
   logiciel: LOGICIEL,

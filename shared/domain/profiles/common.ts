@@ -43,6 +43,8 @@ export interface Profile {
    * compared with it (seed 004 §3.1: the solde covers the avance's FINESS géographiques).
    */
   readonly beneficiariesOf?: (line: JsonNode) => string[];
+  /** The code a document's name carries for its typeFichier (BON_COMMANDE → BDC), for naming them. */
+  readonly attachmentCodeOf: (typeFichier: string) => string | undefined;
 }
 
 // ── Reading other fields of the line (for conditions and relations) ────────────────────────

@@ -26,6 +26,7 @@ import {
  * Seed: 002_cbff930e09d9b0b3.txt (avance HOP-DPI, 15/04/2022), section 3.2, in table order:
  * entête demande, commande, bénéficiaires, pièces justificatives, scénario (bloc DPI, bloc PFI), traitement.
  */
+const ATTACHMENT_CODES: Readonly<Record<string, string>> = { BON_COMMANDE: 'BDC', PREUVE_HT: 'HT' };
 const COULOIR = 'HOP';
 const LOGICIEL = 'DPI';
 const PFI_REASON = ' (la demande concerne un DPI)';
@@ -97,7 +98,7 @@ const rules: readonly Rule[] = [
   ...piecesItemRules(
     { couloir: COULOIR, logiciel: LOGICIEL },
     {
-      ...fixedCodes({ BON_COMMANDE: 'BDC', PREUVE_HT: 'HT' }),
+      ...fixedCodes(ATTACHMENT_CODES),
       mandatory: avanceMandatoryAttachments,
       single: ['BON_COMMANDE', 'PREUVE_HT'],
     },
@@ -127,6 +128,7 @@ const rules: readonly Rule[] = [
 ];
 
 export const HOP_DPI_AVANCE: Profile = {
+  attachmentCodeOf: (type) => ATTACHMENT_CODES[type],
   id: 'HOP-DPI-avance',
   couloir: COULOIR,
   logiciel: LOGICIEL,

@@ -45,6 +45,7 @@ import {
  * Seed: 000_32f4e7682ded2454.txt (DTJSONAVANCE-MDV-LGC-VA1, 04/11/2022), section 3.2, in table order:
  * entête demande, commande, bénéficiaires, scénario d'installation, pièces justificatives, traitement.
  */
+const ATTACHMENT_CODES: Readonly<Record<string, string>> = { BON_COMMANDE: 'BDC', PREUVE_HT: 'HT' };
 const COULOIR = 'MDV';
 const LOGICIEL = 'LGC';
 
@@ -173,7 +174,7 @@ const rules: readonly Rule[] = [
   ...piecesItemRules(
     { couloir: COULOIR, logiciel: LOGICIEL },
     {
-      ...fixedCodes({ BON_COMMANDE: 'BDC', PREUVE_HT: 'HT' }),
+      ...fixedCodes(ATTACHMENT_CODES),
       mandatory: avanceMandatoryAttachments,
       single: ['BON_COMMANDE', 'PREUVE_HT'],
     },
@@ -182,6 +183,7 @@ const rules: readonly Rule[] = [
 ];
 
 export const MDV_LGC_AVANCE: Profile = {
+  attachmentCodeOf: (type) => ATTACHMENT_CODES[type],
   id: 'MDV-LGC-avance',
   couloir: COULOIR,
   logiciel: LOGICIEL,
