@@ -18,7 +18,7 @@ export function modelSheet(
         leaves.set(path, value.join('|'));
         return;
       }
-      value.forEach((item, index) => walk(item, `${path}[${index}]`));
+      for (const [index, item] of value.entries()) walk(item, `${path}[${index}]`);
       return;
     }
     if (value !== null && typeof value === 'object') {
