@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { linkExpiryHours } from '../shared/config/resources';
+import { linkExpiryHours, retentionYears } from '../shared/config/resources';
 import { parseNotificationEmails } from './constructs/notifications';
 import { SegurStack } from './segur-stack';
 
@@ -8,5 +8,6 @@ const app = new App();
 new SegurStack(app, 'SegurPipeline', {
   notificationEmails: parseNotificationEmails(app.node.tryGetContext('notificationEmails')),
   linkExpiryHours: linkExpiryHours(app.node.tryGetContext('linkExpiryHours')),
+  retentionYears: retentionYears(app.node.tryGetContext('retentionYears')),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

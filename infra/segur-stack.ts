@@ -11,6 +11,8 @@ export interface SegurStackProps extends StackProps {
   readonly notificationEmails: readonly NotificationEmail[];
   /** Hours the emails' links to the returns stay valid (context `linkExpiryHours`, default 72). */
   readonly linkExpiryHours?: number;
+  /** Years deposits and returns are kept (context `retentionYears`, default 10: financial records). */
+  readonly retentionYears?: number;
 }
 
 /** The whole pipeline: intake, state, processing, results, notifications, and the alarms. */
@@ -24,9 +26,12 @@ export class SegurStack extends Stack {
   constructor(scope: Construct, id: string, props: SegurStackProps) {
     super(scope, id, props);
     this.notifications = new Notifications(this, 'Notifications', props.notificationEmails);
-    this.intake = new Intake(this, 'Intake');
+    this.intake = new Intake(this, 'Intake', props.retentionYears);
     this.state = new State(this, 'State');
-    this.results = new Results(this, 'Results', this.notifications.topic, props.linkExpiryHours);
+    this.results = new Results(this, 'Results', this.notifications.topic, {
+      linkExpiryHours: props.linkExpiryHours,
+      retentionYears: props.retentionYears,
+    });
     this.processing = new Processing(this, 'Processing', {
       inputBucket: this.intake.inputBucket,
       outputBucket: this.results.outputBucket,

@@ -10,9 +10,9 @@ export class Intake extends Construct {
   readonly inputBucket: Bucket;
   readonly intakeQueue: QueueWithDlq;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, retentionYears?: number) {
     super(scope, id);
-    this.inputBucket = secureBucket(this, 'InputBucket', [archiveRule(PREFIXES.deposit)]);
+    this.inputBucket = secureBucket(this, 'InputBucket', [archiveRule(PREFIXES.deposit, retentionYears)]);
     this.intakeQueue = new QueueWithDlq(this, 'IntakeQueue', QUEUES.intake);
     this.inputBucket.addEventNotification(
       EventType.OBJECT_CREATED,

@@ -1,4 +1,5 @@
-import { Alias } from 'aws-cdk-lib/aws-kms';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -13,12 +14,27 @@ export interface NotificationEmail {
 /** The topic of the French emails (one per judgement) and of the alarms. */
 export class Notifications extends Construct {
   readonly topic: Topic;
+  readonly key: Key;
 
   constructor(scope: Construct, id: string, emails: readonly NotificationEmail[]) {
     super(scope, id);
+    // A customer-managed key: CloudWatch cannot publish to a topic under the AWS-managed
+    // alias/aws/sns (its policy cannot be changed), so the alarms would never arrive.
+    this.key = new Key(this, 'TopicKey', {
+      description: 'Chiffrement du sujet SNS des courriels et des alarmes Ségur',
+      enableKeyRotation: true,
+    });
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
     this.topic = new Topic(this, 'Topic', {
       topicName: TOPIC.name,
-      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      masterKey: this.key,
       enforceSSL: true,
     });
     for (const { email, siret } of emails) {

@@ -18,10 +18,13 @@ export class Results extends Construct {
     scope: Construct,
     id: string,
     topic: Topic,
-    linkExpiryHours: number = LINKS.defaultExpiryHours,
+    options: { linkExpiryHours?: number; retentionYears?: number } = {},
   ) {
     super(scope, id);
-    this.outputBucket = secureBucket(this, 'OutputBucket', [archiveRule(PREFIXES.output)]);
+    const linkExpiryHours = options.linkExpiryHours ?? LINKS.defaultExpiryHours;
+    this.outputBucket = secureBucket(this, 'OutputBucket', [
+      archiveRule(PREFIXES.output, options.retentionYears),
+    ]);
     this.resultsQueue = new QueueWithDlq(this, 'ResultsQueue', QUEUES.results);
     this.notify = new HouseFunction(this, 'NotifyFunction', {
       handlerDir: 'notify',

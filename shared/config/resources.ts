@@ -136,6 +136,23 @@ export const ENV = {
  */
 export const LINKS = { defaultExpiryHours: 72, maxExpiryHours: 7 * 24 } as const;
 
+/**
+ * How long deposits and returns are kept: they are the vouchers of public payments, and French
+ * accounting records are kept ten years (Code de commerce, art. L123-22). CDK context
+ * `retentionYears`; noncurrent versions (a JSON replaced, a report rewritten) go after 90 days.
+ */
+export const RETENTION = { defaultYears: 10, noncurrentVersionDays: 90 } as const;
+
+export function retentionYears(value: unknown): number {
+  const years = Number(value);
+  if (value === undefined || value === null) return RETENTION.defaultYears;
+  if (!Number.isInteger(years) || years < 1 || years > 100)
+    throw new Error(
+      `retentionYears attend un nombre entier d'années entre 1 et 100 (reçu « ${String(value)} »)`,
+    );
+  return years;
+}
+
 /** The configured hours (an environment variable or a context value), or the default when unset or not positive. */
 export function linkExpiryHours(value: unknown): number {
   const hours = Number(value);

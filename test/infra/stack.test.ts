@@ -4,7 +4,13 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { parseNotificationEmails } from '../../infra/constructs/notifications';
 import { SegurStack } from '../../infra/segur-stack';
-import { FUNCTIONS, PIPELINE_ALARMS, QUEUES, visibilityTimeoutSeconds } from '../../shared/config/resources';
+import {
+  FUNCTIONS,
+  PIPELINE_ALARMS,
+  QUEUES,
+  retentionYears,
+  visibilityTimeoutSeconds,
+} from '../../shared/config/resources';
 
 /**
  * The app as `cdk synth` makes it: with the feature flags of cdk.json (set deliberately there, so
@@ -192,6 +198,47 @@ describe('CDK stack', () => {
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('Topic') })],
     });
+  });
+
+  it('encrypts the topic with a customer-managed key CloudWatch may use, so that the alarms arrive', () => {
+    const keys = template.findResources('AWS::KMS::Key');
+    expect(Object.keys(keys)).toHaveLength(1);
+    const [keyId, key] = Object.entries(keys)[0] as [string, { Properties: Record<string, unknown> }];
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const statements = (key.Properties.KeyPolicy as { Statement: Array<Record<string, unknown>> }).Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      }),
+    );
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
+    // The function that publishes may use the key too.
+    const notifyPolicy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
+      id.includes('NotifyFunction'),
+    )?.[1];
+    expect(JSON.stringify(notifyPolicy)).toContain('kms:GenerateDataKey');
+  });
+
+  it('keeps deposits and returns ten years by default, old versions 90 days, retention from context', () => {
+    const days = (template: Template) =>
+      Object.values(template.findResources('AWS::S3::Bucket')).map(
+        (bucket) => bucket.Properties.LifecycleConfiguration.Rules[0],
+      );
+    for (const rule of days(template)) {
+      expect(rule.ExpirationInDays).toBe(3653);
+      expect(rule.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 90 });
+    }
+    const app = testApp();
+    const five = Template.fromStack(
+      new SegurStack(app, 'Five', { notificationEmails: [], retentionYears: 5 }),
+    );
+    for (const rule of days(five)) expect(rule.ExpirationInDays).toBe(1827);
+    expect(() => retentionYears('deux')).toThrow("retentionYears attend un nombre entier d'années");
+    expect(retentionYears(undefined)).toBe(10);
   });
 
   it('subscribes the emails of the context, filtering a vendor’s on its siret attribute', () => {
