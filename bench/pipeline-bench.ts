@@ -45,13 +45,13 @@ async function startStack(judgeMemory?: { peak: number }) {
     recipients: [],
     wrapHandler: (name, handler): SqsHandler =>
       name === 'judge' && judgeMemory
-        ? async (event) => {
+        ? async (event, context) => {
             // Sampled while the judge runs: the process's resident memory, embedded services included.
             const timer = setInterval(() => {
               judgeMemory.peak = Math.max(judgeMemory.peak, process.memoryUsage().rss);
             }, 5);
             try {
-              return await handler(event);
+              return await handler(event, context);
             } finally {
               clearInterval(timer);
               judgeMemory.peak = Math.max(judgeMemory.peak, process.memoryUsage().rss);

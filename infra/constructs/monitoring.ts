@@ -46,13 +46,15 @@ export class Monitoring extends Construct {
     }
     // The handlers turn failures into batch item failures, so the functions' Errors count only crashes:
     // the pipeline's own metrics say at once that a judgement failed or ended in a technical rejection.
-    for (const { metric, description } of PIPELINE_ALARMS) {
+    for (const { metric, service, description } of PIPELINE_ALARMS) {
       alarm(
         `${metric}Alarm`,
         description,
         new Metric({
           namespace: METRICS_NAMESPACE,
           metricName: metric,
+          // Powertools puts the emitting function on every metric as `service`.
+          dimensionsMap: { service },
           statistic: 'Sum',
           period: Duration.minutes(5),
         }),

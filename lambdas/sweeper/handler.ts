@@ -1,13 +1,17 @@
+import type { Context } from 'aws-lambda';
+import { SERVICES } from '../../shared/config/resources';
 import { createLogger } from '../../shared/observability/logger';
 import { sweep } from '../../shared/pipeline/sweep';
 import { readPipelineConfig } from '../common/config';
-import { pipelineDeps } from '../common/pipeline-deps';
+import { stateStore, workQueues } from '../common/pipeline-deps';
 
 /** Every few minutes: submissions whose grace period is over are sent to the judge. */
 const config = readPipelineConfig(process.env);
-const deps = { ...pipelineDeps(config), logger: createLogger('sweeper') };
+const logger = createLogger(SERVICES.sweeper);
+const deps = { store: stateStore(config), queues: workQueues(config), logger };
 
-export async function handler(): Promise<{ judged: number }> {
+export async function handler(_event?: unknown, context?: Context): Promise<{ judged: number }> {
+  if (context) logger.addContext(context);
   const ids = await sweep(deps, new Date(), config.gracePeriodMinutes);
   return { judged: ids.length };
 }

@@ -15,7 +15,7 @@ import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { restoreBuckets, saveBuckets } from './bucket-state';
 import { createResources, type LocalQueue } from './create-resources';
 import { type Recipient, writeMail } from './mailbox';
-import { QueuePoller, type SqsHandler } from './queue-poller';
+import { lambdaContext, QueuePoller, type SqsHandler } from './queue-poller';
 import { isNotified, objectCreatedEvent, testEvent } from './s3-events';
 import { startDynalite } from './start-dynalite';
 import { type EmbeddedAws, startFauxqs } from './start-fauxqs';
@@ -156,8 +156,8 @@ export class EmbeddedStack {
     const wrap = this.options.wrapHandler ?? ((_name, handler) => handler);
     const onError = (error: unknown) =>
       this.faults.push(error instanceof Error ? error.message : String(error));
-    const observeResults: SqsHandler = async (event) => {
-      const response = await notify.handler(event);
+    const observeResults: SqsHandler = async (event, context) => {
+      const response = await notify.handler(event, context);
       const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
       for (const record of event.Records)
         if (!failed.has(record.messageId)) this.results.push(JSON.parse(record.body));
@@ -181,6 +181,7 @@ export class EmbeddedStack {
             batchSize: QUEUES[id].batchSize,
             retryDelaySeconds: this.options.retryDelaySeconds,
             onError,
+            functionName: `segur-${QUEUES[id].consumer}`,
           }),
         );
       }
@@ -197,11 +198,11 @@ export class EmbeddedStack {
       );
     }
     for (const poller of this.pollers) poller.start();
-    this.sweep = () => sweeper.handler().then(() => undefined);
+    this.sweep = () => sweeper.handler(undefined, lambdaContext('segur-sweeper')).then(() => undefined);
     // The EventBridge schedule of the stack; 0 leaves sweeping to sweepNow() (batch runs).
     if (this.options.sweepEverySeconds > 0) {
       this.sweepTimer = setInterval(() => {
-        sweeper.handler().catch(onError);
+        sweeper.handler(undefined, lambdaContext('segur-sweeper')).catch(onError);
       }, this.options.sweepEverySeconds * 1000);
     }
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
@@ -5,7 +6,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 /**
  * An SQS event source mapping, as Lambda runs it: receive a batch, invoke the real handler with a
@@ -14,7 +15,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
  * redrive). One local choice: a failed message comes back after `retryDelaySeconds` rather than after
  * the queue's full visibility timeout, so that a local run ends in seconds, not in minutes.
  */
-export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+export type SqsHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse | undefined>;
 
 export interface PollerOptions {
   readonly queueUrl: string;
@@ -22,6 +23,8 @@ export interface PollerOptions {
   readonly batchSize: number;
   readonly retryDelaySeconds: number;
   readonly onError: (error: unknown) => void;
+  /** The function's name in the invocation context (its logs carry it, with a request id). */
+  readonly functionName?: string;
 }
 
 export class QueuePoller {
@@ -77,7 +80,7 @@ export class QueuePoller {
     let failed: Set<string>;
     this.invocations++;
     try {
-      const response = await this.handler(event);
+      const response = await this.handler(event, lambdaContext(this.options.functionName ?? 'local'));
       failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
       // A handler that throws fails its whole batch, as on Lambda.
@@ -136,4 +139,25 @@ export class QueuePoller {
       awsRegion: 'us-east-1',
     };
   }
+}
+
+/** The invocation context Lambda passes: what the functions' logs read from it (request id, name, memory). */
+export function lambdaContext(functionName: string): Context {
+  const fail = () => {
+    throw new Error('callbacks de contexte non prises en charge localement');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 60_000,
+    done: fail,
+    fail,
+    succeed: fail,
+  };
 }

@@ -97,20 +97,34 @@ export const SCHEDULE = {
 
 export const LOG_RETENTION_DAYS = 30;
 
+/**
+ * The functions' names as the `service` of their logs and metrics (Powertools puts it on every
+ * metric as a dimension: an alarm names it, or it would watch a metric nobody emits).
+ */
+export const SERVICES = {
+  intake: 'intake',
+  judge: 'judge',
+  notify: 'notify',
+  sweeper: 'sweeper',
+} as const;
+
 /** The pipeline's own metrics (EMF, namespace SegurPipeline) that raise an alarm at the first count. */
 export const PIPELINE_ALARMS = [
   {
     metric: 'JudgementFailures',
+    service: SERVICES.judge,
     description:
       'Un jugement a échoué (il sera repris) : une panne ou un défaut à examiner avant la file de lettres mortes',
   },
   {
     metric: 'TechnicalRejections',
+    service: SERVICES.judge,
     description:
       'Un dépôt a reçu un rejet technique après ses reprises : à rejouer (segur-pipeline rejouer) une fois la cause corrigée',
   },
   {
     metric: 'SweepFailures',
+    service: SERVICES.sweeper,
     description:
       'Le balayage n’a pas pu demander le jugement d’une soumission : elle sera reprise au passage suivant',
   },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PREFIXES } from '../config/resources';
+import { PREFIXES, SERVICES } from '../config/resources';
 import { annotate } from '../domain/annotate';
 import { depositFacts, NUMERO_EDITEUR_PATTERN } from '../domain/deposit-facts';
 import {
@@ -15,7 +15,7 @@ import { type FileVerdict, judgeParsed, parisDay } from '../domain/judge-file';
 import { PROFILES } from '../domain/profiles';
 import type { Avance, Referentiel } from '../domain/referentiel';
 import type { ProfileId } from '../domain/rules/line-environment';
-import { emitMetrics, type Logger, METRICS_NAMESPACE } from '../observability/logger';
+import { emitMetrics, type Logger } from '../observability/logger';
 import { inspectZips } from './inspect-zips';
 import {
   contentEtag,
@@ -105,7 +105,7 @@ export async function judgeSubmission(
       return undefined;
     }
     emitMetrics(
-      METRICS_NAMESPACE,
+      SERVICES.judge,
       { profile: result.profile ?? 'indetermine' },
       {
         Submissions: { value: 1, unit: 'Count' },
@@ -148,11 +148,7 @@ async function judgeClaimed(
   const referentiel = await withRecordedAvances(deps.store, baseReferentiel, deposit.citedNumerosAsp);
   const zipCheck = await inspectSubmissionZips(deps.objects, submission, deposit.declaredNames);
   if (zipCheck.stats.zipBytesTotal > 0) {
-    emitMetrics(
-      METRICS_NAMESPACE,
-      {},
-      { ZipBytesRead: { value: zipCheck.stats.zipBytesRead, unit: 'Bytes' } },
-    );
+    emitMetrics(SERVICES.judge, {}, { ZipBytesRead: { value: zipCheck.stats.zipBytesRead, unit: 'Bytes' } });
   }
   const judge = () =>
     judgeParsed(parsed, {

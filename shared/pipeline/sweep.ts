@@ -1,4 +1,5 @@
-import { emitMetrics, type Logger, METRICS_NAMESPACE } from '../observability/logger';
+import { SERVICES } from '../config/resources';
+import { emitMetrics, type Logger } from '../observability/logger';
 import type { StateStore, WorkQueues } from './ports';
 
 /**
@@ -28,6 +29,6 @@ export async function sweep(
       });
     }
   }
-  if (failures > 0) emitMetrics(METRICS_NAMESPACE, {}, { SweepFailures: { value: failures, unit: 'Count' } });
+  if (failures > 0) emitMetrics(SERVICES.sweeper, {}, { SweepFailures: { value: failures, unit: 'Count' } });
   return sent;
 }

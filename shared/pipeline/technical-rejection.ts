@@ -1,5 +1,6 @@
+import { SERVICES } from '../config/resources';
 import { renderFinding } from '../domain/judge-file';
-import { emitMetrics, METRICS_NAMESPACE } from '../observability/logger';
+import { emitMetrics } from '../observability/logger';
 import type { JudgeDeps } from './judge-submission';
 import { fingerprintOf } from './judge-submission';
 import type { JudgeRequest } from './ports';
@@ -69,7 +70,7 @@ export async function rejectTechnically(
     version: submission.version,
     at: deps.now().toISOString(),
   });
-  emitMetrics(METRICS_NAMESPACE, {}, { TechnicalRejections: { value: 1, unit: 'Count' } });
+  emitMetrics(SERVICES.judge, {}, { TechnicalRejections: { value: 1, unit: 'Count' } });
   deps.logger.error('rejet technique envoyé au fournisseur', { submissionId: submission.id, attempts });
   return result;
 }

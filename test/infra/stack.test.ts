@@ -187,10 +187,12 @@ describe('CDK stack', () => {
 
   it('alarms on each of the three DLQs, each function’s errors and the pipeline’s failure metrics, to the topic', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 7 + PIPELINE_ALARMS.length);
-    for (const { metric } of PIPELINE_ALARMS) {
+    for (const { metric, service } of PIPELINE_ALARMS) {
+      // The dimension Powertools' Metrics puts on every metric: without it the alarm watches nothing.
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'SegurPipeline',
         MetricName: metric,
+        Dimensions: [{ Name: 'service', Value: service }],
         Threshold: 1,
         Statistic: 'Sum',
       });

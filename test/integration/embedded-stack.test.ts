@@ -28,10 +28,10 @@ beforeAll(async () => {
     // A deposit whose file number is 999 makes the judge crash: a fault, retried, then dead-lettered.
     wrapHandler: (name, handler) =>
       name === 'judge'
-        ? async (event) => {
+        ? async (event, context) => {
             if (event.Records.some((record) => record.body.includes('-999')))
               throw new Error('panne simulée du juge');
-            return handler(event);
+            return handler(event, context);
           }
         : handler,
   });
@@ -91,6 +91,29 @@ describe('the embedded stack', () => {
       return files.length >= 8 ? files : undefined;
     });
     expect(mails.filter((file) => file.includes('editeur@localhost'))).toHaveLength(4);
+  });
+
+  it('writes the functions’ Powertools logs and metrics to the log file, with request ids and cold starts', async () => {
+    const lines = (await readFile(join(out, 'pipeline.log'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    const logs = lines.filter((line) => line.level !== undefined);
+    for (const service of ['intake', 'judge', 'notify'])
+      expect(logs).toContainEqual(
+        expect.objectContaining({
+          service,
+          level: 'INFO',
+          function_name: `segur-${service}`,
+          function_request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          cold_start: expect.any(Boolean),
+        }),
+      );
+    expect(logs.some((line) => line.service === 'judge' && line.submissionId)).toBe(true);
+    const metrics = lines.filter((line) => line._aws);
+    expect(metrics).toContainEqual(
+      expect.objectContaining({ service: 'judge', Submissions: 1, LinesAccepted: expect.any(Number) }),
+    );
   });
 
   it('judges once whether the JSON or the zip comes first', async () => {

@@ -30,13 +30,13 @@ beforeAll(async () => {
     recipients: [{ email: 'ops@asp.localhost' }, { email: 'editeur@localhost', siret: SIRET }],
     wrapHandler: (name, handler) =>
       name === 'judge'
-        ? async (event) => {
+        ? async (event, context) => {
             if (event.Records.some((record) => record.body.includes(VANISHING))) {
               await stack.clients.s3.send(
                 new DeleteObjectCommand({ Bucket: BUCKETS.input, Key: key('avance', `${VANISHING}.json`) }),
               );
             }
-            return handler(event);
+            return handler(event, context);
           }
         : handler,
   });

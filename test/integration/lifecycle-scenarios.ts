@@ -35,13 +35,13 @@ export function describeLifecycles(chaos: boolean): void {
       chaosSeed: 20261201,
       wrapHandler: (name, handler) =>
         name === 'judge'
-          ? async (event) => {
+          ? async (event, context) => {
               const raced = event.Records.find((record) => record.body.includes(`-${RACED}"`));
               if (raced && !racedOnce.has(raced.body)) {
                 racedOnce.add(raced.body);
                 await uploadLateZip();
               }
-              return handler(event);
+              return handler(event, context);
             }
           : handler,
     });

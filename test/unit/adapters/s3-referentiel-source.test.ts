@@ -1,6 +1,6 @@
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { S3ReferentielSource } from '../../../shared/adapters/s3-object-store';
+import { S3ReferentielSource } from '../../../shared/adapters/s3-referentiel-source';
 import { SourceReadError } from '../../../shared/errors';
 
 /** The référentiel read from config/referentiel.json, cached for a short while. */
