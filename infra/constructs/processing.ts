@@ -2,11 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, FUNCTIONS, QUEUES, SCHEDULE } from '../../shared/config/resources';
+import { ENV, FUNCTIONS, PREFIXES, QUEUES, SCHEDULE, TABLE } from '../../shared/config/resources';
 import { HouseFunction } from './house-function';
 import { QueueWithDlq } from './queue-with-dlq';
 
@@ -50,9 +51,10 @@ export class Processing extends Construct {
         reportBatchItemFailures: true,
       }),
     );
-    props.inputBucket.grantRead(this.intake);
+    // Least privilege: the deposits alone (never config/ nor anything else of the bucket).
+    grantObjectReads(this.intake, props.inputBucket, [`${PREFIXES.deposit}*`]);
     // Refusals of files dropped outside the naming scheme go beside the outputs.
-    props.outputBucket.grantPut(this.intake);
+    props.outputBucket.grantPut(this.intake, `${PREFIXES.output}*`);
     props.table.grantReadWriteData(this.intake);
     this.judgeQueue.queue.grantSendMessages(this.intake);
     // A refused file gets its result message (hence its email) from the intake.
@@ -71,8 +73,8 @@ export class Processing extends Construct {
         reportBatchItemFailures: true,
       }),
     );
-    props.inputBucket.grantRead(this.judge);
-    props.outputBucket.grantPut(this.judge);
+    grantObjectReads(this.judge, props.inputBucket, [`${PREFIXES.deposit}*`, PREFIXES.referentiel]);
+    props.outputBucket.grantPut(this.judge, `${PREFIXES.output}*`);
     props.table.grantReadWriteData(this.judge);
     props.resultsQueue.grantSendMessages(this.judge);
 
@@ -82,11 +84,32 @@ export class Processing extends Construct {
       environment,
       description: 'Juge les soumissions dont le délai de grâce est écoulé',
     });
-    props.table.grantReadWriteData(this.sweeper);
+    // The sweeper reads the waiting index, and asks the judge: nothing else.
+    this.sweeper.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${props.table.tableArn}/index/${TABLE.pendingIndex.name}`],
+      }),
+    );
     this.judgeQueue.queue.grantSendMessages(this.sweeper);
     new Rule(this, 'SweepSchedule', {
       schedule: Schedule.rate(Duration.minutes(SCHEDULE.sweepEveryMinutes)),
       targets: [new LambdaFunction(this.sweeper, { retryAttempts: 2 })],
     });
   }
+}
+
+/**
+ * Reads of these keys alone (objects and their versions: the judge reads the version an event
+ * names), and ListBucket so that a missing object answers 404, which the judge tells from a
+ * denial (an absent référentiel is normal; a denied one is a fault).
+ */
+function grantObjectReads(fn: HouseFunction, bucket: Bucket, keyPatterns: string[]): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resources: keyPatterns.map((pattern) => bucket.arnForObjects(pattern)),
+    }),
+  );
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
 }

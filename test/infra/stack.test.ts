@@ -9,6 +9,7 @@ import {
   PIPELINE_ALARMS,
   QUEUES,
   retentionYears,
+  TABLE,
   visibilityTimeoutSeconds,
 } from '../../shared/config/resources';
 
@@ -183,6 +184,44 @@ describe('CDK stack', () => {
     shorter.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ LINK_EXPIRY_HOURS: '24' }) },
     });
+  });
+
+  it('gives each function only what it uses: deposits and the référentiel to read, retour/ to write, the index to the sweeper', () => {
+    type Statement = { Action: string | string[]; Resource: unknown };
+    const statementsOf = (fn: string): Statement[] =>
+      Object.entries(template.findResources('AWS::IAM::Policy'))
+        .filter(([id]) => id.includes(fn))
+        .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+    const resourcesOf = (fn: string, action: string) =>
+      statementsOf(fn)
+        .filter((s) => [s.Action].flat().includes(action))
+        .flatMap((s) => [s.Resource].flat())
+        .map((resource) => JSON.stringify(resource));
+    // Object reads end in the key pattern; the bucket-level List* has no key part.
+    const keyPatterns = (fn: string, action: string) =>
+      resourcesOf(fn, action)
+        .map((resource) => /"\/([^"]*)"\]\]/.exec(resource)?.[1] ?? 'le seau entier')
+        .sort();
+    expect(keyPatterns('IntakeFunction', 's3:GetObject')).toEqual(['depot/*']);
+    expect(keyPatterns('JudgeFunction', 's3:GetObject')).toEqual(['config/referentiel.json', 'depot/*']);
+    expect(keyPatterns('JudgeFunction', 's3:GetObjectVersion')).toEqual([
+      'config/referentiel.json',
+      'depot/*',
+    ]);
+    expect(keyPatterns('IntakeFunction', 's3:ListBucket')).toEqual(['le seau entier']);
+    expect(keyPatterns('IntakeFunction', 's3:PutObject')).toEqual(['retour/*']);
+    expect(keyPatterns('JudgeFunction', 's3:PutObject')).toEqual(['retour/*']);
+    const sweeper = statementsOf('SweeperFunction');
+    const sweeperActions = sweeper.flatMap((s) => [s.Action].flat()).sort();
+    expect(sweeperActions.filter((action) => !action.startsWith('sqs:'))).toEqual(['dynamodb:Query']);
+    expect(sweeperActions.filter((action) => action.startsWith('sqs:'))).toEqual([
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    expect(resourcesOf('SweeperFunction', 'dynamodb:Query')).toEqual([
+      expect.stringContaining(`/index/${TABLE.pendingIndex.name}`),
+    ]);
   });
 
   it('alarms on each of the three DLQs, each function’s errors and the pipeline’s failure metrics, to the topic', () => {
