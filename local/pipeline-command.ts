@@ -8,11 +8,13 @@ import { type CliIo, UsageError } from './cli-io';
 import { parseOptions } from './cli-options';
 import { type EmbeddedOptions, EmbeddedStack } from './embedded/embedded-stack';
 import type { Recipient } from './embedded/mailbox';
+import { synthesizedFunctions } from './embedded/synthesized-functions';
 
 export const PIPELINE_USAGE = `Pile embarquée (S3, SQS, SNS et DynamoDB émulés sur cette machine, aucun compte AWS) :
-  segur-pipeline traiter <dossier-de-dépôt> [--out <dossier>] [--referentiel <fichier>] [--timeout <s>] [--chaos] [--state <dossier>]
+  segur-pipeline traiter <dossier-de-dépôt> [--out <dossier>] [--referentiel <fichier>] [--timeout <s>] [--chaos] [--state <dossier>] [--cdk-out <dossier>]
       (ancien nom : pipeline) dépose tout le dossier (<SIRET>/<avance|solde>/<fichiers>), attend chaque
-      jugement, copie retour/ dans <out> (défaut ./out), écrit <out>/summary.json et les courriels dans <out>/mail/
+      jugement, copie retour/ dans <out> (défaut ./out), écrit <out>/summary.json et les courriels dans <out>/mail/ ;
+      --cdk-out : fait tourner les fonctions empaquetées par « npm run synth » (cdk.out) au lieu des sources
   segur-pipeline demarrer [--drop <dossier>] [--out <dossier>] [--referentiel <fichier>] [--grace <s>] [--chaos] [--state <dossier>]
       (ancien nom : start) garde la pile en marche et dépose ce qui arrive dans le dossier surveillé (défaut ./drop)
   Chaque lancement repart d'une sortie propre : <out>/retour, <out>/mail, summary.json et pipeline.log
@@ -130,9 +132,12 @@ export async function runPipeline(
     timeout: { type: 'string', default: '300' },
     chaos: { type: 'boolean', default: false },
     state: { type: 'string' },
+    'cdk-out': { type: 'string' },
   });
   if (positionals.length !== 1)
     throw new UsageError('indiquez le dossier de dépôt (<SIRET>/<avance|solde>/<fichiers>)');
+  // The bundles of `npm run synth` instead of the sources: the artefacts AWS runs, tried here first.
+  const handlerModules = values['cdk-out'] ? await synthesizedFunctions(values['cdk-out']) : undefined;
   const dropDir = positionals[0] as string;
   const outDir = values.out;
   const timeoutMs = secondsOption('timeout', values.timeout) * 1000;
@@ -155,8 +160,11 @@ export async function runPipeline(
     recipients: recipientsFor(files.map((file) => file.key)),
     chaos: values.chaos,
     stateDir: values.state,
+    handlerModules,
     ...extra,
   });
+  if (handlerModules)
+    io.stdout.write(`Fonctions empaquetées par cdk synth : ${values['cdk-out']} (SDK AWS inclus).\n`);
   if (values.state)
     io.stdout.write(`État conservé dans ${values.state} (registre, séquences, dépôts et retours).\n`);
   if (values.chaos)

@@ -8,7 +8,8 @@ import { type FunctionSettings, LOG_RETENTION_DAYS } from '../../shared/config/r
 
 /**
  * One function with the house defaults: Node.js 22 on arm64, bundled by the local esbuild (never
- * Docker), source maps on, its own log group with a retention, JSON logs.
+ * Docker) with its dependencies and the locked AWS SDK, source maps on, its own log group with a
+ * retention, JSON logs.
  */
 export interface HouseFunctionProps {
   /** Folder under lambdas/ holding handler.ts. */
@@ -41,6 +42,10 @@ export class HouseFunction extends NodejsFunction {
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {
         forceDockerBundling: false,
+        // Everything bundled, the AWS SDK included: the functions run the SDK of package-lock.json,
+        // the one the tests ran, not whichever one the Lambda runtime carries that day (CDK's
+        // default leaves @aws-sdk/* out of the bundle).
+        externalModules: [],
         sourceMap: true,
         minify: true,
         target: 'node22',

@@ -4,14 +4,14 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
 import { chaosFaults, injectDynamoFaults } from '../../shared/adapters/fault-injection';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
-import { S3ReferentielSource } from '../../shared/adapters/s3-referentiel-source';
 import { SqsWorkQueues } from '../../shared/adapters/sqs-work-queues';
 import type { PipelineConfig } from './config';
 
 /**
  * The adapters of the processing functions, one builder each, built once per container: a
  * function imports only what it uses, so that its bundle carries only those clients (the sweeper
- * has no S3 client; only the judge carries the référentiel's validation, yup).
+ * has no S3 client). The référentiel's source is the judge's own: its validation (yup) would
+ * otherwise be bundled into every function, a module with side effects is never shaken off.
  *
  * The embedded stack sets SEGUR_S3_FORCE_PATH_STYLE and AWS_ENDPOINT_URL_SQS: its S3 needs
  * path-style addressing and its queue URLs do not route. On AWS neither is set and the defaults apply.
@@ -35,8 +35,4 @@ export function stateStore(config: PipelineConfig): DynamoStateStore {
 
 export function objectStore(config: PipelineConfig, s3: S3Client): S3ObjectStore {
   return new S3ObjectStore(s3, config.inputBucket, config.outputBucket);
-}
-
-export function referentielSource(config: PipelineConfig, s3: S3Client): S3ReferentielSource {
-  return new S3ReferentielSource(s3, config.inputBucket);
 }

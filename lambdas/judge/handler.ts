@@ -1,10 +1,11 @@
+import { S3ReferentielSource } from '../../shared/adapters/s3-referentiel-source';
 import { QUEUES, SERVICES } from '../../shared/config/resources';
 import { createLogger, emitMetrics } from '../../shared/observability/logger';
 import { judgeSubmission } from '../../shared/pipeline/judge-submission';
 import type { JudgeRequest } from '../../shared/pipeline/ports';
 import { rejectTechnically } from '../../shared/pipeline/technical-rejection';
 import { readPipelineConfig } from '../common/config';
-import { objectStore, referentielSource, s3Client, stateStore, workQueues } from '../common/pipeline-deps';
+import { objectStore, s3Client, stateStore, workQueues } from '../common/pipeline-deps';
 import { sqsBatchHandler } from '../common/sqs-batch';
 
 /** Judge requests → controls, outputs in retour/, one result message per judgement. */
@@ -15,7 +16,7 @@ const deps = {
   store: stateStore(config),
   objects: objectStore(config, s3),
   queues: workQueues(config),
-  referentiel: referentielSource(config, s3),
+  referentiel: new S3ReferentielSource(s3, config.inputBucket),
   logger,
   now: () => new Date(),
   leaseSeconds: config.judgeLeaseSeconds,

@@ -19,6 +19,7 @@ import { lambdaContext, QueuePoller, type SqsHandler } from './queue-poller';
 import { isNotified, objectCreatedEvent, testEvent } from './s3-events';
 import { startDynalite } from './start-dynalite';
 import { type EmbeddedAws, startFauxqs } from './start-fauxqs';
+import type { FunctionName } from './synthesized-functions';
 
 /**
  * The whole pipeline on one machine: fauxqs (S3, SQS, SNS) and dynalite (DynamoDB) over loopback
@@ -52,6 +53,11 @@ export interface EmbeddedOptions {
    * registries. Absent: everything in memory.
    */
   readonly stateDir?: string;
+  /**
+   * Handler modules to run instead of lambdas/<name>/handler.ts: the bundles `cdk synth` makes
+   * (the artefacts AWS runs), for the smoke test of the bundled functions.
+   */
+  readonly handlerModules?: Partial<Record<FunctionName, string>>;
   /** Wraps the real handlers (tests inject faults through it). */
   readonly wrapHandler?: (name: 'intake' | 'judge' | 'notify', handler: SqsHandler) => SqsHandler;
   readonly log?: (line: string) => void;
@@ -148,11 +154,21 @@ export class EmbeddedStack {
 
   private startRuntime(): void {
     // Loaded only now: the handler modules read the environment set above when they load.
-    const intake = require('../../lambdas/intake/handler') as typeof import('../../lambdas/intake/handler');
-    const judge = require('../../lambdas/judge/handler') as typeof import('../../lambdas/judge/handler');
-    const notify = require('../../lambdas/notify/handler') as typeof import('../../lambdas/notify/handler');
-    const sweeper =
-      require('../../lambdas/sweeper/handler') as typeof import('../../lambdas/sweeper/handler');
+    const bundles = this.options.handlerModules ?? {};
+    const load = <T>(name: FunctionName, source: () => T): T =>
+      bundles[name] ? (require(bundles[name]) as T) : source();
+    const intake = load('intake', () =>
+      require('../../lambdas/intake/handler'),
+    ) as typeof import('../../lambdas/intake/handler');
+    const judge = load('judge', () =>
+      require('../../lambdas/judge/handler'),
+    ) as typeof import('../../lambdas/judge/handler');
+    const notify = load('notify', () =>
+      require('../../lambdas/notify/handler'),
+    ) as typeof import('../../lambdas/notify/handler');
+    const sweeper = load('sweeper', () =>
+      require('../../lambdas/sweeper/handler'),
+    ) as typeof import('../../lambdas/sweeper/handler');
     const wrap = this.options.wrapHandler ?? ((_name, handler) => handler);
     const onError = (error: unknown) =>
       this.faults.push(error instanceof Error ? error.message : String(error));

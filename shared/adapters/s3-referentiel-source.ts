@@ -1,6 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PREFIXES } from '../config/resources';
-import { type Referentiel, validateReferentiel } from '../domain/referentiel';
+import type { Referentiel } from '../domain/referentiel';
+import { validateReferentiel } from '../domain/referentiel-validation';
 import { SourceReadError } from '../errors';
 import type { ReferentielSource } from '../pipeline/ports';
 

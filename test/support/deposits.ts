@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyEdits, findNodeAtLocation, type JSONPath, modify, parseTree } from 'jsonc-parser';
 import { type JudgeOptions, judgeFile, type LineVerdict } from '../../shared/domain/judge-file';
-import { type Referentiel, validateReferentiel } from '../../shared/domain/referentiel';
+import type { Referentiel } from '../../shared/domain/referentiel';
+import { validateReferentiel } from '../../shared/domain/referentiel-validation';
 import type { ProfileId } from '../../shared/domain/rules/line-environment';
 
 export const ROOT = join(__dirname, '..', '..');

@@ -1,6 +1,6 @@
 import { DEFAULT_LIMITS, parseJsonDocument } from '../../../shared/domain/json/json-document';
 import { judgeFile } from '../../../shared/domain/judge-file';
-import { validateReferentiel } from '../../../shared/domain/referentiel';
+import { validateReferentiel } from '../../../shared/domain/referentiel-validation';
 import { buildHtmlReport, buildJsonReport } from '../../../shared/domain/reports';
 import { judgeSampleLine, set } from '../../support/deposits';
 import {
