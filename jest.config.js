@@ -5,5 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 30000,
-  setupFiles: ['<rootDir>/test/support/node-version-warning.ts'],
+  setupFiles: [
+    '<rootDir>/test/support/node-version-warning.ts',
+    '<rootDir>/test/support/quiet-function-logs.ts',
+  ],
 };

@@ -6,6 +6,7 @@ import { type NotificationEmail, Notifications } from './constructs/notification
 import { Processing } from './constructs/processing';
 import { Results } from './constructs/results';
 import { State } from './constructs/state';
+import { VendorAccess } from './constructs/vendor-access';
 
 export interface SegurStackProps extends StackProps {
   readonly notificationEmails: readonly NotificationEmail[];
@@ -22,6 +23,7 @@ export class SegurStack extends Stack {
   readonly processing: Processing;
   readonly results: Results;
   readonly notifications: Notifications;
+  readonly vendors: VendorAccess;
 
   constructor(scope: Construct, id: string, props: SegurStackProps) {
     super(scope, id, props);
@@ -45,7 +47,18 @@ export class SegurStack extends Stack {
       description: 'segur-pipeline --input-bucket',
     });
     new CfnOutput(this, 'OutputBucketName', { value: this.results.outputBucket.bucketName });
-    new CfnOutput(this, 'NotificationTopicArn', { value: this.notifications.topic.topicArn });
+    new CfnOutput(this, 'NotificationTopicArn', {
+      value: this.notifications.topic.topicArn,
+      description: 'segur-pipeline inscrire-fournisseur --topic-arn',
+    });
+    this.vendors = new VendorAccess(this, 'Vendors', {
+      inputBucket: this.intake.inputBucket,
+      outputBucket: this.results.outputBucket,
+    });
+    new CfnOutput(this, 'VendorRoleArn', {
+      value: this.vendors.role.roleArn,
+      description: 'segur-pipeline deposer|recuperer --role-arn',
+    });
     new Monitoring(this, 'Monitoring', {
       topic: this.notifications.topic,
       deadLetterQueues: {

@@ -89,6 +89,19 @@ export const TOPIC = { name: 'segur-notifications', siretAttribute: 'siret', htm
 
 export const BUCKETS = { input: 'segur-depots', output: 'segur-retours' } as const;
 
+/**
+ * Vendors' access (infra/constructs/vendor-access.ts): one IAM group for every vendor's user, each
+ * user tagged with its SIRET, and one role they assume with that SIRET as session tag; the
+ * policies name `\${aws:PrincipalTag/siret}`, so that adding a vendor is data, not code.
+ */
+export const VENDORS = {
+  groupName: 'segur-fournisseurs',
+  roleName: 'segur-fournisseur-depot',
+  userPath: '/segur/fournisseurs/',
+  tag: 'siret',
+  sessionHours: 1,
+} as const;
+
 export const SCHEDULE = {
   /** How long a submission waits for missing attachments before it is judged with what is there. */
   gracePeriodMinutes: 15,

@@ -10,6 +10,7 @@ import {
   QUEUES,
   retentionYears,
   TABLE,
+  VENDORS,
   visibilityTimeoutSeconds,
 } from '../../shared/config/resources';
 
@@ -147,7 +148,7 @@ describe('CDK stack', () => {
     }
   });
 
-  it('lets only the judge (outputs) and the intake (refusals) write, and only notify publish emails', () => {
+  it('lets only the judge (outputs), the intake (refusals) and the vendors (deposits) write, and only notify publish emails', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
     const withAction = (action: string) =>
       policies
@@ -157,9 +158,11 @@ describe('CDK stack', () => {
           ),
         )
         .map(([id]) => id);
+    // The vendors' role writes too, under depot/<its SIRET>/ alone (see « vendors’ access »).
     expect(withAction('s3:PutObject').sort()).toEqual([
       expect.stringMatching(/IntakeFunction/),
       expect.stringMatching(/JudgeFunction/),
+      expect.stringMatching(/VendorsDepositRole/),
     ]);
     expect(withAction('sns:Publish')).toEqual([expect.stringMatching(/NotifyFunction/)]);
   });
@@ -301,5 +304,112 @@ describe('CDK stack', () => {
       'notificationEmails[0].email invalide ; notificationEmails[1].siret doit compter 14 chiffres',
     );
     expect(parseNotificationEmails('[{"email":"a@b.fr"}]')).toEqual([{ email: 'a@b.fr' }]);
+  });
+});
+
+describe('vendors’ access', () => {
+  // IAM's own substitution, written out: a literal in the policy, not a template placeholder.
+  const SIRET_OF_SESSION = `\${aws:PrincipalTag/siret}`;
+  const roles = template.findResources('AWS::IAM::Role', {
+    Properties: { RoleName: VENDORS.roleName },
+  });
+  const [roleId, role] = Object.entries(roles)[0] ?? [];
+
+  it('has one role, assumed only with the caller’s own siret tag as session tag, for an hour at most', () => {
+    expect(Object.keys(roles)).toHaveLength(1);
+    expect(role?.Properties.MaxSessionDuration).toBe(3600);
+    const trust = role?.Properties.AssumeRolePolicyDocument.Statement;
+    expect(trust).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Condition: {
+          StringEquals: { 'aws:RequestTag/siret': SIRET_OF_SESSION },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['siret'] },
+          Null: { 'aws:PrincipalTag/siret': 'false' },
+        },
+      }),
+    ]);
+  });
+
+  it('lets a session write under depot/<its siret>/ and read retour/<its siret>/, nothing else', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.Roles ?? []).includes(roleId as string),
+    );
+    const statements = policies.flatMap(
+      (policy) =>
+        (policy as unknown as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties
+          .PolicyDocument.Statement,
+    ) as Array<{ Action: string; Resource: unknown; Condition?: unknown }>;
+    const text = (value: unknown) => JSON.stringify(value);
+    expect(statements.map((statement) => statement.Action).sort()).toEqual([
+      's3:GetObject',
+      's3:ListBucket',
+      's3:ListBucket',
+      's3:PutObject',
+    ]);
+    const put = statements.find((statement) => statement.Action === 's3:PutObject');
+    expect(text(put?.Resource)).toContain(`/depot/${SIRET_OF_SESSION}/*`);
+    expect(text(put?.Resource)).toContain('InputBucket');
+    const get = statements.find((statement) => statement.Action === 's3:GetObject');
+    expect(text(get?.Resource)).toContain(`/retour/${SIRET_OF_SESSION}/*`);
+    expect(text(get?.Resource)).toContain('OutputBucket');
+    for (const list of statements.filter((statement) => statement.Action === 's3:ListBucket'))
+      expect(text(list.Condition)).toMatch(
+        /"s3:prefix":\["(depot|retour)\/\$\{aws:PrincipalTag\/siret\}\/\*"\]/,
+      );
+  });
+
+  it('gives the vendors’ group nothing but assuming that role', () => {
+    const groups = template.findResources('AWS::IAM::Group', {
+      Properties: { GroupName: VENDORS.groupName },
+    });
+    const [groupId] = Object.keys(groups);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Groups ?? []).includes(groupId as string))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Resource: { 'Fn::GetAtt': [roleId, 'Arn'] },
+      }),
+    ]);
+  });
+
+  it('denies the role, in each bucket’s policy, any other action and any other siret’s folder', () => {
+    for (const [bucket, action, folder] of [
+      ['InputBucket', 's3:PutObject', 'depot'],
+      ['OutputBucket', 's3:GetObject', 'retour'],
+    ] as const) {
+      const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find((candidate) =>
+        JSON.stringify(candidate.Properties.Bucket).includes(bucket),
+      );
+      const denials = policy?.Properties.PolicyDocument.Statement.filter(
+        (statement: { Effect: string; Condition?: unknown }) =>
+          statement.Effect === 'Deny' && JSON.stringify(statement.Condition ?? {}).includes(roleId as string),
+      );
+      expect(denials).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Sid: 'VendorsOnlyTheirAction',
+            Principal: '*',
+            NotAction: [action, 's3:ListBucket'],
+            Condition: { ArnEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [roleId, 'Arn'] } } },
+          }),
+          expect.objectContaining({
+            Sid: 'VendorsOnlyTheirFolder',
+            Action: action,
+            NotResource: expect.objectContaining({
+              'Fn::Join': ['', [expect.anything(), `/${folder}/${SIRET_OF_SESSION}/*`]],
+            }),
+          }),
+        ]),
+      );
+    }
+  });
+
+  it('tells the operators the role and topic the vendors’ commands need', () => {
+    template.hasOutput('VendorRoleArn', { Value: { 'Fn::GetAtt': [roleId, 'Arn'] } });
+    template.hasOutput('NotificationTopicArn', {});
   });
 });

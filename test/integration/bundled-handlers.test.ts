@@ -76,7 +76,7 @@ describe('the bundled functions', () => {
         '--timeout',
         '60',
       ],
-      { timeout: 120_000 },
+      { timeout: 120_000, env: { ...process.env, SEGUR_LOG_FILE: join(out, 'pipeline.log') } },
     );
     expect(stdout).toContain(`Fonctions empaquetées par cdk synth : ${cdkOut}`);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as ResultMessage[];
