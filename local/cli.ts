@@ -1,8 +1,10 @@
 import { CHECK_USAGE, runCheck } from './check-command';
 import { type CliIo, UsageError } from './cli-io';
 import { GENERATE_USAGE, runGenerate } from './generate-command';
+import { ONBOARD_USAGE, runOnboard } from './onboard-command';
 import { OPS_USAGE, runOps } from './ops-commands';
 import { PIPELINE_USAGE, runPipeline, runStart } from './pipeline-command';
+import { runDeposit, runFetch, VENDOR_USAGE } from './vendor-commands';
 
 /**
  * The command names: French verbs in the infinitive, without accents (what vendors and operators
@@ -74,6 +76,27 @@ export const COMMANDS: readonly Command[] = [
     usage: OPS_USAGE,
     run: (args, io) => runOps('rejouer', args, io),
   },
+  {
+    name: 'inscrire-fournisseur',
+    aliases: [],
+    summary: 'inscrit un fournisseur : utilisateur IAM, clé, courriels (opérateurs, AWS)',
+    usage: ONBOARD_USAGE,
+    run: (args, io) => runOnboard(args, io),
+  },
+  {
+    name: 'deposer',
+    aliases: [],
+    summary: 'dépose un JSON et ses .zip, attend le verdict (fournisseurs)',
+    usage: VENDOR_USAGE,
+    run: (args, io) => runDeposit(args, io),
+  },
+  {
+    name: 'recuperer',
+    aliases: [],
+    summary: 'copie les retours de son SIRET (fournisseurs)',
+    usage: VENDOR_USAGE,
+    run: (args, io) => runFetch(args, io),
+  },
 ];
 
 export function findCommand(name: string): Command | undefined {
@@ -91,7 +114,11 @@ ${GENERATE_USAGE}
 
 ${PIPELINE_USAGE}
 
-${OPS_USAGE}`;
+${OPS_USAGE}
+
+${ONBOARD_USAGE}
+
+${VENDOR_USAGE}`;
 
 /** Entry point of the `segur-pipeline` command; returns the exit status. */
 export async function main(

@@ -282,13 +282,17 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
     recipients: [{ email: 'operateur@asp.localhost' }],
     chaos: values.chaos,
     stateDir: values.state,
+    // Vendors may deposit through S3 too (segur-pipeline deposer --endpoint), as on AWS.
+    notifyExternalWrites: true,
   });
   io.stdout.write(`État conservé dans ${values.state} : supprimez ce dossier pour repartir de zéro.\n`);
   if (values.referentiel) await stack.putReferentiel(await validReferentiel(values.referentiel));
   const { aws, dynamodb } = stack.endpoints;
   io.stdout.write(
     `Pile embarquée en marche. Déposez dans ${values.drop}/<SIRET>/<avance|solde>/ ; retours dans ${values.out}/retour/, courriels dans ${values.out}/mail/.\n` +
-      `Commandes des opérateurs : segur-pipeline soumissions --endpoint ${aws} --dynamodb-endpoint ${dynamodb} --region us-east-1\nCtrl-C pour arrêter.\n`,
+      `Commandes des opérateurs : segur-pipeline lister-soumissions --endpoint ${aws} --dynamodb-endpoint ${dynamodb} --region us-east-1\n` +
+      `Commandes des fournisseurs : segur-pipeline deposer <fichier.json> --zip <fichier.zip> --siret <SIRET> --attendre --endpoint ${aws}\n` +
+      `                             segur-pipeline recuperer --siret <SIRET> --endpoint ${aws}\nCtrl-C pour arrêter.\n`,
   );
   const uploaded = new Map<string, number>();
   const uploadIfNew = async (path: string, key: string) => {

@@ -14,6 +14,7 @@ import { BUCKETS, ENV, PREFIXES, QUEUES, TOPIC } from '../../shared/config/resou
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { restoreBuckets, saveBuckets } from './bucket-state';
 import { createResources, type LocalQueue } from './create-resources';
+import { ExternalWriteNotifier } from './external-writes';
 import { type Recipient, writeMail } from './mailbox';
 import { lambdaContext, QueuePoller, type SqsHandler } from './queue-poller';
 import { isNotified, objectCreatedEvent, testEvent } from './s3-events';
@@ -58,6 +59,11 @@ export interface EmbeddedOptions {
    * (the artefacts AWS runs), for the smoke test of the bundled functions.
    */
   readonly handlerModules?: Partial<Record<FunctionName, string>>;
+  /**
+   * Announce objects other clients write under depot/ (a vendor's `deposer --endpoint`), as S3's
+   * notification would: `demarrer` does, a batch `traiter` uploads everything itself.
+   */
+  readonly notifyExternalWrites?: boolean;
   /** Wraps the real handlers (tests inject faults through it). */
   readonly wrapHandler?: (name: 'intake' | 'judge' | 'notify', handler: SqsHandler) => SqsHandler;
   readonly log?: (line: string) => void;
@@ -71,6 +77,7 @@ export class EmbeddedStack {
   readonly faults: string[] = [];
   private readonly pollers: QueuePoller[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
+  private externalWrites: ExternalWriteNotifier | undefined;
   private mails = 0;
   /** S3 events waiting for their late delivery (--chaos): work the stack still has to do. */
   private scheduledEvents = 0;
@@ -142,6 +149,15 @@ export class EmbeddedStack {
       options,
     );
     stack.startRuntime();
+    if (options.notifyExternalWrites) {
+      stack.externalWrites = new ExternalWriteNotifier(
+        clients.s3,
+        BUCKETS.input,
+        (event) => stack.deliver(event),
+        (error) => stack.faults.push(error instanceof Error ? error.message : String(error)),
+      );
+      await stack.externalWrites.start();
+    }
     // As S3 does when a notification is configured.
     await clients.sqs.send(
       new SendMessageCommand({
@@ -290,9 +306,15 @@ export class EmbeddedStack {
       params: { Bucket: BUCKETS.input, Key: key, Body: body },
       partSize: 8 * 1024 * 1024,
     });
-    const done = await upload.done();
+    this.externalWrites?.beginOwnWrite(key);
+    let eTag: string | undefined;
+    try {
+      eTag = (await upload.done()).ETag;
+    } finally {
+      this.externalWrites?.endOwnWrite(key, eTag);
+    }
     if (!isNotified(key)) return undefined;
-    return objectCreatedEvent(BUCKETS.input, { key, size, eTag: done.ETag });
+    return objectCreatedEvent(BUCKETS.input, { key, size, eTag });
   }
 
   /** Sends an S3 event to the intake queue, as S3's notification does. */
@@ -412,6 +434,7 @@ export class EmbeddedStack {
 
   async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.externalWrites?.stop();
     await Promise.all(this.pollers.map((poller) => poller.stop()));
     await this.saveState();
     for (const client of Object.values(this.clients)) client.destroy();

@@ -1,0 +1,374 @@
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { Upload } from '@aws-sdk/lib-storage';
+import { BUCKETS, ENV, PREFIXES, SCHEDULE, VENDORS } from '../shared/config/resources';
+import { DEFAULT_LIMITS, parseJsonDocument } from '../shared/domain/json/json-document';
+import { checkDeposit, reportNames } from '../shared/pipeline/check-deposit';
+import { refusalKey } from '../shared/pipeline/refusal';
+import { parseDepositKey } from '../shared/pipeline/submission-key';
+import { type CliIo, UsageError } from './cli-io';
+import { parseOptions } from './cli-options';
+
+/**
+ * The vendors' commands: deposit a JSON and its zips under the right keys of the input bucket and
+ * wait for the verdict, fetch the returns. On AWS with the vendor's credentials and the role the
+ * operators gave (`--role-arn`: assumed with the SIRET as session tag, which the role's policies
+ * confine to depot/<SIRET>/ and retour/<SIRET>/); on the embedded stack with `--endpoint`.
+ */
+export const VENDOR_USAGE = `Commandes des fournisseurs (sur AWS avec --role-arn, ou sur la pile embarquée avec --endpoint) :
+  segur-pipeline deposer <fichier.json> [--zip <fichier.zip>]... --siret <SIRET> [--type avance|solde]
+                         [--attendre] [--delai <s>] [--out <dossier>]
+      dépose les .zip puis le JSON sous depot/<SIRET>/<type>/ ; --attendre attend le verdict (défaut
+      ${SCHEDULE.gracePeriodMinutes + 5} min au plus) et copie les retours dans <out> (défaut ./retour) ;
+      code de sortie 0 tout accepté, 1 fichier ou demande rejeté (ou refusé), 2 erreur ou délai dépassé
+  segur-pipeline recuperer --siret <SIRET> [--out <dossier>]
+      copie tout retour/<SIRET>/ dans <out> (défaut ./retour), sans recopier ce qui est déjà là
+Options : --role-arn <arn> (sortie VendorRoleArn de la pile), --region <région>, --endpoint <url>,
+          --input-bucket <nom> (défaut : $${ENV.inputBucket} ou ${BUCKETS.input}),
+          --output-bucket <nom> (défaut : $${ENV.outputBucket} ou ${BUCKETS.output})`;
+
+const CONNECTION_OPTIONS = {
+  siret: { type: 'string' },
+  'role-arn': { type: 'string' },
+  region: { type: 'string' },
+  endpoint: { type: 'string' },
+  'input-bucket': { type: 'string' },
+  'output-bucket': { type: 'string' },
+  out: { type: 'string', default: 'retour' },
+} as const;
+
+interface VendorConnection {
+  readonly s3: S3Client;
+  readonly siret: string;
+  readonly inputBucket: string;
+  readonly outputBucket: string;
+}
+
+type ConnectionValues = {
+  siret?: string;
+  'role-arn'?: string;
+  region?: string;
+  endpoint?: string;
+  'input-bucket'?: string;
+  'output-bucket'?: string;
+};
+
+function requireSiret(value: string | undefined): string {
+  if (!value) throw new UsageError('indiquez --siret <SIRET> : le dossier du fournisseur');
+  if (!/^\d{14}$/.test(value)) throw new UsageError(`--siret « ${value} » : 14 chiffres attendus`);
+  return value;
+}
+
+/**
+ * The S3 client a vendor uses: with `--role-arn`, the credentials of a session of that role tagged
+ * with the SIRET (the only tag the role's trust accepts is the user's own); with `--endpoint`, the
+ * emulator's; otherwise the default provider chain.
+ */
+async function connect(values: ConnectionValues, sts?: STSClient): Promise<VendorConnection> {
+  const siret = requireSiret(values.siret);
+  const region = values.region ?? process.env.AWS_REGION ?? 'eu-west-3';
+  const endpoint = values.endpoint;
+  let credentials: S3Client['config']['credentials'] | undefined;
+  if (values['role-arn']) {
+    const client = sts ?? new STSClient({ region });
+    const { Credentials } = await client
+      .send(
+        new AssumeRoleCommand({
+          RoleArn: values['role-arn'],
+          RoleSessionName: `fournisseur-${siret}`,
+          DurationSeconds: VENDORS.sessionHours * 3600,
+          Tags: [{ Key: VENDORS.tag, Value: siret }],
+        }),
+      )
+      .catch((error: unknown) => {
+        throw new UsageError(
+          `rôle ${values['role-arn']} refusé pour le SIRET ${siret} : ${error instanceof Error ? error.message : String(error)} (votre utilisateur porte-t-il ce SIRET ?)`,
+        );
+      });
+    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey)
+      throw new UsageError(`rôle ${values['role-arn']} : aucune clé temporaire reçue`);
+    const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = Credentials;
+    credentials = async () => ({
+      accessKeyId: AccessKeyId,
+      secretAccessKey: SecretAccessKey,
+      sessionToken: SessionToken,
+      expiration: Expiration,
+    });
+  } else if (endpoint) {
+    credentials = async () => ({ accessKeyId: 'local', secretAccessKey: 'local' });
+  }
+  return {
+    s3: new S3Client({
+      region,
+      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+      ...(credentials ? { credentials } : {}),
+    }),
+    siret,
+    inputBucket: values['input-bucket'] ?? process.env[ENV.inputBucket] ?? BUCKETS.input,
+    outputBucket: values['output-bucket'] ?? process.env[ENV.outputBucket] ?? BUCKETS.output,
+  };
+}
+
+/** Tests pass an STS client (mocked); the command line never does. */
+export interface VendorDeps {
+  readonly sts?: STSClient;
+  /** Seconds between two looks at the returns. */
+  readonly pollSeconds?: number;
+}
+
+export async function runDeposit(args: readonly string[], io: CliIo, deps: VendorDeps = {}): Promise<number> {
+  const { values, positionals } = parseOptions('deposer', args, {
+    ...CONNECTION_OPTIONS,
+    zip: { type: 'string', multiple: true },
+    type: { type: 'string' },
+    attendre: { type: 'boolean', default: false },
+    delai: { type: 'string', default: String((SCHEDULE.gracePeriodMinutes + 5) * 60) },
+  });
+  if (positionals.length !== 1) throw new UsageError('indiquez un et un seul fichier JSON à déposer');
+  const siret = requireSiret(values.siret);
+  const jsonPath = positionals[0] as string;
+  const delaySeconds = Number(values.delai);
+  if (!Number.isFinite(delaySeconds) || delaySeconds <= 0)
+    throw new UsageError(`--delai « ${values.delai} » : un nombre de secondes est attendu`);
+  const json = await readFile(jsonPath).catch(() => {
+    throw new UsageError(`fichier « ${jsonPath} » illisible`);
+  });
+  const type = values.type ?? inferType(json, jsonPath);
+  if (type !== 'avance' && type !== 'solde')
+    throw new UsageError(`--type « ${type} » : avance ou solde attendu`);
+  refuseAnotherSiret(json, siret);
+
+  // Every key checked before anything leaves: a name the pipeline would refuse is said here.
+  const folder = `${PREFIXES.deposit}${siret}/${type}/`;
+  const jsonKey = `${folder}${basename(jsonPath)}`;
+  const parsedJsonKey = parseDepositKey(jsonKey);
+  if (!parsedJsonKey.ok || !/^JSON-\d{10}-\d{8}-\d{3}$/.test(parsedJsonKey.key.base))
+    throw new UsageError(
+      `« ${basename(jsonPath)} » : nom attendu JSON-<numeroAns sur 10 chiffres>-<AAAAMMJJ>-<NNN>.json`,
+    );
+  const zips = values.zip ?? [];
+  for (const zip of zips) {
+    const parsed = parseDepositKey(`${folder}${basename(zip)}`);
+    if (!parsed.ok || parsed.key.kind !== 'zip' || parsed.key.base !== parsedJsonKey.key.base)
+      throw new UsageError(
+        `« ${basename(zip)} » : un .zip porte le nom de son JSON (${parsedJsonKey.key.base}.zip ou ${parsedJsonKey.key.base}-<suffixe>.zip)`,
+      );
+    await stat(zip).catch(() => {
+      throw new UsageError(`fichier « ${zip} » illisible`);
+    });
+  }
+
+  const connection = await connect(values, deps.sts);
+  try {
+    // The zips first: when the JSON arrives, its documents are already there to be checked.
+    for (const zip of zips) {
+      const key = `${folder}${basename(zip)}`;
+      await new Upload({
+        client: connection.s3,
+        params: { Bucket: connection.inputBucket, Key: key, Body: await readFile(zip) },
+      }).done();
+      io.stdout.write(`déposé : s3://${connection.inputBucket}/${key}\n`);
+    }
+    await connection.s3.send(
+      new PutObjectCommand({
+        Bucket: connection.inputBucket,
+        Key: jsonKey,
+        Body: json,
+        ContentType: 'application/json',
+      }),
+    );
+    io.stdout.write(`déposé : s3://${connection.inputBucket}/${jsonKey}\n`);
+    if (!values.attendre) return 0;
+    // The deposit's own time, by S3's clock: a return written after it answers this deposit.
+    const deposited = await connection.s3.send(
+      new HeadObjectCommand({ Bucket: connection.inputBucket, Key: jsonKey }),
+    );
+    const since = deposited.LastModified ?? new Date(0);
+    io.stdout.write('en attente du verdict…\n');
+    const verdict = await waitForVerdict(connection, type, basename(jsonPath), since, delaySeconds, deps);
+    if (!verdict) {
+      io.stderr.write(
+        `segur-pipeline : aucun verdict après ${delaySeconds} s ; « segur-pipeline recuperer --siret ${siret} » le copiera quand il sera là\n`,
+      );
+      return 2;
+    }
+    const copied = await copyReturns(connection, `${PREFIXES.output}${siret}/${type}/`, values.out, (key) =>
+      key.includes(`/${parsedJsonKey.key.base}`),
+    );
+    io.stdout.write(`${verdict.line}\nretours copiés dans ${values.out} : ${copied.length} fichier(s)\n`);
+    return verdict.accepted ? 0 : 1;
+  } finally {
+    connection.s3.destroy();
+  }
+}
+
+export async function runFetch(args: readonly string[], io: CliIo, deps: VendorDeps = {}): Promise<number> {
+  const { values, positionals } = parseOptions('recuperer', args, CONNECTION_OPTIONS, false);
+  void positionals;
+  const connection = await connect(values, deps.sts);
+  try {
+    const copied = await copyReturns(connection, `${PREFIXES.output}${connection.siret}/`, values.out);
+    io.stdout.write(
+      copied.length === 0
+        ? `rien de nouveau dans retour/${connection.siret}/\n`
+        : `${copied.map((path) => `copié : ${path}`).join('\n')}\n${copied.length} fichier(s) copié(s) dans ${values.out}\n`,
+    );
+    return 0;
+  } finally {
+    connection.s3.destroy();
+  }
+}
+
+/** The type of a deposit whose --type is absent: its profile's, as `controler` infers it. */
+function inferType(json: Uint8Array, path: string): string {
+  const { verdict } = checkDeposit({
+    parsed: parseJsonDocument(json, DEFAULT_LIMITS, json.length),
+    options: { fileName: basename(path) },
+    report: { generatedAt: new Date().toISOString() },
+  });
+  const type = verdict.profile?.split('-').at(-1);
+  if (!type)
+    throw new UsageError(
+      `type de demande indéterminé pour « ${basename(path)} » (fichier rejeté au contrôle 1 ?) : indiquez --type avance|solde, ou lancez « segur-pipeline controler »`,
+    );
+  return type;
+}
+
+/** A vendor deposits under its own SIRET only: a header naming another is refused before sending. */
+function refuseAnotherSiret(json: Uint8Array, siret: string): void {
+  const header = /"SIRET"\s*:\s*"(\d*)"/.exec(Buffer.from(json.subarray(0, 4096)).toString('utf8'))?.[1];
+  if (header !== undefined && header !== siret)
+    throw new UsageError(
+      `le fichier porte le SIRET ${header}, pas ${siret} : un fournisseur dépose sous son seul SIRET (dossier depot/${siret}/)`,
+    );
+}
+
+interface Verdict {
+  readonly accepted: boolean;
+  /** Rejected at control 1: there is no annotated file. */
+  readonly fileRejected?: boolean;
+  readonly line: string;
+}
+
+/**
+ * Polls the returns until this deposit's are all there and newer than it: its refusal, or its
+ * reports and (when the file passed control 1) its annotated file, written side by side.
+ */
+async function waitForVerdict(
+  connection: VendorConnection,
+  type: string,
+  fileName: string,
+  since: Date,
+  delaySeconds: number,
+  deps: VendorDeps,
+): Promise<Verdict | undefined> {
+  const folder = `${PREFIXES.output}${connection.siret}/${type}/`;
+  const names = reportNames(fileName);
+  const refusal = refusalKey(`${PREFIXES.deposit}${connection.siret}/${type}/${fileName}`);
+  const deadline = Date.now() + delaySeconds * 1000;
+  while (Date.now() < deadline) {
+    const refused = await readIfNewer(connection, refusal, since);
+    if (refused !== undefined) return refusalVerdict(refused);
+    const report = await readIfNewer(connection, `${folder}${names.json}`, since);
+    if (report !== undefined) {
+      const verdict = reportVerdict(report, fileName);
+      const others = [`${folder}${names.html}`, ...(verdict.fileRejected ? [] : [`${folder}${fileName}`])];
+      const present = await Promise.all(others.map((key) => readIfNewer(connection, key, since)));
+      if (present.every((body) => body !== undefined)) return verdict;
+    }
+    await new Promise((resolve) => setTimeout(resolve, (deps.pollSeconds ?? 2) * 1000));
+  }
+  return undefined;
+}
+
+/** The object's text if it exists and was written at or after `since` (S3's clock, to the second). */
+async function readIfNewer(
+  connection: VendorConnection,
+  key: string,
+  since: Date,
+): Promise<string | undefined> {
+  try {
+    const response = await connection.s3.send(
+      new GetObjectCommand({ Bucket: connection.outputBucket, Key: key }),
+    );
+    const body = await response.Body?.transformToString('utf-8');
+    if (response.LastModified && response.LastModified.getTime() < Math.floor(since.getTime() / 1000) * 1000)
+      return undefined;
+    return body;
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404 || status === 403) return undefined;
+    throw error;
+  }
+}
+
+function reportVerdict(body: string, fileName: string): Verdict {
+  const report = JSON.parse(body) as {
+    status: string;
+    summary: { lines: number; accepted: number; rejected: number };
+  };
+  if (report.status === 'rejected')
+    return {
+      accepted: false,
+      fileRejected: true,
+      line: `✘ ${fileName} : fichier rejeté au contrôle 1 (voir le rapport)`,
+    };
+  const { lines, accepted, rejected } = report.summary;
+  const mark = rejected === 0 ? '✔' : accepted === 0 ? '✘' : '◐';
+  return {
+    accepted: rejected === 0,
+    line: `${mark} ${fileName} : ${accepted} demande(s) acceptée(s), ${rejected} rejetée(s) sur ${lines}`,
+  };
+}
+
+function refusalVerdict(body: string): Verdict {
+  const refusal = JSON.parse(body) as { statut?: string; code?: string; motif?: string; aFaire?: string };
+  return {
+    accepted: false,
+    line: `✘ dépôt ${refusal.statut ?? 'refusé'} (${refusal.code ?? '?'}) : ${refusal.motif ?? 'voir le fichier .refus.json'}${refusal.aFaire ? ` — à faire : ${refusal.aFaire}` : ''}`,
+  };
+}
+
+/** Copies the returns under `prefix` into `outDir` (keeping retour/<SIRET>/… below it), skipping those already there. */
+async function copyReturns(
+  connection: VendorConnection,
+  prefix: string,
+  outDir: string,
+  keep: (key: string) => boolean = () => true,
+): Promise<string[]> {
+  const copied: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await connection.s3.send(
+      new ListObjectsV2Command({ Bucket: connection.outputBucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) {
+      if (!object.Key || !keep(object.Key)) continue;
+      const target = join(outDir, object.Key.slice(PREFIXES.output.length));
+      const existing = await stat(target).catch(() => undefined);
+      if (
+        existing &&
+        existing.size === object.Size &&
+        object.LastModified &&
+        existing.mtime >= object.LastModified
+      )
+        continue;
+      const response = await connection.s3.send(
+        new GetObjectCommand({ Bucket: connection.outputBucket, Key: object.Key }),
+      );
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, (await response.Body?.transformToByteArray()) ?? new Uint8Array());
+      copied.push(target);
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+  return copied;
+}

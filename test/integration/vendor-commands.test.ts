@@ -1,0 +1,222 @@
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { EmbeddedStack } from '../../local/embedded/embedded-stack';
+import { runDeposit, runFetch } from '../../local/vendor-commands';
+import { BUCKETS } from '../../shared/config/resources';
+import { ROOT, SIRET } from '../support/deposits';
+import { hopDeposit } from '../support/embedded-deposits';
+import { makeZip } from '../support/zips';
+
+/**
+ * The vendors' commands against the embedded stack: a vendor deposits a JSON and its zip, waits
+ * for the verdict and gets its returns; what would go to another SIRET's folder is refused before
+ * anything is sent (on AWS, the role's policies and the buckets' refuse it too: test/infra).
+ */
+let stack: EmbeddedStack;
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'segur-vendor-'));
+  process.env.SEGUR_LOG_FILE = join(work, 'pipeline.log');
+  stack = await EmbeddedStack.start({
+    outDir: work,
+    // A submission whose zip lacks documents is judged after a short grace period.
+    graceSeconds: 1,
+    sweepEverySeconds: 1,
+    retryDelaySeconds: 0,
+    recipients: [],
+    notifyExternalWrites: true,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function io() {
+  const output = { stdout: '', stderr: '' };
+  return {
+    output,
+    io: {
+      stdout: { write: (text: string) => (output.stdout += text) },
+      stderr: { write: (text: string) => (output.stderr += text) },
+      colour: false,
+    },
+  };
+}
+
+const endpoint = () => ['--endpoint', stack.endpoints.aws];
+
+async function depositedKeys(): Promise<string[]> {
+  const { Contents } = await stack.clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKETS.input }));
+  return (Contents ?? []).map((object) => object.Key as string);
+}
+
+describe('segur-pipeline deposer and recuperer', () => {
+  it('deposits the zip then the JSON under depot/<SIRET>/<type>/, waits for the verdict and copies the returns', async () => {
+    const sample = 'events/drop/88558855858745/avance/JSON-3456789012-20221104-001';
+    const out = join(work, 'retour-1');
+    const { io: cli, output } = io();
+    const code = await runDeposit(
+      [
+        join(ROOT, `${sample}.json`),
+        '--zip',
+        join(ROOT, `${sample}.zip`),
+        '--siret',
+        SIRET,
+        '--attendre',
+        '--delai',
+        '60',
+        '--out',
+        out,
+        ...endpoint(),
+      ],
+      cli,
+      { pollSeconds: 0.2 },
+    );
+    expect(output.stderr).toBe('');
+    expect(code).toBe(0);
+    expect(output.stdout).toContain(
+      `déposé : s3://${BUCKETS.input}/depot/${SIRET}/avance/JSON-3456789012-20221104-001.zip`,
+    );
+    expect(output.stdout).toContain(
+      '✔ JSON-3456789012-20221104-001.json : 2 demande(s) acceptée(s), 0 rejetée(s) sur 2',
+    );
+    const returned = await readdir(join(out, SIRET, 'avance'));
+    expect(returned.sort()).toEqual([
+      'JSON-3456789012-20221104-001.json',
+      'JSON-3456789012-20221104-001.rapport.html',
+      'JSON-3456789012-20221104-001.rapport.json',
+    ]);
+    const annotated = JSON.parse(
+      await readFile(join(out, SIRET, 'avance', 'JSON-3456789012-20221104-001.json'), 'utf8'),
+    );
+    expect(annotated.lignesImport[0].codeTraitement).toBe('0000');
+
+    // recuperer: everything of the SIRET, once; a second run finds nothing new.
+    const fetched = io();
+    expect(await runFetch(['--siret', SIRET, '--out', join(work, 'all'), ...endpoint()], fetched.io)).toBe(0);
+    expect(fetched.output.stdout).toContain('3 fichier(s) copié(s)');
+    const again = io();
+    expect(await runFetch(['--siret', SIRET, '--out', join(work, 'all'), ...endpoint()], again.io)).toBe(0);
+    expect(again.output.stdout).toContain(`rien de nouveau dans retour/${SIRET}/`);
+  }, 90_000);
+
+  it('exits 1 with the counts when a line is rejected (its document missing from the zip)', async () => {
+    const deposit = await hopDeposit('201', ['A0001', 'A0002']);
+    const folder = join(work, 'hop');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, `${deposit.name}.json`), deposit.json);
+    // The second line's documents are left out: that line is rejected, the first accepted.
+    await writeFile(
+      join(folder, `${deposit.name}.zip`),
+      await makeZip(deposit.documents.filter((entry) => entry.name.includes('A0001'))),
+    );
+    const { io: cli, output } = io();
+    const code = await runDeposit(
+      [
+        join(folder, `${deposit.name}.json`),
+        '--zip',
+        join(folder, `${deposit.name}.zip`),
+        '--siret',
+        SIRET,
+        '--type',
+        'avance',
+        '--attendre',
+        '--delai',
+        '60',
+        '--out',
+        join(work, 'retour-2'),
+        ...endpoint(),
+      ],
+      cli,
+      { pollSeconds: 0.2 },
+    );
+    expect(code).toBe(1);
+    expect(output.stdout).toContain(`◐ ${deposit.name}.json : 1 demande(s) acceptée(s), 1 rejetée(s) sur 2`);
+  }, 90_000);
+
+  it('refuses, before sending anything, a file whose header names another SIRET, a bad name or a foreign zip', async () => {
+    const before = await depositedKeys();
+    const other = join(work, 'autre');
+    await mkdir(other, { recursive: true });
+    const sample = await readFile(
+      join(ROOT, 'events/drop/88558855858745/avance/JSON-3456789012-20221104-001.json'),
+      'utf8',
+    );
+    await writeFile(
+      join(other, 'JSON-3456789012-20221104-002.json'),
+      sample.replace(SIRET, '11111111111111'),
+    );
+    const attempts: Array<[string[], RegExp]> = [
+      [
+        [join(other, 'JSON-3456789012-20221104-002.json'), '--siret', SIRET],
+        /porte le SIRET 11111111111111, pas 88558855858745/,
+      ],
+      [
+        [join(ROOT, 'events/drop/88558855858745/avance/JSON-3456789012-20221104-001.json'), '--siret', '123'],
+        /--siret « 123 » : 14 chiffres attendus/,
+      ],
+      [
+        [
+          join(ROOT, 'events/faulty/fichier-nom-hors-nomenclature/depot-avance.json'),
+          '--siret',
+          SIRET,
+          '--type',
+          'avance',
+        ],
+        /nom attendu JSON-/,
+      ],
+      [
+        [
+          join(ROOT, 'events/drop/88558855858745/avance/JSON-3456789012-20221104-001.json'),
+          '--zip',
+          join(ROOT, 'events/drop/88558855858745/avance/JSON-1234567890-20220315-001.zip'),
+          '--siret',
+          SIRET,
+        ],
+        /un \.zip porte le nom de son JSON/,
+      ],
+    ];
+    for (const [args, message] of attempts) {
+      const { io: cli } = io();
+      await expect(runDeposit([...args, ...endpoint()], cli)).rejects.toThrow(message);
+    }
+    expect(await depositedKeys()).toEqual(before);
+  });
+
+  it('assumes the role with the SIRET as its only session tag when --role-arn is given', async () => {
+    const sts = mockClient(STSClient);
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIATEST',
+        SecretAccessKey: 'secret',
+        SessionToken: 'token',
+        Expiration: new Date(Date.now() + 3_600_000),
+      },
+    });
+    const { io: cli, output } = io();
+    const roleArn = 'arn:aws:iam::123456789012:role/segur-fournisseur-depot';
+    expect(
+      await runFetch(
+        ['--siret', SIRET, '--out', join(work, 'role'), '--role-arn', roleArn, ...endpoint()],
+        cli,
+        {
+          sts: new STSClient({ region: 'eu-west-3' }),
+        },
+      ),
+    ).toBe(0);
+    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toEqual({
+      RoleArn: roleArn,
+      RoleSessionName: `fournisseur-${SIRET}`,
+      DurationSeconds: 3600,
+      Tags: [{ Key: 'siret', Value: SIRET }],
+    });
+    expect(output.stdout).toContain('copié(s)');
+    sts.restore();
+  });
+});
