@@ -2,16 +2,14 @@ import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LocalFileSource } from '../shared/adapters/byte-range-source';
 import { readCappedFile } from '../shared/adapters/capped-file-read';
-import { depositFacts } from '../shared/domain/deposit-facts';
-import { DEFAULT_LIMITS, parseJsonDocument, sourceTextOf } from '../shared/domain/json/json-document';
-import { parisDay } from '../shared/domain/judge-file';
+import { DEFAULT_LIMITS } from '../shared/domain/json/json-document';
 import { profileFor, profileOfSoftware } from '../shared/domain/profiles';
 import type { Referentiel } from '../shared/domain/referentiel';
 import { validateReferentiel } from '../shared/domain/referentiel-validation';
 import { fileFindingJson, lineJson } from '../shared/domain/reports';
 import type { DemandType } from '../shared/domain/rules/line-environment';
-import { checkDeposit, reportNames } from '../shared/pipeline/check-deposit';
-import { inspectZips } from '../shared/pipeline/inspect-zips';
+import { reportNames } from '../shared/pipeline/check-deposit';
+import { checkUpload } from '../shared/pipeline/check-upload';
 import { type CliIo, UsageError } from './cli-io';
 import { parseOptions } from './cli-options';
 import { COLOUR, NO_COLOUR, renderText } from './text-report';
@@ -61,37 +59,27 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
   const { bytes, totalBytes } = await readCappedFile(path, DEFAULT_LIMITS.maxBytes).catch((error) =>
     Promise.reject(readError(path, 'fichier', error)),
   );
-  // Parsed once: the documents to look for in the zips come from the same tree as the verdict.
-  const parsed = parseJsonDocument(bytes, DEFAULT_LIMITS, totalBytes);
   const referentiel = values.referentiel ? await loadReferentiel(values.referentiel) : undefined;
   const fileName = basename(path);
-  const facts = depositFacts(parsed);
   const zips = await openZips(values.zip ?? []);
-  let zipCheck: Awaited<ReturnType<typeof inspectZips>> | undefined;
+  let checked: Awaited<ReturnType<typeof checkUpload>>;
   try {
-    zipCheck = zips.length > 0 ? await inspectZips(zips, facts.declaredNames) : undefined;
+    checked = await checkUpload({
+      bytes,
+      totalBytes,
+      fileName,
+      zips,
+      referentiel,
+      type,
+      profile: software,
+      now: new Date(),
+    });
   } finally {
     await Promise.all(zips.map((zip) => zip.close()));
   }
-  const outputs = checkDeposit({
-    parsed,
-    options: {
-      fileName,
-      type,
-      profile: software,
-      referentiel,
-      attachments: zipCheck?.checker,
-      // Checked before sending: the name should carry today's date (a warning, never a rejection).
-      depositDay: parisDay(new Date()),
-    },
-    report: { generatedAt: new Date().toISOString(), source: sourceTextOf(parsed, bytes) },
-  });
+  const { outputs } = checked;
   const elapsedMs = Math.round(performance.now() - started);
-  const stats = {
-    elapsedMs,
-    zipBytesRead: zipCheck?.stats.zipBytesRead ?? 0,
-    zipBytesTotal: zipCheck?.stats.zipBytesTotal ?? 0,
-  };
+  const stats = { elapsedMs, ...checked.stats };
 
   if (values.out) {
     await mkdir(values.out, { recursive: true });
@@ -120,7 +108,7 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     io.stdout.write(
       renderText(verdict, io.colour ? COLOUR : NO_COLOUR, {
         stats: statsLine,
-        declaredAttachments: facts.declaredNames.size,
+        declaredAttachments: checked.declaredAttachments,
         zipsGiven: zips.length > 0,
       }),
     );

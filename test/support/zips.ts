@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import * as yazl from 'yazl';
 
 /**
@@ -126,4 +128,40 @@ export function breakLocalHeader(zip: Buffer, name: string): Buffer {
   const patched = Buffer.from(zip);
   patched.writeUInt32LE(0x12345678, headersOf(zip, name).local);
   return patched;
+}
+
+/**
+ * A zip written to `path` holding `entries` and a stored (uncompressed) filler of `fillerBytes`
+ * zeros streamed in, so that a 200 Mo zip is made without holding it in memory.
+ */
+export function writeZipWithFiller(
+  path: string,
+  entries: readonly ZipInput[],
+  fillerBytes: number,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const zip = new yazl.ZipFile();
+    for (const entry of entries)
+      zip.addBuffer(Buffer.from(entry.content), entry.name, { compress: entry.compress ?? true });
+    const chunk = Buffer.alloc(1024 * 1024);
+    let left = fillerBytes;
+    const filler = new Readable({
+      read() {
+        if (left <= 0) {
+          this.push(null);
+          return;
+        }
+        const size = Math.min(left, chunk.length);
+        left -= size;
+        this.push(chunk.subarray(0, size));
+      },
+    });
+    zip.addReadStream(filler, 'annexes/remplissage.bin', { compress: false, size: fillerBytes });
+    const out = createWriteStream(path);
+    zip.outputStream
+      .pipe(out)
+      .on('finish', () => resolve())
+      .on('error', reject);
+    zip.end();
+  });
 }

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+/** Where `npm run build` writes the simulator: one self-contained page. */
+export const SIMULATOR_DIR = join(__dirname, '..', 'dist', 'web');
+
+/**
+ * The headers the page is served with, here and by CloudFront (infra/constructs/simulator.ts):
+ * the page's own CSP travels in it; these add what a meta tag cannot say.
+ */
+export const SIMULATOR_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+};
+
+/**
+ * The simulator on 127.0.0.1 (`demarrer` prints its address): GET / and /index.html only; it
+ * receives nothing, the page checks the files in the browser.
+ */
+export async function serveSimulator(port = 0): Promise<{ url: string; close(): Promise<void> }> {
+  const page = await readFile(join(SIMULATOR_DIR, 'index.html')).catch(() => {
+    throw new Error(`simulateur absent de ${SIMULATOR_DIR} : lancez « npm run build »`);
+  });
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method !== 'GET' || (path !== '/' && path !== '/index.html')) {
+      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...SIMULATOR_HEADERS });
+      response.end('introuvable\n');
+      return;
+    }
+    response.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      ...SIMULATOR_HEADERS,
+    });
+    response.end(page);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${actual}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

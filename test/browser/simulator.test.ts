@@ -1,0 +1,179 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { loadReferentiel } from '../../local/check-command';
+import { NO_COLOUR, renderText } from '../../local/text-report';
+import { serveSimulator } from '../../local/web-server';
+import { LocalFileSource } from '../../shared/adapters/byte-range-source';
+import { checkUpload } from '../../shared/pipeline/check-upload';
+import { launchChromium } from '../support/chromium';
+import { ROOT } from '../support/deposits';
+import { hopDeposit } from '../support/embedded-deposits';
+import { writeZipWithFiller } from '../support/zips';
+
+/**
+ * The deposit simulator in headless Chromium, served as `demarrer` serves it: the same verdicts and
+ * the same French text as `controler`, the report, the downloads, a 200 Mo zip read by ranges with
+ * the page's memory bounded, and not one request beyond the page itself.
+ */
+const SCREENSHOTS = join(ROOT, 'test-output');
+const MDV = join(ROOT, 'events/drop/88558855858745/avance/JSON-3456789012-20221104-001');
+let browser: Browser;
+let server: Awaited<ReturnType<typeof serveSimulator>>;
+let work: string;
+
+beforeAll(async () => {
+  [browser, server, work] = await Promise.all([
+    launchChromium(),
+    serveSimulator(),
+    mkdtemp(join(tmpdir(), 'segur-simulateur-')),
+  ]);
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+interface Opened {
+  page: Page;
+  requests: string[];
+  problems: string[];
+}
+
+async function open(): Promise<Opened> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  const requests: string[] = [];
+  const problems: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  await page.goto(server.url);
+  return { page, requests, problems };
+}
+
+async function check(page: Page, deposit: string, zips: string[], referentiel?: string): Promise<void> {
+  await page.setInputFiles('#depot', deposit);
+  await page.setInputFiles('#zips', zips);
+  if (referentiel) await page.setInputFiles('#referentiel', referentiel);
+  await page.click('#controler');
+  await page.waitForSelector('body[data-state="fini"], body[data-state="erreur"]', { timeout: 60_000 });
+}
+
+/** What `controler` prints for the same files, without colour: the page must say the same. */
+async function cliText(deposit: string, zips: string[], referentielPath?: string): Promise<string> {
+  const bytes = await readFile(deposit);
+  const sources = await Promise.all(zips.map((zip) => LocalFileSource.open(zip)));
+  const referentiel = referentielPath ? await loadReferentiel(referentielPath) : undefined;
+  const checked = await checkUpload({
+    bytes,
+    totalBytes: bytes.length,
+    fileName: deposit.split('/').pop() as string,
+    zips: sources,
+    referentiel,
+    now: new Date(),
+  });
+  await Promise.all(sources.map((source) => source.close()));
+  return renderText(checked.outputs.verdict, NO_COLOUR, {
+    stats: `Statistiques : ${checked.stats.zipBytesRead} octets de .zip lus sur ${checked.stats.zipBytesTotal}`,
+    declaredAttachments: checked.declaredAttachments,
+    zipsGiven: zips.length > 0,
+  });
+}
+
+describe('the deposit simulator in Chromium', () => {
+  it('says it sends nothing, and its policy refuses any connection', async () => {
+    const { page, requests } = await open();
+    await expect(page.textContent('#hors-ligne')).resolves.toContain("Rien n'est envoyé");
+    const refused = await page.evaluate(() =>
+      fetch('http://127.0.0.1:9/').then(
+        () => 'envoyé',
+        () => 'refusé',
+      ),
+    );
+    expect(refused).toBe('refusé');
+    expect(requests).toEqual([server.url]);
+    await page.close();
+  });
+
+  it('accepts the sample deposit with its zip and référentiel, as controler does, with the report and downloads', async () => {
+    const { page, requests, problems } = await open();
+    const args = [`${MDV}.json`, [`${MDV}.zip`], join(ROOT, 'events/referentiel.json')] as const;
+    await check(page, args[0], [...args[1]], args[2]);
+    await expect(page.textContent('#verdict')).resolves.toBe(
+      '✔ 2 demande(s) acceptée(s), 0 rejetée(s) sur 2.',
+    );
+    expect(await page.textContent('#texte')).toBe(await cliText(args[0], [...args[1]], args[2]));
+    const report = page.frameLocator('#rapport');
+    await expect(report.locator('h1').textContent()).resolves.toBe('Rapport de contrôle du dépôt');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('a[download="JSON-3456789012-20221104-001.rapport.json"]'),
+    ]);
+    const saved = JSON.parse(await readFile((await download.path()) as string, 'utf8'));
+    expect(saved).toMatchObject({ status: 'processed', summary: { lines: 2, accepted: 2, rejected: 0 } });
+    await expect(page.locator('a[download="JSON-3456789012-20221104-001.json"]').count()).resolves.toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'simulateur-accepte.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([server.url]);
+    await page.close();
+  });
+
+  it('shows each error of a rejected deposit with its place and hint, word for word as controler', async () => {
+    const { page, requests, problems } = await open();
+    const deposit = join(ROOT, 'events/faulty/mdv-rpps-15-chiffres/JSON-3456789012-20221104-001.json');
+    await check(page, deposit, [`${MDV}.zip`]);
+    await expect(page.textContent('#verdict')).resolves.toMatch(
+      /^✘ 0 demande\(s\) acceptée\(s\), 1 rejetée\(s\)|^◐/,
+    );
+    const text = (await page.textContent('#texte')) as string;
+    expect(text).toBe(await cliText(deposit, [`${MDV}.zip`]));
+    expect(text).toContain('erreur 2006');
+    await expect(page.frameLocator('#rapport').locator('mark').first().textContent()).resolves.toContain(
+      '888',
+    );
+    // Rejected at control 1: the reports, and no annotated file.
+    const broken = join(ROOT, 'events/faulty/fichier-virgule-manquante/JSON-3456789012-20221104-001.json');
+    await check(page, broken, []);
+    await expect(page.textContent('#verdict')).resolves.toMatch(/^✘ Fichier rejeté au contrôle 1/);
+    expect(await page.textContent('#texte')).toBe(await cliText(broken, []));
+    await expect(page.locator('a[download="JSON-3456789012-20221104-001.json"]').count()).resolves.toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'simulateur-rejet.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([server.url]);
+    await page.close();
+  });
+
+  it('checks a 200 Mo zip by ranges: less than 1 Mio read, the page’s memory bounded', async () => {
+    const deposit = await hopDeposit('301', ['B0001', 'B0002']);
+    const folder = join(work, 'gros');
+    await mkdir(folder, { recursive: true });
+    const json = join(folder, `${deposit.name}.json`);
+    const zip = join(folder, `${deposit.name}.zip`);
+    await writeFile(json, deposit.json);
+    // Just under the 200 Mo a zip may weigh (3005 beyond).
+    await writeZipWithFiller(zip, deposit.documents, 200 * 1024 * 1024 - 64 * 1024);
+    const { page, requests, problems } = await open();
+    await check(page, json, [zip]);
+    await expect(page.textContent('#verdict')).resolves.toBe(
+      '✔ 2 demande(s) acceptée(s), 0 rejetée(s) sur 2.',
+    );
+    const read = Number(await page.getAttribute('body', 'data-zip-bytes-read'));
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(1024 * 1024);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const heap =
+      metrics.find((metric) => metric.name === 'JSHeapUsedSize')?.value ?? Number.POSITIVE_INFINITY;
+    // The zip is never loaded: the heap stays far below its 200 Mo.
+    expect(heap).toBeLessThan(64 * 1024 * 1024);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([server.url]);
+    await page.close();
+  }, 120_000);
+});

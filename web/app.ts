@@ -1,0 +1,159 @@
+import { NO_COLOUR, renderText } from '../local/text-report';
+import { BlobSource } from '../shared/adapters/blob-source';
+import type { Referentiel } from '../shared/domain/referentiel';
+import { validateReferentiel } from '../shared/domain/referentiel-validation';
+import { summarize } from '../shared/domain/reports';
+import { reportNames } from '../shared/pipeline/check-deposit';
+import { checkUpload, UPLOAD_LIMIT_BYTES } from '../shared/pipeline/check-upload';
+
+/**
+ * The deposit simulator: the same checks as `segur-pipeline controler`, in the browser, on files
+ * that never leave it. The deposit is read capped (10 Mio + 1 byte), each zip by ranges through
+ * File.slice (its tail, its central directory, the declared documents' first bytes), the
+ * référentiel parsed and validated; then the verdict, the text of `controler`, the HTML report and
+ * the annotated file and rapport.json to download.
+ */
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const chosen: { depot?: File; zips: File[]; referentiel?: File } = { zips: [] };
+const urls: string[] = [];
+
+function show(): void {
+  byId('depot-choisi').textContent = chosen.depot
+    ? `${chosen.depot.name} (${sizeText(chosen.depot.size)})`
+    : '';
+  byId('zips-choisis').textContent = chosen.zips
+    .map((zip) => `${zip.name} (${sizeText(zip.size)})`)
+    .join(', ');
+  byId('referentiel-choisi').textContent = chosen.referentiel?.name ?? '';
+  byId<HTMLButtonElement>('controler').disabled = !chosen.depot;
+}
+
+function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} Mo`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} Ko`;
+  return `${bytes} o`;
+}
+
+/** A dropped set of files, sorted as a vendor would: zips, the référentiel, the deposit. */
+async function sortDropped(files: readonly File[]): Promise<void> {
+  for (const file of files) {
+    if (/\.zip$/i.test(file.name)) chosen.zips.push(file);
+    else if (/\.json$/i.test(file.name)) {
+      const head = await file.slice(0, 4096).text();
+      if (/referentiel/i.test(file.name) || /"referencements"\s*:/.test(head)) chosen.referentiel = file;
+      else chosen.depot = file;
+    }
+  }
+  show();
+}
+
+async function readReferentiel(file: File): Promise<Referentiel> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await file.text());
+  } catch {
+    throw new Error(`référentiel « ${file.name} » : ce n'est pas du JSON`);
+  }
+  const outcome = validateReferentiel(parsed);
+  if (!outcome.ok) throw new Error(`référentiel « ${file.name} » invalide : ${outcome.errors.join(' ; ')}`);
+  return outcome.referentiel;
+}
+
+function download(name: string, content: string, type: string): HTMLAnchorElement {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  urls.push(url);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.textContent = `Télécharger ${name}`;
+  return link;
+}
+
+async function run(): Promise<void> {
+  const depot = chosen.depot;
+  if (!depot) return;
+  document.body.dataset.state = 'en-cours';
+  const verdictLine = byId('verdict');
+  const text = byId<HTMLPreElement>('texte');
+  const frame = byId<HTMLIFrameElement>('rapport');
+  const downloads = byId('telechargements');
+  for (const url of urls.splice(0)) URL.revokeObjectURL(url);
+  downloads.replaceChildren();
+  verdictLine.className = '';
+  verdictLine.textContent = 'Contrôle en cours…';
+  try {
+    const referentiel = chosen.referentiel ? await readReferentiel(chosen.referentiel) : undefined;
+    const bytes = new Uint8Array(await depot.slice(0, UPLOAD_LIMIT_BYTES + 1).arrayBuffer());
+    const zips = chosen.zips.map((zip) => new BlobSource(zip.name, zip));
+    const type = byId<HTMLSelectElement>('type').value;
+    const checked = await checkUpload({
+      bytes,
+      totalBytes: depot.size,
+      fileName: depot.name,
+      zips,
+      referentiel,
+      type: type === 'avance' || type === 'solde' ? type : undefined,
+      now: new Date(),
+    });
+    const { verdict, annotated, reportJson, reportHtml } = checked.outputs;
+    const summary = summarize(verdict);
+    if (verdict.status === 'rejected') {
+      verdictLine.className = 'ko';
+      verdictLine.textContent = `✘ Fichier rejeté au contrôle 1 : ${verdict.fileErrors.length} erreur(s).`;
+    } else {
+      verdictLine.className = summary.rejected === 0 ? 'ok' : summary.accepted === 0 ? 'ko' : 'mixed';
+      const mark = summary.rejected === 0 ? '✔' : summary.accepted === 0 ? '✘' : '◐';
+      verdictLine.textContent = `${mark} ${summary.accepted} demande(s) acceptée(s), ${summary.rejected} rejetée(s) sur ${summary.lines}.`;
+    }
+    text.textContent = renderText(verdict, NO_COLOUR, {
+      stats: `Statistiques : ${checked.stats.zipBytesRead} octets de .zip lus sur ${checked.stats.zipBytesTotal}`,
+      declaredAttachments: checked.declaredAttachments,
+      zipsGiven: zips.length > 0,
+    });
+    text.hidden = false;
+    frame.srcdoc = reportHtml;
+    frame.hidden = false;
+    const names = reportNames(depot.name);
+    if (annotated !== undefined)
+      downloads.append(download(depot.name, annotated, 'application/json;charset=utf-8'));
+    downloads.append(download(names.json, reportJson, 'application/json;charset=utf-8'));
+    downloads.append(download(names.html, reportHtml, 'text/html;charset=utf-8'));
+    document.body.dataset.zipBytesRead = String(checked.stats.zipBytesRead);
+    document.body.dataset.state = 'fini';
+  } catch (error) {
+    verdictLine.className = 'erreur';
+    verdictLine.textContent = `Contrôle impossible : ${error instanceof Error ? error.message : String(error)}`;
+    document.body.dataset.state = 'erreur';
+  }
+}
+
+function init(): void {
+  const zone = byId('zone');
+  zone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    zone.classList.remove('over');
+    void sortDropped([...(event.dataTransfer?.files ?? [])]);
+  });
+  byId<HTMLInputElement>('depot').addEventListener('change', (event) => {
+    chosen.depot = (event.target as HTMLInputElement).files?.[0];
+    show();
+  });
+  byId<HTMLInputElement>('zips').addEventListener('change', (event) => {
+    chosen.zips = [...((event.target as HTMLInputElement).files ?? [])];
+    show();
+  });
+  byId<HTMLInputElement>('referentiel').addEventListener('change', (event) => {
+    chosen.referentiel = (event.target as HTMLInputElement).files?.[0];
+    show();
+  });
+  byId('controler').addEventListener('click', () => void run());
+  document.body.dataset.state = 'pret';
+}
+
+init();
