@@ -15,3 +15,17 @@ await build({
   packages: 'external',
   logLevel: 'warning',
 });
+
+// The small package (packages/segur-controle): `controler` alone, every dependency inside, so
+// that its install needs nothing but Node (neither CDK, the AWS SDK nor the emulators).
+await build({
+  entryPoints: ['local/controle-cli.ts'],
+  outfile: 'packages/segur-controle/dist/controle.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
