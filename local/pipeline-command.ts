@@ -9,14 +9,16 @@ import { parseOptions } from './cli-options';
 import { type EmbeddedOptions, EmbeddedStack } from './embedded/embedded-stack';
 import type { Recipient } from './embedded/mailbox';
 import { synthesizedFunctions } from './embedded/synthesized-functions';
+import { serveSimulator } from './web-server';
 
 export const PIPELINE_USAGE = `Pile embarquée (S3, SQS, SNS et DynamoDB émulés sur cette machine, aucun compte AWS) :
   segur-pipeline traiter <dossier-de-dépôt> [--out <dossier>] [--referentiel <fichier>] [--timeout <s>] [--chaos] [--state <dossier>] [--cdk-out <dossier>]
       (ancien nom : pipeline) dépose tout le dossier (<SIRET>/<avance|solde>/<fichiers>), attend chaque
       jugement, copie retour/ dans <out> (défaut ./out), écrit <out>/summary.json et les courriels dans <out>/mail/ ;
       --cdk-out : fait tourner les fonctions empaquetées par « npm run synth » (cdk.out) au lieu des sources
-  segur-pipeline demarrer [--drop <dossier>] [--out <dossier>] [--referentiel <fichier>] [--grace <s>] [--chaos] [--state <dossier>]
-      (ancien nom : start) garde la pile en marche et dépose ce qui arrive dans le dossier surveillé (défaut ./drop)
+  segur-pipeline demarrer [--drop <dossier>] [--out <dossier>] [--referentiel <fichier>] [--grace <s>] [--chaos] [--state <dossier>] [--port-simulateur <port>]
+      (ancien nom : start) garde la pile en marche et dépose ce qui arrive dans le dossier surveillé (défaut ./drop) ;
+      sert le simulateur de dépôt sur http://127.0.0.1:<port>/ (défaut 8080, 0 : un port libre)
   Chaque lancement repart d'une sortie propre : <out>/retour, <out>/mail, summary.json et pipeline.log
   de la fois précédente sont effacés (rien d'autre dans <out>).`;
 
@@ -267,9 +269,15 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
       grace: { type: 'string', default: '900' },
       chaos: { type: 'boolean', default: false },
       state: { type: 'string', default: '.segur-state' },
+      'port-simulateur': { type: 'string', default: '8080' },
     },
     false,
   );
+  const simulatorPort = Number(values['port-simulateur']);
+  if (!Number.isInteger(simulatorPort) || simulatorPort < 0 || simulatorPort > 65535)
+    throw new UsageError(
+      `--port-simulateur « ${values['port-simulateur']} » : un numéro de port est attendu`,
+    );
   const graceSeconds = secondsOption('grace', values.grace);
   await mkdir(values.drop, { recursive: true });
   await cleanOutputs(values.out, io);
@@ -288,6 +296,12 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
   io.stdout.write(`État conservé dans ${values.state} : supprimez ce dossier pour repartir de zéro.\n`);
   if (values.referentiel) await stack.putReferentiel(await validReferentiel(values.referentiel));
   const { aws, dynamodb } = stack.endpoints;
+  // The deposit simulator, the same checks in the browser (it receives nothing: files stay there).
+  const simulator = await serveSimulator(simulatorPort).catch((error: unknown) => {
+    io.stderr.write(`simulateur non servi : ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  });
+  if (simulator) io.stdout.write(`Simulateur de dépôt (dans le navigateur, hors ligne) : ${simulator.url}\n`);
   io.stdout.write(
     `Pile embarquée en marche. Déposez dans ${values.drop}/<SIRET>/<avance|solde>/ ; retours dans ${values.out}/retour/, courriels dans ${values.out}/mail/.\n` +
       `Commandes des opérateurs : segur-pipeline lister-soumissions --endpoint ${aws} --dynamodb-endpoint ${dynamodb} --region us-east-1\n` +
@@ -345,6 +359,7 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
     io.stdout.write(`${describe(stack.results[shown++] as ResultMessage)}\n`);
   await stack.mirrorOutputs(values.out).catch(() => undefined);
   watcher.close();
+  await simulator?.close();
   await stack.stop();
   return 0;
 }

@@ -26,7 +26,18 @@ describe('segur-pipeline demarrer', () => {
       // The command's own code path, with the test in place of Ctrl-C.
       const { runStart } = await import('../../local/pipeline-command');
       return runStart(
-        ['--drop', drop, '--out', out, '--state', join(root, 'state'), '--grace', '1'],
+        [
+          '--drop',
+          drop,
+          '--out',
+          out,
+          '--state',
+          join(root, 'state'),
+          '--grace',
+          '1',
+          '--port-simulateur',
+          '0',
+        ],
         {
           stdout: { write: (text: string) => (stdout += text) },
           stderr: { write: (text: string) => (stderr += text) },
@@ -38,6 +49,16 @@ describe('segur-pipeline demarrer', () => {
     await waitFor('the stack running', async () => stdout.includes('Pile embarquée en marche'), 30_000);
     expect(stdout).toContain(`Sortie précédente effacée dans ${out} : retour.`);
     expect(existsSync(join(out, 'notes-personnelles.txt'))).toBe(true);
+    // The simulator is served at the printed address, with its security headers.
+    const address =
+      /Simulateur de dépôt \(dans le navigateur, hors ligne\) : (http:\/\/127\.0\.0\.1:\d+\/)/.exec(
+        stdout,
+      )?.[1];
+    expect(address).toBeDefined();
+    const page = await fetch(address as string);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(await page.text()).toContain('Simulateur de dépôt Ségur numérique');
 
     const deposit = await hopDeposit('001', ['10001', '10002']);
     const folder = join(drop, SIRET, 'avance');
