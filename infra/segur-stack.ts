@@ -5,6 +5,7 @@ import { Monitoring } from './constructs/monitoring';
 import { type NotificationEmail, Notifications } from './constructs/notifications';
 import { Processing } from './constructs/processing';
 import { Results } from './constructs/results';
+import { Simulator } from './constructs/simulator';
 import { State } from './constructs/state';
 import { VendorAccess } from './constructs/vendor-access';
 
@@ -14,6 +15,8 @@ export interface SegurStackProps extends StackProps {
   readonly linkExpiryHours?: number;
   /** Years deposits and returns are kept (context `retentionYears`, default 10: financial records). */
   readonly retentionYears?: number;
+  /** The deposit simulator as a static site behind CloudFront (context `simulateur=true`). */
+  readonly simulator?: boolean;
 }
 
 /** The whole pipeline: intake, state, processing, results, notifications, and the alarms. */
@@ -24,6 +27,7 @@ export class SegurStack extends Stack {
   readonly results: Results;
   readonly notifications: Notifications;
   readonly vendors: VendorAccess;
+  readonly simulator?: Simulator;
 
   constructor(scope: Construct, id: string, props: SegurStackProps) {
     super(scope, id, props);
@@ -59,6 +63,13 @@ export class SegurStack extends Stack {
       value: this.vendors.role.roleArn,
       description: 'segur-pipeline deposer|recuperer --role-arn',
     });
+    if (props.simulator) {
+      this.simulator = new Simulator(this, 'Simulator');
+      new CfnOutput(this, 'SimulatorUrl', {
+        value: `https://${this.simulator.distribution.distributionDomainName}/`,
+        description: 'Le simulateur de dépôt, dans le navigateur',
+      });
+    }
     new Monitoring(this, 'Monitoring', {
       topic: this.notifications.topic,
       deadLetterQueues: {

@@ -2,21 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { SIMULATOR_HEADERS } from '../shared/config/resources';
 
 /** Where `npm run build` writes the simulator: one self-contained page. */
 export const SIMULATOR_DIR = join(__dirname, '..', 'dist', 'web');
-
-/**
- * The headers the page is served with, here and by CloudFront (infra/constructs/simulator.ts):
- * the page's own CSP travels in it; these add what a meta tag cannot say.
- */
-export const SIMULATOR_HEADERS: Readonly<Record<string, string>> = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
-};
 
 /**
  * The simulator on 127.0.0.1 (`demarrer` prints its address): GET / and /index.html only; it

@@ -187,3 +187,16 @@ export function linkExpiryHours(value: unknown): number {
     ? hours
     : LINKS.defaultExpiryHours;
 }
+
+/**
+ * The headers the deposit simulator is served with, by `demarrer` and by CloudFront
+ * (infra/constructs/simulator.ts): the page's own CSP travels in it; these add what a meta tag
+ * cannot say.
+ */
+export const SIMULATOR_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+};

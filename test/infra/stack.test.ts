@@ -413,3 +413,69 @@ describe('vendors’ access', () => {
     template.hasOutput('NotificationTopicArn', {});
   });
 });
+
+describe('the deposit simulator as a static site (context simulateur)', () => {
+  const withSite = Template.fromStack(
+    new SegurStack(testApp(), 'Site', { notificationEmails: [], simulator: true }),
+  );
+
+  it('is absent unless switched on', () => {
+    template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    withSite.resourceCountIs('AWS::CloudFront::Distribution', 1);
+  });
+
+  it('serves a private bucket through CloudFront with origin access control, HTTPS only', () => {
+    withSite.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+        SigningProtocol: 'sigv4',
+      }),
+    });
+    withSite.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue() })],
+      }),
+    });
+    const siteBuckets = withSite.findResources('AWS::S3::Bucket', {
+      Properties: { PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicPolicy: true }) },
+    });
+    expect(Object.keys(siteBuckets).some((id) => id.startsWith('SimulatorSiteBucket'))).toBe(true);
+    withSite.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^SimulatorSiteBucket') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+            Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+    withSite.hasOutput('SimulatorUrl', {});
+  });
+
+  it('sends the page’s own CSP (no connection allowed) and the security headers', () => {
+    const page = readFileSync(join(__dirname, '..', '..', 'dist', 'web', 'index.html'), 'utf8');
+    const pageCsp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(page)?.[1];
+    expect(pageCsp).toContain("connect-src 'none'");
+    withSite.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: pageCsp, Override: true },
+          StrictTransportSecurity: Match.objectLike({
+            AccessControlMaxAgeSec: 63072000,
+            IncludeSubdomains: true,
+          }),
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+        }),
+      }),
+    });
+  });
+});
