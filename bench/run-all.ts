@@ -2,6 +2,7 @@ import { runGenerateBench } from './generate-bench';
 import { runHostileBench, runHostileScenario } from './hostile-bench';
 import { runPipelineBench, runPipelineScenario } from './pipeline-bench';
 import { runValidationBench } from './validation-bench';
+import { runWebBench } from './web-bench';
 import { runZipBench, runZipScenario } from './zip-bench';
 
 /**
@@ -34,6 +35,10 @@ async function main(): Promise<void> {
     console.log(await runGenerateBench());
     return;
   }
+  if (argv.includes('--only-web')) {
+    console.log(await runWebBench());
+    return;
+  }
   if (argv.includes('--only-hostile')) {
     console.log(await runHostileBench(argv[1] as string));
     return;
@@ -54,6 +59,8 @@ async function main(): Promise<void> {
   console.log(await runPipelineBench(argv[1] as string, submissions));
   console.log('\n== Spreadsheet to deposit (issue 14): generer, 200 rows with their documents, checked ==');
   console.log(await runGenerateBench());
+  console.log('\n== Deposit simulator and small package (issue 13) ==');
+  console.log(await runWebBench());
 }
 
 main().catch((error) => {

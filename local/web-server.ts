@@ -3,9 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SIMULATOR_HEADERS } from '../shared/config/resources';
+import { projectRoot } from './project-root';
 
 /** Where `npm run build` writes the simulator: one self-contained page. */
-export const SIMULATOR_DIR = join(__dirname, '..', 'dist', 'web');
+export const SIMULATOR_DIR = join(projectRoot(), 'dist', 'web');
 
 /**
  * The simulator on 127.0.0.1 (`demarrer` prints its address): GET / and /index.html only; it
