@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +7,8 @@ import { App } from 'aws-cdk-lib';
 import { SegurStack } from '../../infra/segur-stack';
 import { type FunctionName, synthesizedFunctions } from '../../local/embedded/synthesized-functions';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
-import { ROOT } from '../support/deposits';
+import { ROOT, SIRET } from '../support/deposits';
+import { hopDeposit } from '../support/embedded-deposits';
 
 /**
  * The artefact AWS runs is the artefact tested: `cdk synth` with bundling on (local esbuild, the
@@ -59,14 +60,19 @@ describe('the bundled functions', () => {
     expect(await has('judge', 'node_modules/yup/')).toBe(true);
   });
 
-  it('judge the four sample deposits end to end on the embedded stack (traiter --cdk-out)', async () => {
+  it('judge the four samples, and through the sweeper a deposit without its zip (traiter --cdk-out)', async () => {
     const out = join(work, 'out');
+    // The samples, and a deposit whose zip never comes: only the sweeper sends it to the judge.
+    const drop = join(work, 'drop');
+    await cp(join(ROOT, 'events/drop'), drop, { recursive: true });
+    const alone = await hopDeposit('501', ['D0001']);
+    await writeFile(join(drop, SIRET, 'avance', `${alone.name}.json`), alone.json);
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [
         join(ROOT, 'bin/segur-pipeline.js'),
         'traiter',
-        join(ROOT, 'events/drop'),
+        drop,
         '--referentiel',
         join(ROOT, 'events/referentiel.json'),
         '--out',
@@ -80,19 +86,19 @@ describe('the bundled functions', () => {
     );
     expect(stdout).toContain(`Fonctions empaquetées par cdk synth : ${cdkOut}`);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as ResultMessage[];
-    expect(summary.map((result) => [result.status, result.rejected])).toEqual([
-      ['processed', 0],
-      ['processed', 0],
-      ['processed', 0],
-      ['processed', 0],
-    ]);
+    const byName = new Map(summary.map((result) => [result.fileName, result]));
+    expect(summary).toHaveLength(5);
+    for (const result of summary.filter((candidate) => candidate.fileName !== `${alone.name}.json`))
+      expect(result).toMatchObject({ status: 'processed', rejected: 0 });
+    expect(byName.get(`${alone.name}.json`)).toMatchObject({ status: 'processed', accepted: 0, rejected: 1 });
+    expect(JSON.stringify(byName.get(`${alone.name}.json`)?.lines)).toContain('3001');
     // The bundles' own Powertools wrote the logs, each from its own bundle, not from the sources.
     const logs = (await readFile(join(out, 'pipeline.log'), 'utf8'))
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line));
     const services = new Set(logs.map((line) => line.service));
-    expect([...services]).toEqual(expect.arrayContaining(['intake', 'judge', 'notify']));
+    expect([...services]).toEqual(expect.arrayContaining(['intake', 'judge', 'notify', 'sweeper']));
     expect(logs.filter((line) => line.level === 'ERROR')).toEqual([]);
   }, 150_000);
 
