@@ -9,7 +9,7 @@ import { projectRoot } from './project-root';
 export const SIMULATOR_DIR = join(projectRoot(), 'dist', 'web');
 
 /**
- * The simulator on 127.0.0.1 (`demarrer` prints its address): GET / and /index.html only; it
+ * The simulator on 127.0.0.1 (`demarrer` prints its address): GET (or HEAD) / and /index.html only; it
  * receives nothing, the page checks the files in the browser.
  */
 export async function serveSimulator(port = 0): Promise<{ url: string; close(): Promise<void> }> {
@@ -18,7 +18,8 @@ export async function serveSimulator(port = 0): Promise<{ url: string; close(): 
   });
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
-    if (request.method !== 'GET' || (path !== '/' && path !== '/index.html')) {
+    const known = request.method === 'GET' || request.method === 'HEAD';
+    if (!known || (path !== '/' && path !== '/index.html')) {
       response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...SIMULATOR_HEADERS });
       response.end('introuvable\n');
       return;
@@ -28,7 +29,7 @@ export async function serveSimulator(port = 0): Promise<{ url: string; close(): 
       'Cache-Control': 'no-cache',
       ...SIMULATOR_HEADERS,
     });
-    response.end(page);
+    response.end(request.method === 'HEAD' ? undefined : page);
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const { port: actual } = server.address() as AddressInfo;

@@ -59,6 +59,8 @@ describe('segur-pipeline demarrer', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(await page.text()).toContain('Simulateur de dépôt Ségur numérique');
+    expect((await fetch(address as string, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${address}ailleurs`)).status).toBe(404);
 
     const deposit = await hopDeposit('001', ['10001', '10002']);
     const folder = join(drop, SIRET, 'avance');
