@@ -37,6 +37,14 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+/** The few DOM constructors a simulated drop needs. */
+interface BrowserDrop {
+  DataTransfer: new () => { items: { add(file: unknown): void } };
+  File: new (parts: Uint8Array[], name: string, options: { type: string }) => unknown;
+  DragEvent: new (type: string, init: { dataTransfer: unknown; bubbles: boolean }) => unknown;
+  document: { getElementById(id: string): { dispatchEvent(event: unknown): boolean } | null };
+}
+
 interface Opened {
   page: Page;
   requests: string[];
@@ -143,6 +151,43 @@ describe('the deposit simulator in Chromium', () => {
     expect(await page.textContent('#texte')).toBe(await cliText(broken, []));
     await expect(page.locator('a[download="JSON-3456789012-20221104-001.json"]').count()).resolves.toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'simulateur-rejet.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([server.url]);
+    await page.close();
+  });
+
+  it('sorts files dropped together: the deposit, its zips and the référentiel', async () => {
+    const { page, requests, problems } = await open();
+    const files = [
+      { name: 'JSON-3456789012-20221104-001.json', type: 'application/json', path: `${MDV}.json` },
+      { name: 'JSON-3456789012-20221104-001.zip', type: 'application/zip', path: `${MDV}.zip` },
+      { name: 'referentiel.json', type: 'application/json', path: join(ROOT, 'events/referentiel.json') },
+    ];
+    const payload = await Promise.all(
+      files.map(async (file) => ({ ...file, base64: (await readFile(file.path)).toString('base64') })),
+    );
+    // A drop as the browser makes it (the page's own types: this file is compiled without the DOM's).
+    await page.evaluate((dropped) => {
+      const dom = globalThis as unknown as BrowserDrop;
+      const transfer = new dom.DataTransfer();
+      for (const file of dropped) {
+        const bytes = Uint8Array.from(atob(file.base64), (char) => char.charCodeAt(0));
+        transfer.items.add(new dom.File([bytes], file.name, { type: file.type }));
+      }
+      dom.document
+        .getElementById('zone')
+        ?.dispatchEvent(new dom.DragEvent('drop', { dataTransfer: transfer, bubbles: true }));
+    }, payload);
+    await expect(page.textContent('#referentiel-choisi')).resolves.toBe('referentiel.json');
+    await expect(page.textContent('#depot-choisi')).resolves.toContain('JSON-3456789012-20221104-001.json');
+    await expect(page.textContent('#zips-choisis')).resolves.toContain('JSON-3456789012-20221104-001.zip');
+    await page.click('#controler');
+    await page.waitForSelector('body[data-state="fini"]');
+    await expect(page.textContent('#verdict')).resolves.toBe(
+      '✔ 2 demande(s) acceptée(s), 0 rejetée(s) sur 2.',
+    );
+    // With the référentiel, its checks were made: none is « non vérifié ».
+    expect(await page.textContent('#texte')).not.toContain('non vérifié');
     expect(problems).toEqual([]);
     expect(requests).toEqual([server.url]);
     await page.close();
