@@ -39,7 +39,13 @@ export class HouseFunction extends NodejsFunction {
       memorySize: props.settings.memoryMb,
       description: props.description,
       logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      // Powertools' level is an environment variable: DevOps change it on the function, no code change.
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_SERVICE_NAME: props.handlerDir,
+        ...props.environment,
+      },
       bundling: {
         forceDockerBundling: false,
         // Everything bundled, the AWS SDK included: the functions run the SDK of package-lock.json,

@@ -137,6 +137,13 @@ describe('CDK stack', () => {
       3,
     );
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+    // Powertools' level and service come from the environment: changed on the function, not in code.
+    for (const service of ['intake', 'judge', 'notify', 'sweeper'])
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({ POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: service }),
+        },
+      });
   });
 
   it('grants no wildcard action on data', () => {
