@@ -2,7 +2,6 @@ import { runGenerateBench } from './generate-bench';
 import { runHostileBench, runHostileScenario } from './hostile-bench';
 import { runPipelineBench, runPipelineScenario } from './pipeline-bench';
 import { runValidationBench } from './validation-bench';
-import { runWebBench } from './web-bench';
 import { runZipBench, runZipScenario } from './zip-bench';
 
 /**
@@ -35,6 +34,8 @@ async function main(): Promise<void> {
     console.log(await runGenerateBench());
     return;
   }
+  // Loaded only when run: playwright-core would weigh on every scenario process's memory figures.
+  const runWebBench = async () => (await import('./web-bench')).runWebBench();
   if (argv.includes('--only-web')) {
     console.log(await runWebBench());
     return;

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -171,9 +172,11 @@ export async function runDeposit(args: readonly string[], io: CliIo, deps: Vendo
     // The zips first: when the JSON arrives, its documents are already there to be checked.
     for (const zip of zips) {
       const key = `${folder}${basename(zip)}`;
+      // Streamed in parts: a 200 Mo zip never sits in memory whole.
       await new Upload({
         client: connection.s3,
-        params: { Bucket: connection.inputBucket, Key: key, Body: await readFile(zip) },
+        params: { Bucket: connection.inputBucket, Key: key, Body: createReadStream(zip) },
+        partSize: 8 * 1024 * 1024,
       }).done();
       io.stdout.write(`déposé : s3://${connection.inputBucket}/${key}\n`);
     }
@@ -211,8 +214,7 @@ export async function runDeposit(args: readonly string[], io: CliIo, deps: Vendo
 }
 
 export async function runFetch(args: readonly string[], io: CliIo, deps: VendorDeps = {}): Promise<number> {
-  const { values, positionals } = parseOptions('recuperer', args, CONNECTION_OPTIONS, false);
-  void positionals;
+  const { values } = parseOptions('recuperer', args, CONNECTION_OPTIONS, false);
   const connection = await connect(values, deps.sts);
   try {
     const copied = await copyReturns(connection, `${PREFIXES.output}${connection.siret}/`, values.out);
