@@ -1,18 +1,17 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { Upload } from '@aws-sdk/lib-storage';
+import { readCappedFile } from '../shared/adapters/capped-file-read';
 import { BUCKETS, ENV, PREFIXES, SCHEDULE, VENDORS } from '../shared/config/resources';
 import { DEFAULT_LIMITS, parseJsonDocument } from '../shared/domain/json/json-document';
+import { frenchDateTime } from '../shared/domain/reports';
 import { checkDeposit, reportNames } from '../shared/pipeline/check-deposit';
+import { UPLOAD_LIMIT_BYTES } from '../shared/pipeline/check-upload';
+import type { CappedBytes } from '../shared/pipeline/ports';
 import { refusalKey } from '../shared/pipeline/refusal';
 import { parseDepositKey } from '../shared/pipeline/submission-key';
 import { type CliIo, UsageError } from './cli-io';
@@ -139,13 +138,14 @@ export async function runDeposit(args: readonly string[], io: CliIo, deps: Vendo
   const delaySeconds = Number(values.delai);
   if (!Number.isFinite(delaySeconds) || delaySeconds <= 0)
     throw new UsageError(`--delai « ${values.delai} » : un nombre de secondes est attendu`);
-  const json = await readFile(jsonPath).catch(() => {
+  // Read capped, as the pipeline reads it: a file over the limit is still sent, and refused there (1004).
+  const head = await readCappedFile(jsonPath, UPLOAD_LIMIT_BYTES).catch(() => {
     throw new UsageError(`fichier « ${jsonPath} » illisible`);
   });
-  const type = values.type ?? inferType(json, jsonPath);
+  const type = values.type ?? inferType(head, jsonPath);
   if (type !== 'avance' && type !== 'solde')
     throw new UsageError(`--type « ${type} » : avance ou solde attendu`);
-  refuseAnotherSiret(json, siret);
+  refuseAnotherSiret(head.bytes, siret);
 
   // Every key checked before anything leaves: a name the pipeline would refuse is said here.
   const folder = `${PREFIXES.deposit}${siret}/${type}/`;
@@ -180,21 +180,30 @@ export async function runDeposit(args: readonly string[], io: CliIo, deps: Vendo
       }).done();
       io.stdout.write(`déposé : s3://${connection.inputBucket}/${key}\n`);
     }
-    await connection.s3.send(
-      new PutObjectCommand({
-        Bucket: connection.inputBucket,
-        Key: jsonKey,
-        Body: json,
-        ContentType: 'application/json',
-      }),
-    );
-    io.stdout.write(`déposé : s3://${connection.inputBucket}/${jsonKey}\n`);
+    // The same JSON sent twice is judged once: the second sending would get no new verdict to wait for.
+    const previous = await depositedObject(connection, jsonKey);
+    let since: Date;
+    if (previous && previous.eTag === (await md5Of(jsonPath))) {
+      since = previous.lastModified;
+      io.stdout.write(
+        `déjà déposé à l'identique le ${frenchDateTime(since.toISOString())} : pas de second envoi ; son verdict est celui de ce dépôt\n`,
+      );
+    } else {
+      await new Upload({
+        client: connection.s3,
+        params: {
+          Bucket: connection.inputBucket,
+          Key: jsonKey,
+          Body: createReadStream(jsonPath),
+          ContentType: 'application/json',
+        },
+        partSize: 8 * 1024 * 1024,
+      }).done();
+      io.stdout.write(`déposé : s3://${connection.inputBucket}/${jsonKey}\n`);
+      // The deposit's own time, by S3's clock: a return written after it answers this deposit.
+      since = (await depositedObject(connection, jsonKey))?.lastModified ?? new Date(0);
+    }
     if (!values.attendre) return 0;
-    // The deposit's own time, by S3's clock: a return written after it answers this deposit.
-    const deposited = await connection.s3.send(
-      new HeadObjectCommand({ Bucket: connection.inputBucket, Key: jsonKey }),
-    );
-    const since = deposited.LastModified ?? new Date(0);
     io.stdout.write('en attente du verdict…\n');
     const verdict = await waitForVerdict(connection, type, basename(jsonPath), since, delaySeconds, deps);
     if (!verdict) {
@@ -230,9 +239,9 @@ export async function runFetch(args: readonly string[], io: CliIo, deps: VendorD
 }
 
 /** The type of a deposit whose --type is absent: its profile's, as `controler` infers it. */
-function inferType(json: Uint8Array, path: string): string {
+function inferType(head: CappedBytes, path: string): string {
   const { verdict } = checkDeposit({
-    parsed: parseJsonDocument(json, DEFAULT_LIMITS, json.length),
+    parsed: parseJsonDocument(head.bytes, DEFAULT_LIMITS, head.totalBytes),
     options: { fileName: basename(path) },
     report: { generatedAt: new Date().toISOString() },
   });
@@ -242,6 +251,29 @@ function inferType(json: Uint8Array, path: string): string {
       `type de demande indéterminé pour « ${basename(path)} » (fichier rejeté au contrôle 1 ?) : indiquez --type avance|solde, ou lancez « segur-pipeline controler »`,
     );
   return type;
+}
+
+/**
+ * A deposited object's ETag and time, by listing (the vendor's role may list its folder, not read
+ * its deposits back): the exact key sorts first among those it prefixes.
+ */
+async function depositedObject(
+  connection: VendorConnection,
+  key: string,
+): Promise<{ eTag: string; lastModified: Date } | undefined> {
+  const { Contents } = await connection.s3.send(
+    new ListObjectsV2Command({ Bucket: connection.inputBucket, Prefix: key, MaxKeys: 1 }),
+  );
+  const object = Contents?.find((candidate) => candidate.Key === key);
+  if (!object?.LastModified) return undefined;
+  return { eTag: (object.ETag ?? '').replace(/"/g, ''), lastModified: object.LastModified };
+}
+
+/** The MD5 S3 gives a file sent in one part as its ETag, read as a stream. */
+async function md5Of(path: string): Promise<string> {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** A vendor deposits under its own SIRET only: a header naming another is refused before sending. */

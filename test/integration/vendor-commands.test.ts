@@ -97,6 +97,27 @@ describe('segur-pipeline deposer and recuperer', () => {
     );
     expect(annotated.lignesImport[0].codeTraitement).toBe('0000');
 
+    // The same file sent again: no second sending, the first deposit's verdict at once.
+    const twice = io();
+    const again2 = await runDeposit(
+      [
+        join(ROOT, `${sample}.json`),
+        '--siret',
+        SIRET,
+        '--attendre',
+        '--delai',
+        '30',
+        '--out',
+        out,
+        ...endpoint(),
+      ],
+      twice.io,
+      { pollSeconds: 0.2 },
+    );
+    expect(again2).toBe(0);
+    expect(twice.output.stdout).toMatch(/déjà déposé à l'identique le .* : pas de second envoi/);
+    expect(twice.output.stdout).toContain('✔ JSON-3456789012-20221104-001.json : 2 demande(s) acceptée(s)');
+
     // recuperer: everything of the SIRET, once; a second run finds nothing new.
     const fetched = io();
     expect(await runFetch(['--siret', SIRET, '--out', join(work, 'all'), ...endpoint()], fetched.io)).toBe(0);
@@ -138,6 +159,33 @@ describe('segur-pipeline deposer and recuperer', () => {
     );
     expect(code).toBe(1);
     expect(output.stdout).toContain(`◐ ${deposit.name}.json : 1 demande(s) acceptée(s), 1 rejetée(s) sur 2`);
+  }, 90_000);
+
+  it('sends a file over the size limit as it is, streamed, and reports its rejection at control 1', async () => {
+    const folder = join(work, 'enorme');
+    await mkdir(folder, { recursive: true });
+    const huge = join(folder, 'JSON-3456789012-20221104-009.json');
+    await writeFile(huge, `{"x":"${'a'.repeat(12 * 1024 * 1024)}"}`);
+    const { io: cli, output } = io();
+    const code = await runDeposit(
+      [
+        huge,
+        '--siret',
+        SIRET,
+        '--type',
+        'avance',
+        '--attendre',
+        '--delai',
+        '60',
+        '--out',
+        join(work, 'r3'),
+        ...endpoint(),
+      ],
+      cli,
+      { pollSeconds: 0.2 },
+    );
+    expect(output.stdout).toContain('✘ JSON-3456789012-20221104-009.json : fichier rejeté au contrôle 1');
+    expect(code).toBe(1);
   }, 90_000);
 
   it('refuses, before sending anything, a file whose header names another SIRET, a bad name or a foreign zip', async () => {
