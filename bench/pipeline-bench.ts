@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedStack } from '../local/embedded/embedded-stack';
 import type { SqsHandler } from '../local/embedded/queue-poller';
+import { ROOT } from '../test/support/deposits';
 import { makeZip } from '../test/support/zips';
 import { hopTtcDeposit } from './hop-deposit';
 import { formatTable } from './measure';
@@ -37,7 +38,7 @@ function deposit(siret: string): { name: string; json: Buffer; names: string[] }
 async function startStack(judgeMemory?: { peak: number }) {
   const out = join(WORK, `out-${process.pid}`);
   process.env.SEGUR_LOG_FILE = join(WORK, `pipeline-${process.pid}.log`);
-  return EmbeddedStack.start({
+  const stack = await EmbeddedStack.start({
     outDir: out,
     graceSeconds: 900,
     sweepEverySeconds: 0,
@@ -59,6 +60,9 @@ async function startStack(judgeMemory?: { peak: number }) {
           }
         : handler,
   });
+  // The pipeline judges nothing without its référentiel.
+  await stack.putReferentiel(readFileSync(join(ROOT, 'events/referentiel.json')));
+  return stack;
 }
 
 async function waitForResults(stack: EmbeddedStack, count: number, timeoutMs: number): Promise<boolean> {

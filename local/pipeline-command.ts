@@ -183,6 +183,11 @@ export async function runPipeline(
   try {
     for (const { path, reason } of skipped) io.stdout.write(`  ignoré : ${path} (${reason})\n`);
     if (referentiel) await stack.putReferentiel(referentiel);
+    else if (!(await stack.hasReferentiel()))
+      // The pipeline judges nothing without its rules: a batch run would only wait for its time-out.
+      throw new UsageError(
+        'aucun référentiel : la plateforme ne juge aucun dépôt sans lui ; indiquez --referentiel <fichier> (events/referentiel.json pour les exemples) ou un --state qui en contient un',
+      );
     for (const file of files) {
       try {
         await stack.uploadFile(file.key, file.path);
@@ -295,6 +300,10 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
   });
   io.stdout.write(`État conservé dans ${values.state} : supprimez ce dossier pour repartir de zéro.\n`);
   if (values.referentiel) await stack.putReferentiel(await validReferentiel(values.referentiel));
+  else if (!(await stack.hasReferentiel()))
+    io.stdout.write(
+      `Aucun référentiel publié : les dépôts attendront sa publication (segur-pipeline publier-referentiel <fichier> --endpoint ${stack.endpoints.aws}).\n`,
+    );
   const { aws, dynamodb } = stack.endpoints;
   // The deposit simulator, the same checks in the browser (it receives nothing: files stay there).
   const simulator = await serveSimulator(simulatorPort).catch((error: unknown) => {

@@ -12,3 +12,18 @@ export class PipelineError extends Error {
 
 /** A ranged read of a stored object failed (denied, throttled, connection reset…). */
 export class SourceReadError extends PipelineError {}
+
+/**
+ * The référentiel is absent, unreadable or invalid: nothing is judged without it. Not retried as a
+ * fault of one submission: the submissions wait (with this reason) and are judged once it is
+ * published; the operators are alarmed at once.
+ */
+export class ReferentielUnavailable extends PipelineError {
+  constructor(
+    readonly reason: 'absent' | 'illisible' | 'invalide',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

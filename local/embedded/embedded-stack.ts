@@ -3,7 +3,13 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -333,6 +339,16 @@ export class EmbeddedStack {
           this.scheduledEvents--;
         });
     }, this.chaosRandom() * 1500);
+  }
+
+  /** Whether a référentiel is published (kept in the state, or put by this run). */
+  async hasReferentiel(): Promise<boolean> {
+    try {
+      await this.clients.s3.send(new HeadObjectCommand({ Bucket: BUCKETS.input, Key: PREFIXES.referentiel }));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async putReferentiel(body: Uint8Array): Promise<void> {

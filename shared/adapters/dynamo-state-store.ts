@@ -17,6 +17,8 @@ import {
   type ClaimOwner,
   contentEtag,
   type EditeurScope,
+  type JudgedContent,
+  type JudgementDone,
   type StateStore,
   type StoredObjectRef,
   type SubmissionRecord,
@@ -62,6 +64,16 @@ export class DynamoStateStore implements StateStore {
   async recordArrival(arrival: Arrival): Promise<ArrivalOutcome> {
     const pk = `SUB#${arrival.submissionId}`;
     const json = arrival.kind === 'json';
+    if (!json) {
+      // A zip name once judged keeps the judged object: a new upload under it is a replacement.
+      const before = await this.getSubmission(arrival.submissionId);
+      const judgedOrder = before?.judgedContent?.zipOrders[arrival.name];
+      if (before && judgedOrder !== undefined)
+        return {
+          submission: before,
+          effect: arrival.order > judgedOrder ? 'replaced-after-judgement' : 'unchanged',
+        };
+    }
     if (!json && !(await this.recordZip(pk, arrival))) {
       const current = await this.getSubmission(arrival.submissionId);
       if (current) return { submission: current, effect: 'unchanged' };
@@ -174,12 +186,13 @@ export class DynamoStateStore implements StateStore {
     }
   }
 
-  /** Why a JSON was not taken: the same or an older one, or another after a judgement. */
+  /**
+   * Why a JSON was not taken: the same event again or an older one, or a new upload (same bytes or
+   * not) after a judgement, which is refused.
+   */
   private jsonEffect(current: SubmissionRecord, arrival: Arrival): ArrivalOutcome['effect'] {
     const newer = current.jsonOrder === undefined || current.jsonOrder < arrival.order;
-    const judgedOther =
-      current.judgedEtag !== undefined && current.judgedEtag !== contentEtag(arrival.object);
-    return newer && judgedOther ? 'replaced-after-judgement' : 'unchanged';
+    return newer && current.judgedEtag !== undefined ? 'replaced-after-judgement' : 'unchanged';
   }
 
   async getSubmission(id: string): Promise<SubmissionRecord | undefined> {
@@ -187,8 +200,12 @@ export class DynamoStateStore implements StateStore {
     const meta = items.find((item) => item.sk === 'META');
     if (!meta) return undefined;
     const zips: Record<string, StoredObjectRef> = {};
+    const zipOrders: Record<string, string> = {};
     for (const item of items)
-      if (String(item.sk).startsWith('ZIP#')) zips[item.name as string] = item.ref as StoredObjectRef;
+      if (String(item.sk).startsWith('ZIP#')) {
+        zips[item.name as string] = item.ref as StoredObjectRef;
+        zipOrders[item.name as string] = String(item.order ?? '');
+      }
     return {
       id: meta.id as string,
       siret: meta.siret as string,
@@ -203,7 +220,25 @@ export class DynamoStateStore implements StateStore {
       judgedEtag: meta.judgedEtag as string | undefined,
       judgedAt: meta.judgedAt as string | undefined,
       jsonOrder: meta.jsonOrder as string | undefined,
+      zipOrders,
+      judgedContent: meta.judgedContent as JudgedContent | undefined,
+      missingDocuments: meta.missingDocuments as string[] | undefined,
+      waitingReason: meta.waitingReason as string | undefined,
+      impId: meta.impId as string | undefined,
     };
+  }
+
+  async setWaitingReason(id: string, reason: string | undefined): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `SUB#${id}`, sk: 'META' },
+        UpdateExpression: reason === undefined ? 'REMOVE #reason' : 'SET #reason = :reason',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#reason': 'waitingReason' },
+        ...(reason === undefined ? {} : { ExpressionAttributeValues: { ':reason': reason } }),
+      }),
+    );
   }
 
   async listWaiting(before: string): Promise<string[]> {
@@ -319,17 +354,19 @@ export class DynamoStateStore implements StateStore {
     }
   }
 
-  async completeJudgement(
-    id: string,
-    fingerprint: string,
-    done: { readonly version: number; readonly judgedEtag?: string; readonly at?: string },
-  ): Promise<boolean> {
+  async completeJudgement(id: string, fingerprint: string, done: JudgementDone): Promise<boolean> {
+    const recorded = [
+      ...(done.judgedEtag ? ['#judgedEtag = :etag'] : []),
+      ...(done.content ? ['#content = :content'] : []),
+      ...(done.missingDocuments ? ['#missing = :missing'] : []),
+      ...(done.impId ? ['#impId = :impId'] : []),
+    ];
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: `SUB#${id}`, sk: 'META' },
-          UpdateExpression: `SET #judged = :fingerprint, #status = :judged, #judgedAt = :at${done.judgedEtag ? ', #judgedEtag = :etag' : ''} REMOVE #gsi1pk`,
+          UpdateExpression: `SET #judged = :fingerprint, #status = :judged, #judgedAt = :at${recorded.map((part) => `, ${part}`).join('')} REMOVE #gsi1pk, #reason`,
           // Only for the content judged: a newer JSON or zip recorded meanwhile is judged on its own.
           ConditionExpression: '#version = :version',
           ExpressionAttributeNames: {
@@ -338,7 +375,11 @@ export class DynamoStateStore implements StateStore {
             '#gsi1pk': 'gsi1pk',
             '#version': 'version',
             '#judgedAt': 'judgedAt',
+            '#reason': 'waitingReason',
             ...(done.judgedEtag ? { '#judgedEtag': 'judgedEtag' } : {}),
+            ...(done.content ? { '#content': 'judgedContent' } : {}),
+            ...(done.missingDocuments ? { '#missing': 'missingDocuments' } : {}),
+            ...(done.impId ? { '#impId': 'impId' } : {}),
           },
           ExpressionAttributeValues: {
             ':fingerprint': fingerprint,
@@ -346,6 +387,9 @@ export class DynamoStateStore implements StateStore {
             ':version': done.version,
             ':at': done.at ?? new Date().toISOString(),
             ...(done.judgedEtag ? { ':etag': done.judgedEtag } : {}),
+            ...(done.content ? { ':content': done.content } : {}),
+            ...(done.missingDocuments ? { ':missing': [...done.missingDocuments] } : {}),
+            ...(done.impId ? { ':impId': done.impId } : {}),
           },
         }),
       );

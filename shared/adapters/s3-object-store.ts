@@ -1,6 +1,13 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { PREFIXES } from '../config/resources';
 import { SourceReadError } from '../errors';
-import type { CappedBytes, ObjectStore, StoredObjectRef } from '../pipeline/ports';
+import type { CappedBytes, ObjectState, ObjectStore, StoredObjectRef } from '../pipeline/ports';
 import type { ByteRangeSource } from './byte-range-source';
 import { S3ObjectSource } from './s3-object-source';
 
@@ -19,8 +26,8 @@ export class S3ObjectStore implements ObjectStore {
       const response = await this.s3.send(
         new GetObjectCommand({
           Bucket: this.inputBucket,
-          Key: ref.key,
-          VersionId: ref.versionId,
+          Key: ref.frozenKey ?? ref.key,
+          VersionId: ref.frozenKey ? undefined : ref.versionId,
           // One byte past the limit tells "too big" without reading more.
           Range: `bytes=0-${maxBytes}`,
         }),
@@ -40,10 +47,53 @@ export class S3ObjectStore implements ObjectStore {
   openRange(ref: StoredObjectRef): Promise<ByteRangeSource> {
     return S3ObjectSource.open(this.s3, {
       bucket: this.inputBucket,
-      key: ref.key,
-      versionId: ref.versionId,
+      key: ref.frozenKey ?? ref.key,
+      versionId: ref.frozenKey ? undefined : ref.versionId,
       size: ref.size,
     });
+  }
+
+  async describe(ref: StoredObjectRef): Promise<ObjectState | undefined> {
+    try {
+      const head = await this.s3.send(
+        new HeadObjectCommand({ Bucket: this.inputBucket, Key: ref.key, VersionId: ref.versionId }),
+      );
+      return {
+        etag: head.ETag?.replace(/"/g, ''),
+        versionId: head.VersionId,
+        size: head.ContentLength ?? 0,
+      };
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name === 'NotFound' || name === 'NoSuchKey' || name === 'NoSuchVersion') return undefined;
+      throw new SourceReadError(`s3://${this.inputBucket}/${ref.key} illisible`, { cause: error });
+    }
+  }
+
+  async freeze(ref: StoredObjectRef): Promise<StoredObjectRef | undefined> {
+    // A version is immutable (and under Object Lock on AWS): it is its own frozen copy.
+    if (ref.versionId || ref.frozenKey) return ref;
+    const etag = ref.etag?.replace(/"/g, '');
+    const now = await this.describe(ref);
+    // The key holds newer bytes than the ref: that newer upload has its own arrival to judge.
+    if (!now || (etag !== undefined && now.etag !== etag)) return undefined;
+    const frozenKey = `${PREFIXES.frozen}${now.etag ?? 'sans-etag'}/${ref.key}`;
+    try {
+      await this.s3.send(
+        new CopyObjectCommand({
+          Bucket: this.inputBucket,
+          Key: frozenKey,
+          CopySource: encodeURIComponent(`${this.inputBucket}/${ref.key}`),
+          // Where the store honours it, the copy is refused if the bytes changed since the look.
+          ...(now.etag ? { CopySourceIfMatch: `"${now.etag}"` } : {}),
+        }),
+      );
+      return { ...ref, etag: ref.etag ?? now.etag, frozenKey };
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name === 'NoSuchKey' || name === 'PreconditionFailed') return undefined;
+      throw new SourceReadError(`s3://${this.inputBucket}/${ref.key} : copie impossible`, { cause: error });
+    }
   }
 
   async putOutput(key: string, body: string, contentType: string): Promise<string> {

@@ -2,15 +2,16 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PREFIXES } from '../config/resources';
 import type { Referentiel } from '../domain/referentiel';
 import { validateReferentiel } from '../domain/referentiel-validation';
-import { SourceReadError } from '../errors';
+import { ReferentielUnavailable } from '../errors';
 import type { ReferentielSource } from '../pipeline/ports';
 
 /**
  * The référentiel from config/referentiel.json, cached for a short while: operators' changes apply
- * within a minute, and a burst of judgements reads it once. An invalid file is a fault (alarm).
+ * within a minute, and a burst of judgements reads it once. Absent, unreadable or invalid, it is
+ * `ReferentielUnavailable` (never cached): the judge then judges nothing.
  */
 export class S3ReferentielSource implements ReferentielSource {
-  private cached: { at: number; value: Referentiel | undefined } | undefined;
+  private cached: { at: number; value: Referentiel } | undefined;
 
   constructor(
     private readonly s3: S3Client,
@@ -19,8 +20,9 @@ export class S3ReferentielSource implements ReferentielSource {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async load(): Promise<Referentiel | undefined> {
+  async load(): Promise<Referentiel> {
     if (this.cached && this.clock() - this.cached.at < this.ttlMs) return this.cached.value;
+    const where = `s3://${this.bucket}/${PREFIXES.referentiel}`;
     let text: string;
     try {
       const response = await this.s3.send(
@@ -28,16 +30,24 @@ export class S3ReferentielSource implements ReferentielSource {
       );
       text = (await response.Body?.transformToString('utf-8')) ?? '';
     } catch (error) {
-      if ((error as { name?: string }).name === 'NoSuchKey') {
-        this.cached = { at: this.clock(), value: undefined };
-        return undefined;
-      }
-      throw new SourceReadError(`référentiel s3://${this.bucket}/${PREFIXES.referentiel} illisible`, {
+      if ((error as { name?: string }).name === 'NoSuchKey')
+        throw new ReferentielUnavailable('absent', `référentiel absent (${where})`, { cause: error });
+      throw new ReferentielUnavailable('illisible', `référentiel illisible (${where})`, { cause: error });
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new ReferentielUnavailable('invalide', `référentiel invalide (${where}) : JSON mal formé`, {
         cause: error,
       });
     }
-    const outcome = validateReferentiel(JSON.parse(text));
-    if (!outcome.ok) throw new SourceReadError(`référentiel invalide : ${outcome.errors.join(' ; ')}`);
+    const outcome = validateReferentiel(parsed);
+    if (!outcome.ok)
+      throw new ReferentielUnavailable(
+        'invalide',
+        `référentiel invalide (${where}) : ${outcome.errors.join(' ; ')}`,
+      );
     this.cached = { at: this.clock(), value: outcome.referentiel };
     return outcome.referentiel;
   }

@@ -9,6 +9,11 @@ export const PREFIXES = {
   output: 'retour/',
   /** The référentiel, in the input bucket, writable by operators only. */
   referentiel: 'config/referentiel.json',
+  /**
+   * Judged bytes kept aside where the store has no versions (the embedded S3): archive/<etag>/<key>.
+   * On AWS the bucket's versions (under Object Lock) keep them and nothing is copied.
+   */
+  frozen: 'archive/',
 } as const;
 
 /**
@@ -134,6 +139,12 @@ export const PIPELINE_ALARMS = [
     service: SERVICES.judge,
     description:
       'Un dépôt a reçu un rejet technique après ses reprises : à rejouer (segur-pipeline rejouer) une fois la cause corrigée',
+  },
+  {
+    metric: 'ReferentielUnavailable',
+    service: SERVICES.judge,
+    description:
+      'Référentiel absent, illisible ou invalide : aucun dépôt n’est jugé, ils attendent. Publiez-le (segur-pipeline publier-referentiel)',
   },
   {
     metric: 'SweepFailures',

@@ -202,6 +202,13 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
       'le fichier « {fichier} » a déjà été jugé le {date} ; cette nouvelle version n’est pas prise en compte et le premier jugement reste valable',
     hint: 'Déposez la version corrigée sous un nouveau numéro de fichier (…-002.json, …-003.json), avec de nouveaux numéros éditeur pour les demandes d’avance rejetées.',
   },
+  '1053': {
+    severity: 'error',
+    title: 'Pièces après jugement',
+    message:
+      'le fichier « {fichier} » est arrivé après le jugement du {date} et n’apporte aucune des pièces alors manquantes ({manquantes}) ; il n’est pas pris en compte et le jugement reste valable',
+    hint: 'Un .zip déposé après le jugement ne sert qu’à apporter les pièces que le compte rendu dit manquantes, sous un nouveau nom (<nom du JSON>-<suffixe>.zip). Pour corriger des demandes, déposez un nouveau fichier (…-002.json).',
+  },
   '1060': {
     severity: 'error',
     title: 'Rejet technique',

@@ -120,6 +120,7 @@ export function judgeParsed(parsed: ParseOutcome, options: JudgeOptions): Judgem
     };
   }
   const profile = file.profile;
+  const finessPaidInFile = new Map<string, string>();
   const env: LineEnvironment = {
     profileId: profile.id,
     couloir: profile.couloir,
@@ -130,10 +131,18 @@ export function judgeParsed(parsed: ParseOutcome, options: JudgeOptions): Judgem
     usedNumerosEditeur: options.usedNumerosEditeur,
     closedAvances: options.closedAvances,
     paidFiness: options.paidFiness,
+    finessPaidInFile,
     plafond: plafondOf(options.referentiel, profile.id),
     attachments: options.attachments,
   };
-  const lines = file.lines.map((line, index) => judgeLine(doc, line, index + 1, profile, env));
+  const lines = file.lines.map((line, index) => {
+    const verdict = judgeLine(doc, line, index + 1, profile, env);
+    // Lines are judged in order: what an accepted line paid is refused to the lines after it.
+    if (verdict.accepted)
+      for (const key of profile.paidOnceOf?.(line) ?? [])
+        if (!finessPaidInFile.has(key)) finessPaidInFile.set(key, `ligne ${index + 1} de ce fichier`);
+    return verdict;
+  });
   const attachmentFindings = options.attachments?.finish() ?? [];
   const room = Math.max(0, MAX_FINDINGS_SHOWN - fileWarnings.length);
   const attachmentWarnings = attachmentFindings.slice(0, room).map((finding) => renderFinding(finding));

@@ -68,22 +68,8 @@ const referentielSchema = yup
       .typeError(must('doit être un tableau'))
       .required(requiredText),
     avances: yup.array(avanceSchema.required()).typeError(must('doit être un tableau')).optional(),
-    plafonds: yup
-      .object()
-      .test(
-        'plafonds',
-        ({ path }) => `${path} : chaque profil porte un montant texte à deux décimales ("2917.00")`,
-        (value) =>
-          value === undefined ||
-          Object.entries(value).every(
-            ([profile, amount]) =>
-              PLAFOND_PROFILES.includes(profile) &&
-              typeof amount === 'string' &&
-              /^\d{1,9}\.\d{2}$/.test(amount),
-          ),
-      )
-      .optional()
-      .default(undefined),
+    // Checked apart (plafondErrors): an object schema without a shape would strip every key.
+    plafonds: yup.mixed().optional(),
   })
   .typeError('le référentiel doit être un objet { referencements, avances }');
 
@@ -97,13 +83,35 @@ export function validateReferentiel(input: unknown): ReferentielOutcome {
   // made yup call it as a schema ("field.resolve is not a function") instead of saying what is wrong.
   const reserved = reservedKeys(input, 'référentiel');
   if (reserved.length > 0) return { ok: false, errors: reserved };
+  const plafonds = plafondErrors(input);
   try {
     const value = referentielSchema.validateSync(input, { abortEarly: false, stripUnknown: true });
+    if (plafonds.length > 0) return { ok: false, errors: plafonds };
     return { ok: true, referentiel: value as Referentiel };
   } catch (error) {
-    if (error instanceof yup.ValidationError) return { ok: false, errors: error.errors };
+    if (error instanceof yup.ValidationError) return { ok: false, errors: [...error.errors, ...plafonds] };
     throw error;
   }
+}
+
+/** `plafonds`: { "<profile>": "<amount with two decimals>" }, each entry named by its path. */
+function plafondErrors(input: unknown): string[] {
+  if (input === null || typeof input !== 'object') return [];
+  const plafonds = (input as { plafonds?: unknown }).plafonds;
+  if (plafonds === undefined) return [];
+  if (plafonds === null || typeof plafonds !== 'object' || Array.isArray(plafonds))
+    return ['plafonds doit être un objet { "<profil>": "<montant>" }'];
+  return Object.entries(plafonds).flatMap(([profile, amount]) => {
+    const path = `plafonds["${profile}"]`;
+    const errors: string[] = [];
+    if (!PLAFOND_PROFILES.includes(profile))
+      errors.push(`${path} : profil inconnu, attendu ${PLAFOND_PROFILES.join(', ')}`);
+    if (typeof amount !== 'string' || !/^\d{1,9}\.\d{2}$/.test(amount))
+      errors.push(
+        `${path} doit être un montant texte à deux décimales ("2917.00") (reçu ${JSON.stringify(amount)})`,
+      );
+    return errors;
+  });
 }
 
 function reservedKeys(value: unknown, path: string): string[] {

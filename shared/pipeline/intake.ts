@@ -4,8 +4,16 @@ import { depositFacts } from '../domain/deposit-facts';
 import { DEFAULT_LIMITS, parseJsonDocument } from '../domain/json/json-document';
 import { frenchDateTime } from '../domain/reports';
 import type { Logger } from '../observability/logger';
-import type { ObjectStore, StateStore, SubmissionRecord, WorkQueues } from './ports';
+import {
+  contentEtag,
+  type ObjectStore,
+  type StateStore,
+  type StoredObjectRef,
+  type SubmissionRecord,
+  type WorkQueues,
+} from './ports';
 import { type RefusalSubject, refuse } from './refusal';
+import { contentToJudge } from './submission-content';
 import { decodeS3Key, parseDepositKey } from './submission-key';
 
 /** The part of an S3 event record the intake needs (AWS's shape, keys URL-encoded). */
@@ -64,6 +72,33 @@ export async function recordArrival(deps: IntakeDeps, record: S3ObjectEvent): Pr
     return 'refused';
   }
   const { submissionId, siret, type, base, kind, name } = parsed.key;
+  const object: StoredObjectRef = {
+    key,
+    versionId: record.s3.object.versionId,
+    size: record.s3.object.size ?? 0,
+    etag: record.s3.object.eTag,
+  };
+  const log = deps.logger.child({ submissionId });
+  if (kind === 'zip') {
+    const late = await lateZipWithoutMissingDocuments(deps, submissionId, name, object);
+    if (late) {
+      await refuse(
+        deps,
+        refusalSubject(key),
+        {
+          code: '1053',
+          params: {
+            fichier: name,
+            date: frenchDateTime(late.judgedAt),
+            manquantes: late.missing.length > 0 ? late.missing.join(', ') : 'aucune',
+          },
+        },
+        record.eventTime,
+      );
+      log.warn('zip arrivé après le jugement sans pièce manquante : refusé', { file: name });
+      return 'refused';
+    }
+  }
   const { submission, effect } = await deps.store.recordArrival({
     submissionId,
     siret,
@@ -71,17 +106,20 @@ export async function recordArrival(deps: IntakeDeps, record: S3ObjectEvent): Pr
     base,
     kind,
     name,
-    object: {
-      key,
-      versionId: record.s3.object.versionId,
-      size: record.s3.object.size ?? 0,
-      etag: record.s3.object.eTag,
-    },
+    object,
     at: record.eventTime,
     order: arrivalOrder(record),
   });
-  const log = deps.logger.child({ submissionId });
   if (effect === 'replaced-after-judgement') {
+    // An event is a claim about the store: one whose object is not there (a stale or forged
+    // eTag) is no upload, and the judged deposit stays untouched without a word to the vendor.
+    if (!(await describesStoredObject(deps, object))) {
+      log.warn('événement sans objet correspondant dans le dépôt : ignoré', {
+        file: name,
+        etag: object.etag,
+      });
+      return 'ignored';
+    }
     // The first judgement stands; the vendor is told to send the correction under a new number.
     await refuse(
       deps,
@@ -151,20 +189,56 @@ function fileNameOf(key: string): string {
 }
 
 async function isReady(deps: IntakeDeps, submission: SubmissionRecord): Promise<boolean> {
-  if (!submission.json) return false;
+  const content = contentToJudge(submission);
+  if (!content.json) return false;
   // Read within the deposit's limit: a file too big to judge is ready at once (to be refused, 1004).
-  const { bytes, totalBytes } = await deps.objects.readCapped(submission.json, DEFAULT_LIMITS.maxBytes);
+  const { bytes, totalBytes } = await deps.objects.readCapped(content.json, DEFAULT_LIMITS.maxBytes);
   const declared = depositFacts(parseJsonDocument(bytes, DEFAULT_LIMITS, totalBytes)).declaredNames;
   if (declared.size === 0) return true;
   const present = new Set<string>();
-  for (const zip of Object.values(submission.zips)) {
-    const source = await deps.objects.openRange(zip);
-    try {
-      const archive = await ZipArchive.open(source);
-      for (const entry of archive.listing.entries) present.add(entry.baseName);
-    } finally {
-      await source.close();
-    }
-  }
+  for (const zip of Object.values(content.zips))
+    for (const name of await entryNames(deps, zip)) present.add(name);
   return [...declared].every((name) => present.has(name));
+}
+
+async function entryNames(deps: IntakeDeps, zip: StoredObjectRef): Promise<string[]> {
+  const source = await deps.objects.openRange(zip);
+  try {
+    const archive = await ZipArchive.open(source);
+    return archive.listing.entries.map((entry) => entry.baseName);
+  } catch {
+    // An unreadable zip brings nothing; the judgement says why (3011…) if it is ever judged.
+    return [];
+  } finally {
+    await source.close();
+  }
+}
+
+/**
+ * After a judgement, a zip under a new name is taken only to complete the submission: it must bring
+ * one of the documents the judgement found missing (« demandes incomplètes »). A zip under a judged
+ * name is the store's to answer (a replacement). Undefined: the zip is taken.
+ */
+async function lateZipWithoutMissingDocuments(
+  deps: IntakeDeps,
+  submissionId: string,
+  name: string,
+  zip: StoredObjectRef,
+): Promise<{ judgedAt: string; missing: readonly string[] } | undefined> {
+  const submission = await deps.store.getSubmission(submissionId);
+  const judged = submission?.judgedContent;
+  if (!submission || !judged || name in judged.zips) return undefined;
+  if (submission.zipOrders?.[name] !== undefined) return undefined;
+  const missing = submission.missingDocuments ?? [];
+  const brought = new Set(await entryNames(deps, zip));
+  if (missing.some((document) => brought.has(document))) return undefined;
+  return { judgedAt: submission.judgedAt ?? '', missing };
+}
+
+/** Whether the store holds the object an event describes (its version, else its bytes' ETag). */
+async function describesStoredObject(deps: IntakeDeps, object: StoredObjectRef): Promise<boolean> {
+  const stored = await deps.objects.describe(object);
+  if (!stored) return false;
+  if (object.versionId) return true;
+  return object.etag === undefined || contentEtag(object) === stored.etag;
 }

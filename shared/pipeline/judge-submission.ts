@@ -15,11 +15,13 @@ import { type FileVerdict, judgeParsed, parisDay } from '../domain/judge-file';
 import { PROFILES } from '../domain/profiles';
 import type { Avance, Referentiel } from '../domain/referentiel';
 import type { ProfileId } from '../domain/rules/line-environment';
+import { ReferentielUnavailable } from '../errors';
 import { emitMetrics, type Logger } from '../observability/logger';
 import { inspectZips } from './inspect-zips';
 import {
   contentEtag,
   type EditeurScope,
+  type JudgedContent,
   type JudgeRequest,
   type ObjectStore,
   type ReferentielSource,
@@ -31,6 +33,7 @@ import {
 import { refuse } from './refusal';
 import { claimDecisions, readHistory } from './registry-claims';
 import { type ResultMessage, resultMessage } from './result-message';
+import { contentToJudge } from './submission-content';
 import { outputFolder, writeReports } from './write-reports';
 
 export interface JudgeDeps {
@@ -46,10 +49,11 @@ export interface JudgeDeps {
 
 /** What a submission's content is: the exact versions of its JSON and zips. Same content, same judgement. */
 export function fingerprintOf(submission: SubmissionRecord): string {
+  const content = contentToJudge(submission);
   const version = (ref: StoredObjectRef) => `${ref.key}@${ref.versionId ?? ref.etag ?? ''}:${ref.size}`;
   const parts = [
-    submission.json ? version(submission.json) : 'no-json',
-    ...Object.values(submission.zips).map(version).sort(),
+    content.json ? version(content.json) : 'no-json',
+    ...Object.values(content.zips).map(version).sort(),
   ];
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
 }
@@ -88,6 +92,19 @@ export async function judgeSubmission(
     log.info('contenu déjà jugé', { fingerprint });
     return undefined;
   }
+  // No rules, no verdict: the submission waits (the sweeper asks again) and the operators are alarmed.
+  let referentiel: Referentiel;
+  try {
+    referentiel = await deps.referentiel.load();
+  } catch (error) {
+    if (!(error instanceof ReferentielUnavailable)) throw error;
+    await waitForReferentiel(deps, submission, error);
+    log.error('référentiel indisponible : soumission en attente, rien n’est jugé', {
+      reason: error.reason,
+      error: error.message,
+    });
+    return undefined;
+  }
   // A replay is a judgement of its own: its claim does not collide with the content's.
   const claimKey = request.reason === 'replay' ? `${fingerprint}#${deps.now().toISOString()}` : fingerprint;
   const claimed = await deps.store.claimJudgement(submission.id, claimKey, deps.now(), deps.leaseSeconds);
@@ -97,7 +114,7 @@ export async function judgeSubmission(
   }
   const started = Date.now();
   try {
-    const result = await judgeClaimed(deps, submission, fingerprint, claimKey, log);
+    const result = await judgeClaimed(deps, { submission, referentiel }, fingerprint, claimKey, log);
     if (!result) {
       log.info('contenu remplacé pendant le jugement : résultat abandonné, le plus récent est jugé', {
         fingerprint,
@@ -129,12 +146,19 @@ export async function judgeSubmission(
 /** The verdict, its decisions taken, and the outputs written: undefined when the content changed. */
 async function judgeClaimed(
   deps: JudgeDeps,
-  submission: SubmissionRecord,
+  input: { submission: SubmissionRecord; referentiel: Referentiel },
   fingerprint: string,
   writer: string,
   log: Logger,
 ): Promise<ResultMessage | undefined> {
-  const json = submission.json as StoredObjectRef;
+  const { submission } = input;
+  const content = await freezeContent(deps.objects, contentToJudge(submission));
+  if (!content) {
+    // A newer upload took a key before its bytes could be kept: its own arrival brings it here.
+    await deps.store.releaseJudgement(submission.id, writer).catch(() => undefined);
+    return undefined;
+  }
+  const json = content.json;
   const { bytes, totalBytes } = await deps.objects.readCapped(json, DEFAULT_LIMITS.maxBytes);
   // Parsed once, within the limits: the facts needed before judging come from the same tree.
   const parsed = parseJsonDocument(bytes, DEFAULT_LIMITS, totalBytes);
@@ -144,9 +168,13 @@ async function judgeClaimed(
   // Each software (numeroAns) numbers its requests from 00001: the scope of a numeroEditeur.
   const scope = { siret: submission.siret, numeroAns: deposit.numeroAns, type: submission.type };
   const claims = { store: deps.store, scope, owner: { submissionId: submission.id, fileName } };
-  const [baseReferentiel, history] = await Promise.all([deps.referentiel.load(), readHistory(claims, doc)]);
-  const referentiel = await withRecordedAvances(deps.store, baseReferentiel, deposit.citedNumerosAsp);
-  const zipCheck = await inspectSubmissionZips(deps.objects, submission, deposit.declaredNames);
+  const history = await readHistory(claims, doc);
+  const referentiel = await withRecordedAvances(deps.store, input.referentiel, deposit.citedNumerosAsp);
+  const zipCheck = await inspectSubmissionZips(deps.objects, content.zips, deposit.declaredNames);
+  const present = new Set(
+    zipCheck.inspection.listings.flatMap((listing) => listing.entries.map((entry) => entry.baseName)),
+  );
+  const missing = [...deposit.declaredNames].filter((name) => !present.has(name)).sort();
   if (zipCheck.stats.zipBytesTotal > 0) {
     emitMetrics(SERVICES.judge, {}, { ZipBytesRead: { value: zipCheck.stats.zipBytesRead, unit: 'Bytes' } });
   }
@@ -171,14 +199,27 @@ async function judgeClaimed(
   if (doc && numeroAspByLine.size > 0) {
     await deps.store.recordAvances(acceptedAvances(doc, verdict, numeroAspByLine));
   }
-  return writeOutputsOnce(deps, { submission, fingerprint, writer, fileName, json }, async () => {
+  const judgedContent: JudgedContent = {
+    json,
+    zips: content.zips,
+    zipOrders: Object.fromEntries(
+      Object.keys(content.zips).map((name) => [
+        name,
+        submission.judgedContent?.zipOrders[name] ?? submission.zipOrders?.[name] ?? '',
+      ]),
+    ),
+  };
+  // Only lines judged can be completed by documents: a file refused whole waits for a new file.
+  const missingDocuments = verdict.status === 'processed' ? missing : [];
+  // The file's impId is given once: a replay or a completion writes the same annotated file again.
+  const impId =
+    doc && verdict.status === 'processed' ? (submission.impId ?? (await deps.store.nextImpId())) : undefined;
+  const judged = { submission, fingerprint, writer, fileName, json, judgedContent, missingDocuments, impId };
+  return writeOutputsOnce(deps, judged, async () => {
     const generatedAt = deps.now().toISOString();
     const facts = { soumission: submission.id };
     const folder = outputFolder(submission);
-    const annotated =
-      doc && verdict.status === 'processed'
-        ? annotate(doc, verdict, { impId: await deps.store.nextImpId(), numeroAspByLine })
-        : undefined;
+    const annotated = doc && impId ? annotate(doc, verdict, { impId, numeroAspByLine }) : undefined;
     const [annotatedUri, { reportJson, reportHtml }] = await Promise.all([
       annotated === undefined
         ? Promise.resolve(null)
@@ -215,6 +256,9 @@ async function writeOutputsOnce(
     writer: string;
     fileName: string;
     json: StoredObjectRef;
+    judgedContent: JudgedContent;
+    missingDocuments: readonly string[];
+    impId?: string;
   },
   write: () => Promise<ResultMessage>,
 ): Promise<ResultMessage | undefined> {
@@ -236,6 +280,9 @@ async function writeOutputsOnce(
       version: submission.version,
       judgedEtag: contentEtag(judged.json),
       at: deps.now().toISOString(),
+      content: judged.judgedContent,
+      missingDocuments: judged.missingDocuments,
+      impId: judged.impId,
     });
     return completed ? result : undefined;
   } finally {
@@ -268,12 +315,60 @@ function isStorableNumero(numero: string | null): numero is string {
   return numero !== null && NUMERO_EDITEUR_PATTERN.test(numero);
 }
 
+/** Each object of the content kept as judged (see ObjectStore.freeze); undefined if one was replaced. */
+async function freezeContent(
+  objects: ObjectStore,
+  content: ReturnType<typeof contentToJudge>,
+): Promise<{ json: StoredObjectRef; zips: Record<string, StoredObjectRef> } | undefined> {
+  if (!content.json) return undefined;
+  const names = Object.keys(content.zips);
+  const [json, ...zips] = await Promise.all(
+    [content.json, ...names.map((name) => content.zips[name] as StoredObjectRef)].map((ref) =>
+      objects.freeze(ref),
+    ),
+  );
+  if (!json || zips.some((zip) => zip === undefined)) return undefined;
+  return {
+    json,
+    zips: Object.fromEntries(names.map((name, index) => [name, zips[index] as StoredObjectRef])),
+  };
+}
+
+/**
+ * The référentiel is unavailable: the submission stays on the waiting list with the reason (shown
+ * to operators by lister-soumissions, to the vendor in retour/<…>.en-attente.json, written once),
+ * and the ReferentielUnavailable metric alarms the operators.
+ */
+async function waitForReferentiel(
+  deps: JudgeDeps,
+  submission: SubmissionRecord,
+  error: ReferentielUnavailable,
+): Promise<void> {
+  emitMetrics(SERVICES.judge, {}, { ReferentielUnavailable: { value: 1, unit: 'Count' } });
+  const reason = `référentiel ${error.reason} : contrôles suspendus jusqu’à sa publication`;
+  if (submission.waitingReason === reason) return;
+  await deps.store.setWaitingReason(submission.id, reason);
+  const status = {
+    fichier: `${submission.base}.json`,
+    statut: 'en attente',
+    depuis: deps.now().toISOString(),
+    motif:
+      'Les contrôles automatiques sont suspendus : le référentiel de la plateforme est indisponible. Votre dépôt est conservé tel quel et sera jugé dès son rétablissement.',
+    aFaire: 'Rien : ne déposez pas à nouveau ce fichier. Le verdict vous parviendra par courriel.',
+  };
+  await deps.objects.putOutput(
+    `${outputFolder(submission)}${submission.base}.en-attente.json`,
+    `${JSON.stringify(status, null, 2)}\n`,
+    'application/json; charset=utf-8',
+  );
+}
+
 async function inspectSubmissionZips(
   objects: ObjectStore,
-  submission: SubmissionRecord,
+  zips: Readonly<Record<string, StoredObjectRef>>,
   declared: ReadonlySet<string>,
 ): Promise<Awaited<ReturnType<typeof inspectZips>>> {
-  const sources = await Promise.all(Object.values(submission.zips).map((zip) => objects.openRange(zip)));
+  const sources = await Promise.all(Object.values(zips).map((zip) => objects.openRange(zip)));
   try {
     return await inspectZips(sources, declared);
   } finally {
@@ -300,13 +395,17 @@ function refuseMissingJson(deps: JudgeDeps, submission: SubmissionRecord): Promi
 /** The référentiel's avances plus those the pipeline recorded, for the numeroASP a solde cites. */
 async function withRecordedAvances(
   store: StateStore,
-  referentiel: Referentiel | undefined,
+  referentiel: Referentiel,
   cited: readonly string[],
 ): Promise<Referentiel> {
   const recorded = cited.length > 0 ? await store.findAvances(cited) : [];
   const known = new Map((referentiel?.avances ?? []).map((avance) => [avance.numeroASP, avance]));
   for (const avance of recorded) if (!known.has(avance.numeroASP)) known.set(avance.numeroASP, avance);
-  return { referencements: referentiel?.referencements ?? [], avances: [...known.values()] };
+  return {
+    referencements: referentiel?.referencements ?? [],
+    avances: [...known.values()],
+    ...(referentiel?.plafonds ? { plafonds: referentiel.plafonds } : {}),
+  };
 }
 
 function acceptedAvances(

@@ -11,6 +11,18 @@ export interface StoredObjectRef {
   readonly versionId?: string;
   readonly size: number;
   readonly etag?: string;
+  /**
+   * Where the judged bytes are kept when the store has no versions (the embedded S3): a copy taken
+   * before judging, so that a later upload under the same key never changes what was judged.
+   */
+  readonly frozenKey?: string;
+}
+
+/** What an object under a key is now, from the store itself (not from an event). */
+export interface ObjectState {
+  readonly etag?: string;
+  readonly versionId?: string;
+  readonly size: number;
 }
 
 /** The first bytes of an object, at most the limit + 1, and the object's real size. */
@@ -29,6 +41,21 @@ export interface ObjectStore {
   readCapped(ref: StoredObjectRef, maxBytes: number): Promise<CappedBytes>;
   openRange(ref: StoredObjectRef): Promise<ByteRangeSource>;
   putOutput(key: string, body: string, contentType: string): Promise<string>;
+  /** The object as the store has it now (at the ref's version when it names one); undefined if gone. */
+  describe(ref: StoredObjectRef): Promise<ObjectState | undefined>;
+  /**
+   * Makes sure the ref's bytes outlive a later upload under its key: a versioned store keeps them
+   * (the ref is returned as is); otherwise they are copied aside and the ref names the copy. Undefined
+   * when the key no longer holds the ref's content (a newer upload replaced it before the judgement).
+   */
+  freeze(ref: StoredObjectRef): Promise<StoredObjectRef | undefined>;
+}
+
+/** The exact objects a judgement gave its verdict on, with each zip's arrival order. */
+export interface JudgedContent {
+  readonly json?: StoredObjectRef;
+  readonly zips: Readonly<Record<string, StoredObjectRef>>;
+  readonly zipOrders: Readonly<Record<string, string>>;
 }
 
 export interface SubmissionRecord {
@@ -49,6 +76,16 @@ export interface SubmissionRecord {
   readonly judgedAt?: string;
   /** The order (S3 sequencer) of the JSON recorded. */
   readonly jsonOrder?: string;
+  /** Each zip's arrival order (S3 sequencer), by name. */
+  readonly zipOrders?: Readonly<Record<string, string>>;
+  /** What the last judgement judged: frozen, never replaced (see `contentToJudge`). */
+  readonly judgedContent?: JudgedContent;
+  /** Documents the last judgement did not find in the zips: a later zip bringing one completes it. */
+  readonly missingDocuments?: readonly string[];
+  /** The impId its judgement gave the file: a re-judgement (replay, completion) keeps it. */
+  readonly impId?: string;
+  /** Why a submission waits although it is ready (the référentiel unavailable), for operators and vendors. */
+  readonly waitingReason?: string;
 }
 
 /** What recording an arrival did. */
@@ -57,7 +94,7 @@ export type ArrivalEffect =
   | 'recorded'
   /** The same object again, or an older one: nothing changed. */
   | 'unchanged'
-  /** Another JSON under the name of one already judged: refused, the judged one stays. */
+  /** A new object (JSON or zip) under a name already judged: refused, the judged one stays. */
   | 'replaced-after-judgement';
 
 export interface ArrivalOutcome {
@@ -110,11 +147,9 @@ export interface StateStore {
    * The judgement of content `version` is done: the submission leaves the waiting list. False, and
    * nothing written, when the submission holds newer content than the one judged.
    */
-  completeJudgement(
-    id: string,
-    fingerprint: string,
-    done: { readonly version: number; readonly judgedEtag?: string; readonly at?: string },
-  ): Promise<boolean>;
+  completeJudgement(id: string, fingerprint: string, done: JudgementDone): Promise<boolean>;
+  /** Says why a ready submission is not judged yet (undefined clears it); it stays on the waiting list. */
+  setWaitingReason(id: string, reason: string | undefined): Promise<void>;
   /**
    * The registry: keys (a numeroEditeur of a software, an avance closed by a solde, a FINESS paid)
    * taken by one submission, each by a conditional write at the moment of the decision.
@@ -136,6 +171,16 @@ export interface StateStore {
   recordAvances(avances: readonly Avance[]): Promise<void>;
   findAvances(numerosASP: readonly string[]): Promise<Avance[]>;
   setAvanceStatus(numeroASP: string, statut: AvanceStatut): Promise<boolean>;
+}
+
+export interface JudgementDone {
+  readonly version: number;
+  readonly judgedEtag?: string;
+  readonly at?: string;
+  /** The objects judged (frozen refs), recorded with the verdict. */
+  readonly content?: JudgedContent;
+  readonly missingDocuments?: readonly string[];
+  readonly impId?: string;
 }
 
 /** The registries' names: one per kind of uniqueness the documents ask for. */
@@ -165,5 +210,9 @@ export interface JudgeRequest {
 }
 
 export interface ReferentielSource {
-  load(): Promise<Referentiel | undefined>;
+  /**
+   * The référentiel in force. Throws `ReferentielUnavailable` when it is absent, unreadable or
+   * invalid: the pipeline never judges without its rules.
+   */
+  load(): Promise<Referentiel>;
 }

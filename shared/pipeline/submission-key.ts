@@ -20,7 +20,7 @@ export type KeyOutcome =
   | { readonly ok: true; readonly key: DepositKey }
   | { readonly ok: false; readonly reason: string };
 
-const BASE = /^(JSON-.+?-\d{8}-\d{3})(?:-[^/]+)?\.zip$/i;
+const BASE = /^([Jj][Ss][Oo][Nn]-.+?-\d{8}-\d{3})(?:-[^/]+)?\.zip$/;
 
 export function submissionId(siret: string, type: string, base: string): string {
   return `${siret}/${type}/${base}`;
@@ -36,8 +36,15 @@ export function parseDepositKey(key: string): KeyOutcome {
     return { ok: false, reason: `dossier « ${siret} » : un SIRET de 14 chiffres est attendu` };
   if (type !== 'avance' && type !== 'solde')
     return { ok: false, reason: `dossier « ${type} » : avance ou solde attendu` };
-  if (/\.json$/i.test(name)) {
-    const base = name.replace(/\.json$/i, '');
+  // One name, one object: `.JSON` beside `.json` would be two objects taken for one submission.
+  const extension = /\.(json|zip)$/i.exec(name)?.[1];
+  if (extension && extension !== extension.toLowerCase())
+    return {
+      ok: false,
+      reason: `l'extension « .${extension} » doit être écrite en minuscules (.${extension.toLowerCase()}) : deux noms qui ne diffèrent que par la casse ne sont jamais confondus`,
+    };
+  if (/\.json$/.test(name)) {
+    const base = name.replace(/\.json$/, '');
     return {
       ok: true,
       key: { siret, type, kind: 'json', name, base, submissionId: submissionId(siret, type, base) },

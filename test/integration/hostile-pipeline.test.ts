@@ -8,6 +8,7 @@ import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { SIRET, sampleText } from '../support/deposits';
 import { waitFor } from '../support/embedded-deposits';
 import { manyZeroLines } from '../support/hostile-inputs';
+import { sampleReferentielBytes } from '../support/sample-referentiel';
 import { document, makeZip } from '../support/zips';
 
 /**
@@ -40,6 +41,7 @@ beforeAll(async () => {
           }
         : handler,
   });
+  await stack.putReferentiel(sampleReferentielBytes());
 }, 60_000);
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ describe('npm run pipeline', () => {
         name === 'judge' ? async () => Promise.reject(new Error('panne')) : handler,
     };
     const code = await runPipeline(
-      ['events/drop', '--out', target, '--timeout', '60'],
+      ['events/drop', '--out', target, '--referentiel', 'events/referentiel.json', '--timeout', '60'],
       { stdout: { write: () => true }, stderr: { write: (text: string) => (stderr += text) }, colour: false },
       crash as never,
     );

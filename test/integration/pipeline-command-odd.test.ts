@@ -23,11 +23,14 @@ describe('npm run pipeline on odd files', () => {
     const out = await mkdtemp(join(tmpdir(), 'segur-odd-out-'));
     let stdout = '';
     let stderr = '';
-    const code = await runPipeline([drop, '--out', out, '--timeout', '60'], {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      colour: false,
-    });
+    const code = await runPipeline(
+      [drop, '--out', out, '--referentiel', 'events/referentiel.json', '--timeout', '60'],
+      {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) },
+        colour: false,
+      },
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain(`ignoré : ${join(folder, '.brouillon.json')} (fichier ou dossier caché`);

@@ -32,6 +32,8 @@ async function run(drop: string, state: string): Promise<ResultMessage[]> {
       out,
       '--state',
       state,
+      '--referentiel',
+      join(ROOT, 'events/referentiel.json'),
       '--timeout',
       '60',
     ],

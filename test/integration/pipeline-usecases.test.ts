@@ -179,25 +179,20 @@ describe('pipeline use cases on the embedded services', () => {
     await receiveAll(queueUrls.judge.url);
   });
 
-  it('judges again when a zip arrives after the judgement, and its outputs replace the old ones', async () => {
+  it('refuses a zip that arrives after the judgement without any missing document (1053), the verdict untouched', async () => {
+    const before = await output(`retour/${SIRET}/avance/${hopName('001')}.json`);
     const late = await drop(
       'avance',
       `${hopName('001')}-2.zip`,
       await makeZip([{ name: 'notes.pdf', content: document('PDF') }]),
     );
-    expect(await recordArrival(deps, late)).toBe('ready');
-    const again = await judgeSubmission(deps, {
-      submissionId: `${SIRET}/avance/${hopName('001')}`,
-      reason: 'ready',
-    });
-    expect(again?.lines[0]?.numeroASP).toBe('FINHOP000001');
-    const report = JSON.parse(await output(`retour/${SIRET}/avance/${hopName('001')}.rapport.json`));
-    // The sample's 2022 name differs from the day of the deposit: that warning (8009) is tested apart.
-    expect(report.fileWarnings.filter((warning: { code: string }) => warning.code !== '8009')).toEqual([
-      expect.objectContaining({ code: '8011', message: expect.stringContaining('« notes.pdf »') }),
-    ]);
+    expect(await recordArrival(deps, late)).toBe('refused');
+    const refusal = JSON.parse(await output(`retour/${SIRET}/avance/${hopName('001')}-2.zip.refus.json`));
+    expect(refusal.code).toBe('1053');
+    expect(await output(`retour/${SIRET}/avance/${hopName('001')}.json`)).toBe(before);
+    expect((await deps.store.getSubmission(`${SIRET}/avance/${hopName('001')}`))?.status).toBe('judged');
     await receiveAll(queueUrls.results.url);
-    await receiveAll(queueUrls.judge.url);
+    expect(await receiveAll(queueUrls.judge.url)).toEqual([]);
   });
 
   it('gives the same numeroASP when an operator replays the submission', async () => {

@@ -52,7 +52,7 @@ describe('recordArrival', () => {
     expect(again.submission.version).toBe(1);
   });
 
-  it('refuses another JSON once one was judged, and keeps a judged submission judged on a repeat', async () => {
+  it('refuses any new JSON upload once one was judged, same bytes or not; a repeated event changes nothing', async () => {
     const { submission } = await store.recordArrival(arrival('a2', 'json', 'S#1', 'v1'));
     expect(await store.completeJudgement('a2', 'f1', { version: submission.version, judgedEtag: 'v1' })).toBe(
       true,
@@ -60,9 +60,12 @@ describe('recordArrival', () => {
     expect((await store.recordArrival(arrival('a2', 'json', 'S#2', 'v2'))).effect).toBe(
       'replaced-after-judgement',
     );
-    const same = await store.recordArrival(arrival('a2', 'json', 'S#3', 'v1'));
-    expect(same.effect).toBe('unchanged');
-    expect(same.submission.status).toBe('judged');
+    const sameBytes = await store.recordArrival(arrival('a2', 'json', 'S#3', 'v1'));
+    expect(sameBytes.effect).toBe('replaced-after-judgement');
+    const repeated = await store.recordArrival(arrival('a2', 'json', 'S#1', 'v1'));
+    expect(repeated.effect).toBe('unchanged');
+    expect(repeated.submission.status).toBe('judged');
+    expect(repeated.submission.json?.etag).toBe('v1');
   });
 
   it('counts a zip once, and a newer zip reopens the submission', async () => {

@@ -9,6 +9,7 @@ import { runDeposit, runFetch } from '../../local/vendor-commands';
 import { BUCKETS } from '../../shared/config/resources';
 import { ROOT, SIRET } from '../support/deposits';
 import { hopDeposit } from '../support/embedded-deposits';
+import { sampleReferentielBytes } from '../support/sample-referentiel';
 import { makeZip } from '../support/zips';
 
 /**
@@ -31,6 +32,7 @@ beforeAll(async () => {
     recipients: [],
     notifyExternalWrites: true,
   });
+  await stack.putReferentiel(sampleReferentielBytes());
 }, 60_000);
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { NUMERO_ASP_PATTERN } from '../deposit-facts';
-import { itemsOf, rawText } from '../json/json-document';
+import { itemsOf, propertyOf, rawText } from '../json/json-document';
 import type { Avance } from '../referentiel';
 import {
   amount,
@@ -124,7 +124,8 @@ const beneficiaryOfAvance: ValueCheck = (node, ctx) => {
 
 /** « Chaque instance … est éligible pour une et une seule demande de paiement » (§3.1). */
 const finessNotPaidBefore: ValueCheck = (node, ctx) => {
-  const origin = ctx.env.paidFiness?.get(node.value as string);
+  const finess = node.value as string;
+  const origin = ctx.env.paidFiness?.get(finess) ?? ctx.env.finessPaidInFile?.get(finess);
   return origin === undefined
     ? undefined
     : { code: '2069', params: { recu: node.value as string, origine: origin } };
@@ -205,6 +206,10 @@ const rules: readonly Rule[] = [
 
 export const BIO_LOINC_SOLDE: Profile = {
   attachmentCodeOf: codeOfLoincType,
+  paidOnceOf: (line) =>
+    itemsOf(propertyOf(line, 'beneficiaires')).flatMap((item) =>
+      item.type === 'string' ? [item.value as string] : [],
+    ),
   id: 'BIO-LOINC-solde',
   couloir: COULOIR,
   logiciel: LOGICIEL,

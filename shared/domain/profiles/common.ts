@@ -43,6 +43,12 @@ export interface Profile {
    * compared with it (seed 004 §3.1: the solde covers the avance's FINESS géographiques).
    */
   readonly beneficiariesOf?: (line: JsonNode) => string[];
+  /**
+   * What an accepted line pays once and for all (BIO-LOINC: its FINESS géographiques, « une et une
+   * seule demande de paiement » per instance, seed 004 §3.1): a later line of the same file that
+   * names one again is refused as a later file would be (2069).
+   */
+  readonly paidOnceOf?: (line: JsonNode) => string[];
   /** The code a document's name carries for its typeFichier (BON_COMMANDE → BDC), for naming them. */
   readonly attachmentCodeOf: (typeFichier: string) => string | undefined;
 }

@@ -25,6 +25,8 @@ export interface LineEnvironment {
   readonly closedAvances?: ReadonlyMap<string, string>;
   /** BIO-LOINC: FINESS géographiques already paid by an accepted solde of this software → which file. */
   readonly paidFiness?: ReadonlyMap<string, string>;
+  /** BIO-LOINC: FINESS paid by an earlier accepted line of this very file → « ligne N de ce fichier ». */
+  readonly finessPaidInFile?: ReadonlyMap<string, string>;
   /** The profile's plafond HT ("2917.00"), from the référentiel or the seed's default. */
   readonly plafond?: string;
   /** Absent when no zip was given: attachment presence becomes a notice. */

@@ -1,7 +1,7 @@
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { S3ReferentielSource } from '../../../shared/adapters/s3-referentiel-source';
-import { SourceReadError } from '../../../shared/errors';
+import { ReferentielUnavailable } from '../../../shared/errors';
 
 /** The référentiel read from config/referentiel.json, cached for a short while. */
 const s3 = mockClient(S3Client);
@@ -33,15 +33,23 @@ describe('S3ReferentielSource', () => {
     });
   });
 
-  it('has no référentiel when the object does not exist', async () => {
+  it('is unavailable, never empty, when the object does not exist', async () => {
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'absent', $metadata: {} }));
-    expect(await new S3ReferentielSource(client, 'depots').load()).toBeUndefined();
+    const failure = await new S3ReferentielSource(client, 'depots').load().catch((error) => error);
+    expect(failure).toBeInstanceOf(ReferentielUnavailable);
+    expect(failure).toMatchObject({ reason: 'absent' });
+  });
+
+  it('is unavailable when the file is not JSON', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: body('{"referencements": [') });
+    const failure = await new S3ReferentielSource(client, 'depots').load().catch((error) => error);
+    expect(failure).toMatchObject({ reason: 'invalide' });
   });
 
   it('treats an invalid référentiel as a fault, naming its errors', async () => {
     s3.on(GetObjectCommand).resolves({ Body: body('{"referencements": [{"numeroAns": "1"}]}') });
     const failure = await new S3ReferentielSource(client, 'depots').load().catch((error) => error);
-    expect(failure).toBeInstanceOf(SourceReadError);
-    expect(failure.message).toMatch(/référentiel invalide : .*numeroAns doit compter 10 caractères/);
+    expect(failure).toBeInstanceOf(ReferentielUnavailable);
+    expect(failure.message).toMatch(/référentiel invalide .*: .*numeroAns doit compter 10 caractères/);
   });
 });
