@@ -3,7 +3,12 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoStateStore } from '../shared/adapters/dynamo-state-store';
 import { BUCKETS, ENV, PREFIXES, QUEUES, TABLE } from '../shared/config/resources';
+import { NUMERO_ASP_PATTERN } from '../shared/domain/deposit-facts';
+import { printable } from '../shared/domain/printable';
 import type { AvanceStatut } from '../shared/domain/referentiel';
+import { frenchDateTime } from '../shared/domain/reports';
+import { contentEtag, type StoredObjectRef, type SubmissionRecord } from '../shared/pipeline/ports';
+import { contentToJudge } from '../shared/pipeline/submission-content';
 import { loadReferentiel, readInput } from './check-command';
 import { type CliIo, UsageError } from './cli-io';
 import { parseOptions } from './cli-options';
@@ -81,6 +86,10 @@ export async function runOps(
   ];
   if (positionals.length !== expected)
     throw new UsageError(`${command} attend ${expected} argument(s) (voir « segur-pipeline help »)`);
+  if (command === 'marquer-avance' && !NUMERO_ASP_PATTERN.test(positionals[0] as string))
+    throw new UsageError(
+      `numéro ASP « ${printable(positionals[0] as string, 40)} » mal formé : attendu FIN, le couloir en trois lettres et six chiffres (FINBIO000006)`,
+    );
   if (command === 'marquer-avance' && !STATUTS.includes(positionals[1] as AvanceStatut)) {
     throw new UsageError(`statut « ${positionals[1]} » inconnu : ${STATUTS.join(', ')}`);
   }
@@ -117,8 +126,12 @@ export async function runOps(
         } else {
           for (const submission of submissions) {
             const zips = Object.keys(submission.zips).length;
+            const status =
+              submission.status === 'judged'
+                ? 'jugée'
+                : `en attente${submission.waitingReason ? ` (${submission.waitingReason})` : ''}`;
             io.stdout.write(
-              `${submission.id}  ${submission.status === 'judged' ? 'jugée' : 'en attente'}  JSON ${submission.json ? 'reçu' : 'absent'}, ${zips} .zip  (arrivée ${submission.firstArrivalAt})\n`,
+              `${submission.id}  ${status}  JSON ${submission.json ? 'reçu' : 'absent'}, ${zips} .zip  (arrivée ${submission.firstArrivalAt})\n`,
             );
           }
           if (submissions.length === 0) io.stdout.write('aucune soumission\n');
@@ -127,7 +140,9 @@ export async function runOps(
       }
       case 'rejouer': {
         const id = positionals[0] as string;
-        if (!(await ops.store.getSubmission(id))) throw new UsageError(`soumission ${id} inconnue`);
+        const submission = await ops.store.getSubmission(id);
+        if (!submission) throw new UsageError(`soumission ${id} inconnue`);
+        io.stdout.write(describeReplay(submission));
         const { QueueUrl } = await ops.sqs.send(new GetQueueUrlCommand({ QueueName: QUEUES.judge.name }));
         await ops.sqs.send(
           new SendMessageCommand({
@@ -135,7 +150,7 @@ export async function runOps(
             MessageBody: JSON.stringify({ submissionId: id, reason: 'replay' }),
           }),
         );
-        io.stdout.write(`soumission ${id} envoyée au jugement\n`);
+        io.stdout.write(`soumission ${id} envoyée au jugement (même verdict, mêmes numéros ASP et impId)\n`);
         return 0;
       }
     }
@@ -143,4 +158,21 @@ export async function runOps(
     ops.close();
   }
   return 2;
+}
+
+/** What `rejouer` will judge: the recorded objects (never a refused replacement) and when they were first judged. */
+export function describeReplay(submission: SubmissionRecord): string {
+  const content = contentToJudge(submission);
+  const version = (ref: StoredObjectRef) =>
+    `${ref.key} (${ref.versionId ? `version ${ref.versionId}` : `ETag ${contentEtag(ref)}`}, ${ref.size} octets${ref.frozenKey ? `, copie conservée ${ref.frozenKey}` : ''})`;
+  const lines = [
+    submission.judgedAt
+      ? `Jugée le ${frenchDateTime(submission.judgedAt)} ; rejouée sur le contenu enregistré :`
+      : 'Jamais jugée ; jugée sur le contenu reçu :',
+    ...(content.json ? [`  ${version(content.json)}`] : ['  (pas de fichier JSON)']),
+    ...Object.keys(content.zips)
+      .sort()
+      .map((name) => `  ${version(content.zips[name] as StoredObjectRef)}`),
+  ];
+  return `${lines.join('\n')}\n`;
 }

@@ -16,6 +16,7 @@ import { refusalKey } from '../shared/pipeline/refusal';
 import { parseDepositKey } from '../shared/pipeline/submission-key';
 import { type CliIo, UsageError } from './cli-io';
 import { parseOptions } from './cli-options';
+import { localPathFor, writeLocalCopy } from './local-copy';
 
 /**
  * The vendors' commands: deposit a JSON and its zips under the right keys of the input bucket and
@@ -212,9 +213,13 @@ export async function runDeposit(args: readonly string[], io: CliIo, deps: Vendo
       );
       return 2;
     }
-    const copied = await copyReturns(connection, `${PREFIXES.output}${siret}/${type}/`, values.out, (key) =>
-      key.includes(`/${parsedJsonKey.key.base}`),
+    const { copied, notices } = await copyReturns(
+      connection,
+      `${PREFIXES.output}${siret}/${type}/`,
+      values.out,
+      (key) => key.includes(`/${parsedJsonKey.key.base}`),
     );
+    for (const notice of notices) io.stdout.write(`${notice}\n`);
     io.stdout.write(`${verdict.line}\nretours copiés dans ${values.out} : ${copied.length} fichier(s)\n`);
     return verdict.accepted ? 0 : 1;
   } finally {
@@ -226,7 +231,12 @@ export async function runFetch(args: readonly string[], io: CliIo, deps: VendorD
   const { values } = parseOptions('recuperer', args, CONNECTION_OPTIONS, false);
   const connection = await connect(values, deps.sts);
   try {
-    const copied = await copyReturns(connection, `${PREFIXES.output}${connection.siret}/`, values.out);
+    const { copied, notices } = await copyReturns(
+      connection,
+      `${PREFIXES.output}${connection.siret}/`,
+      values.out,
+    );
+    for (const notice of notices) io.stdout.write(`${notice}\n`);
     io.stdout.write(
       copied.length === 0
         ? `rien de nouveau dans retour/${connection.siret}/\n`
@@ -371,14 +381,26 @@ function refusalVerdict(body: string): Verdict {
   };
 }
 
-/** Copies the returns under `prefix` into `outDir` (keeping retour/<SIRET>/… below it), skipping those already there. */
+/** What a copy of the returns did: files written, kept beside a different local one, or skipped. */
+interface CopyReport {
+  readonly copied: string[];
+  /** Lines for the vendor: a local file kept as it was, a key that cannot be a path. */
+  readonly notices: string[];
+}
+
+/**
+ * Copies the returns under `prefix` into `outDir` (keeping retour/<SIRET>/… below it). A local file
+ * is never overwritten: the same bytes are left alone, other bytes are kept and the new version is
+ * written beside it (see local-copy.ts); a key that cannot be a path is told and skipped, and the
+ * others are still copied.
+ */
 async function copyReturns(
   connection: VendorConnection,
   prefix: string,
   outDir: string,
   keep: (key: string) => boolean = () => true,
-): Promise<string[]> {
-  const copied: string[] = [];
+): Promise<CopyReport> {
+  const report: CopyReport = { copied: [], notices: [] };
   let token: string | undefined;
   do {
     const page = await connection.s3.send(
@@ -386,23 +408,29 @@ async function copyReturns(
     );
     for (const object of page.Contents ?? []) {
       if (!object.Key || !keep(object.Key)) continue;
-      const target = join(outDir, object.Key.slice(PREFIXES.output.length));
-      const existing = await stat(target).catch(() => undefined);
-      if (
-        existing &&
-        existing.size === object.Size &&
-        object.LastModified &&
-        existing.mtime >= object.LastModified
-      )
+      const relative = object.Key.slice(PREFIXES.output.length);
+      const target = localPathFor(outDir, relative);
+      if (!target.ok) {
+        report.notices.push(`ignoré : ${target.reason}`);
         continue;
+      }
       const response = await connection.s3.send(
         new GetObjectCommand({ Bucket: connection.outputBucket, Key: object.Key }),
       );
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, (await response.Body?.transformToByteArray()) ?? new Uint8Array());
-      copied.push(target);
+      const outcome = await writeLocalCopy(
+        outDir,
+        relative,
+        (await response.Body?.transformToByteArray()) ?? new Uint8Array(),
+      );
+      if (outcome.status === 'written') report.copied.push(outcome.path);
+      else if (outcome.status === 'kept-beside') {
+        report.copied.push(outcome.path);
+        report.notices.push(
+          `conservé : ${outcome.existing} (différent du retour publié) ; nouvelle version écrite à côté : ${outcome.path}`,
+        );
+      } else if (outcome.status === 'skipped') report.notices.push(`ignoré : ${outcome.reason}`);
     }
     token = page.NextContinuationToken;
   } while (token);
-  return copied;
+  return report;
 }

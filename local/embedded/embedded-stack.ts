@@ -18,6 +18,7 @@ import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
 import { seededRandom } from '../../shared/adapters/fault-injection';
 import { BUCKETS, ENV, PREFIXES, QUEUES, TOPIC } from '../../shared/config/resources';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
+import { localPathFor, writeLocalCopy } from '../local-copy';
 import { restoreBuckets, saveBuckets } from './bucket-state';
 import { createResources, type LocalQueue } from './create-resources';
 import { ExternalWriteNotifier } from './external-writes';
@@ -404,10 +405,12 @@ export class EmbeddedStack {
       for (const object of page.Contents ?? []) {
         const listed = object.Key as string;
         try {
+          const target = localPathFor(dir, listed);
+          if (!target.ok) throw new Error(target.reason);
           const { key, bytes } = await this.readOutput(listed);
-          const target = join(dir, key);
-          await mkdir(dirname(target), { recursive: true });
-          await writeFile(target, bytes);
+          // Never over a different local file: the new version goes beside it (local-copy.ts).
+          const outcome = await writeLocalCopy(dir, key, bytes);
+          if (outcome.status === 'skipped') throw new Error(outcome.reason);
           keys.push(key);
         } catch (error) {
           if (!failures) throw error;

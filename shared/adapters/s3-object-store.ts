@@ -75,8 +75,10 @@ export class S3ObjectStore implements ObjectStore {
     if (ref.versionId || ref.frozenKey) return ref;
     const etag = ref.etag?.replace(/"/g, '');
     const now = await this.describe(ref);
+    // Gone is a fault (retried, then a technical rejection), not a newer content.
+    if (!now) throw new SourceReadError(`s3://${this.inputBucket}/${ref.key} introuvable`);
     // The key holds newer bytes than the ref: that newer upload has its own arrival to judge.
-    if (!now || (etag !== undefined && now.etag !== etag)) return undefined;
+    if (etag !== undefined && now.etag !== etag) return undefined;
     const frozenKey = `${PREFIXES.frozen}${now.etag ?? 'sans-etag'}/${ref.key}`;
     try {
       await this.s3.send(
@@ -91,7 +93,7 @@ export class S3ObjectStore implements ObjectStore {
       return { ...ref, etag: ref.etag ?? now.etag, frozenKey };
     } catch (error) {
       const name = (error as { name?: string }).name;
-      if (name === 'NoSuchKey' || name === 'PreconditionFailed') return undefined;
+      if (name === 'PreconditionFailed') return undefined;
       throw new SourceReadError(`s3://${this.inputBucket}/${ref.key} : copie impossible`, { cause: error });
     }
   }

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { PREFIXES } from '../config/resources';
 import { catalogEntry, renderTemplate } from '../domain/catalog';
 import type { Params } from '../domain/findings';
 import { capitalised } from '../domain/judge-file';
+import { printable } from '../domain/printable';
+import { unsafeKeyReason } from '../domain/safe-key';
 import type { ObjectStore, WorkQueues } from './ports';
 import type { Outcome, ResultMessage } from './result-message';
 
@@ -64,10 +67,24 @@ export async function refuse(
   return result;
 }
 
-/** retour/<path under depot/>.refus.json; a key outside depot/ is answered under retour/hors-depot/. */
+/**
+ * retour/<path under depot/>.refus.json; a key outside depot/ is answered under retour/hors-depot/.
+ * A key that cannot stand as a path (`..`, `//`, control characters, a name too long) is answered
+ * in its own SIRET's folder (the first one it names), under refus/, with a readable name and a
+ * digest of the whole key: never in a folder its `..` would reach.
+ */
 export function refusalKey(key: string): string {
   const relative = key.startsWith(PREFIXES.deposit)
     ? key.slice(PREFIXES.deposit.length)
     : `hors-depot/${key.replace(/^\/+/, '')}`;
-  return `${PREFIXES.output}${relative}.refus.json`;
+  if (!unsafeKeyReason(relative)) return `${PREFIXES.output}${relative}.refus.json`;
+  const first = key.startsWith(PREFIXES.deposit) ? relative.split('/')[0] : undefined;
+  const folder = first && /^\d{14}$/.test(first) ? first : 'hors-depot';
+  const last = key
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.' && segment !== '..')
+    .pop();
+  const readable = [...printable(last ?? 'objet').replace(/[\\/]/g, '_')].slice(0, 80).join('');
+  const digest = createHash('sha256').update(key).digest('hex').slice(0, 12);
+  return `${PREFIXES.output}${folder}/refus/${readable}-${digest}.refus.json`;
 }

@@ -1,4 +1,5 @@
 import { PREFIXES } from '../config/resources';
+import { unsafeKeyReason } from '../domain/safe-key';
 
 /**
  * A deposited object's place in a submission, from its S3 key:
@@ -28,6 +29,8 @@ export function submissionId(siret: string, type: string, base: string): string 
 
 export function parseDepositKey(key: string): KeyOutcome {
   if (!key.startsWith(PREFIXES.deposit)) return { ok: false, reason: `hors du dossier ${PREFIXES.deposit}` };
+  const unsafe = unsafeKeyReason(key.slice(PREFIXES.deposit.length));
+  if (unsafe) return { ok: false, reason: `chemin refusé : ${unsafe}` };
   const parts = key.slice(PREFIXES.deposit.length).split('/');
   if (parts.length !== 3)
     return { ok: false, reason: 'chemin attendu : depot/<SIRET>/<avance|solde>/<fichier>' };

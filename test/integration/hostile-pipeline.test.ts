@@ -99,13 +99,16 @@ async function noDeadLetters() {
 }
 
 describe('every dropped file gets an outcome', () => {
-  it('judges a deposit named .JSON / .ZIP in capitals', async () => {
+  it('refuses .JSON / .ZIP in capitals with the reason, never merging them with the .json of that name', async () => {
     const deposit = await mdvDeposit('301', () => undefined);
     await stack.upload(key('avance', `${deposit.name}.JSON`), deposit.json);
     await stack.upload(key('avance', `${deposit.name}.ZIP`), deposit.zip);
-    const result = await resultOf(`${SIRET}/avance/${deposit.name}`);
-    expect(result.outcome).toBe('jugement');
-    expect(result.lines[0]?.codeTraitement).toBe('0000');
+    for (const name of [`${deposit.name}.JSON`, `${deposit.name}.ZIP`]) {
+      const result = await resultOf(`${SIRET}/avance/${name}`);
+      expect(result).toMatchObject({ outcome: 'refus', fileName: name });
+      expect(result.fileErrors[0]?.message).toContain('doit être écrite en minuscules');
+    }
+    expect(await stack.store.getSubmission(`${SIRET}/avance/${deposit.name}`)).toBeUndefined();
   });
 
   it.each(['notes.txt', 'JSON-3456789012-20221104-302.json.bak'])(
