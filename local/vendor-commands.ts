@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -170,8 +170,23 @@ export async function runDeposit(args: readonly string[], io: CliIo, deps: Vendo
 
   const connection = await connect(values, deps.sts);
   try {
+    // A judged name is frozen: nothing is sent under it that the pipeline would refuse (1052).
+    const judged = await judgedDeposit(connection, siret, type, parsedJsonKey.key.base);
+    if (judged) {
+      const replaced = await replacedFiles(connection, folder, [jsonPath, ...zips]);
+      if (replaced.length > 0) {
+        io.stderr.write(
+          `segur-pipeline : ${parsedJsonKey.key.base} a déjà été jugé le ${frenchDateTime(judged.toISOString())} ; ` +
+            `${replaced.join(', ')} ${replaced.length > 1 ? 'remplaceraient les fichiers jugés et seraient refusés' : 'remplacerait le fichier jugé et serait refusé'} (1052), le premier jugement restant valable. Rien n'a été envoyé.\n` +
+            `  À faire : déposez la correction sous un nouveau numéro de fichier (${await nextFileName(connection, folder, parsedJsonKey.key.base)}) avec ses .zip, et de nouveaux numéros éditeur pour les demandes d'avance rejetées.\n`,
+        );
+        return 1;
+      }
+    }
     // The zips first: when the JSON arrives, its documents are already there to be checked.
     for (const zip of zips) {
+      // Already there with the same bytes (a zip re-sent with its JSON): nothing to send again.
+      if (judged && (await depositedObject(connection, `${folder}${basename(zip)}`))) continue;
       const key = `${folder}${basename(zip)}`;
       // Streamed in parts: a 200 Mo zip never sits in memory whole.
       await new Upload({
@@ -284,6 +299,75 @@ async function md5Of(path: string): Promise<string> {
   const hash = createHash('md5');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+const PART_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The ETag S3 gives the file as deposer sends it: the MD5 of its bytes in one part, else the MD5 of
+ * its parts' MD5s followed by -<parts> (parts of PART_BYTES).
+ */
+async function s3EtagOf(path: string): Promise<string> {
+  const { size } = await stat(path);
+  if (size <= PART_BYTES) return md5Of(path);
+  const parts: Buffer[] = [];
+  for await (const chunk of createReadStream(path, { highWaterMark: PART_BYTES }))
+    parts.push(
+      createHash('md5')
+        .update(chunk as Buffer)
+        .digest(),
+    );
+  return `${createHash('md5').update(Buffer.concat(parts)).digest('hex')}-${parts.length}`;
+}
+
+/** When the submission was judged (its report in retour/, which the vendor may read), if it was. */
+async function judgedDeposit(
+  connection: VendorConnection,
+  siret: string,
+  type: string,
+  base: string,
+): Promise<Date | undefined> {
+  const report = `${PREFIXES.output}${siret}/${type}/${reportNames(`${base}.json`).json}`;
+  const { Contents } = await connection.s3.send(
+    new ListObjectsV2Command({ Bucket: connection.outputBucket, Prefix: report, MaxKeys: 1 }),
+  );
+  return Contents?.find((object) => object.Key === report)?.LastModified;
+}
+
+/** The local files that would replace a deposited object with other bytes (names, for the message). */
+async function replacedFiles(
+  connection: VendorConnection,
+  folder: string,
+  paths: readonly string[],
+): Promise<string[]> {
+  const replaced: string[] = [];
+  for (const path of paths) {
+    const deposited = await depositedObject(connection, `${folder}${basename(path)}`);
+    if (deposited && deposited.eTag !== (await s3EtagOf(path))) replaced.push(basename(path));
+  }
+  return replaced;
+}
+
+/** The next free file number of the day's series (JSON-<ans>-<date>-<NNN+1>.json), from the folder's listing. */
+async function nextFileName(connection: VendorConnection, folder: string, base: string): Promise<string> {
+  const series = base.slice(0, -3);
+  let highest = Number(base.slice(-3));
+  let token: string | undefined;
+  do {
+    const page = await connection.s3.send(
+      new ListObjectsV2Command({
+        Bucket: connection.inputBucket,
+        Prefix: `${folder}${series}`,
+        ContinuationToken: token,
+      }),
+    );
+    for (const object of page.Contents ?? []) {
+      const number = /-(\d{3})(?:-[^/]*)?\.(?:json|zip)$/.exec(object.Key ?? '')?.[1];
+      if (number) highest = Math.max(highest, Number(number));
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+  return `${series}${String(highest + 1).padStart(3, '0')}.json`;
 }
 
 /** A vendor deposits under its own SIRET only: a header naming another is refused before sending. */

@@ -220,5 +220,5 @@ describe('the deposit simulator in Chromium', () => {
     expect(problems).toEqual([]);
     expect(requests).toEqual([server.url]);
     await page.close();
-  }, 120_000);
+  });
 });

@@ -28,7 +28,7 @@ beforeAll(async () => {
   new SegurStack(app, 'Bundled', { notificationEmails: [] });
   app.synth();
   bundles = await synthesizedFunctions(cdkOut);
-}, 120_000);
+});
 
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
@@ -100,7 +100,7 @@ describe('the bundled functions', () => {
     const services = new Set(logs.map((line) => line.service));
     expect([...services]).toEqual(expect.arrayContaining(['intake', 'judge', 'notify', 'sweeper']));
     expect(logs.filter((line) => line.level === 'ERROR')).toEqual([]);
-  }, 150_000);
+  });
 
   it('refuses a folder that is not a synthesis with bundles, in French', async () => {
     await expect(synthesizedFunctions(join(ROOT, 'events'))).rejects.toThrow(

@@ -38,7 +38,7 @@ beforeAll(async () => {
   await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--offline', tarball], {
     cwd: installed,
   });
-}, 120_000);
+});
 
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });

@@ -21,8 +21,9 @@ beforeAll(async () => {
   process.env.SEGUR_LOG_FILE = join(out, 'pipeline.log');
   stack = await EmbeddedStack.start({
     outDir: out,
-    graceSeconds: 3,
-    sweepEverySeconds: 1,
+    // The grace period ends when a test says so (sweepNow), never because the machine was slow.
+    graceSeconds: 0,
+    sweepEverySeconds: 0,
     retryDelaySeconds: 0,
     recipients: [{ email: 'ops@asp.localhost' }, { email: 'editeur@localhost', siret: SIRET }],
     // A deposit whose file number is 999 makes the judge crash: a fault, retried, then dead-lettered.
@@ -55,7 +56,7 @@ beforeAll(async () => {
     },
   );
   await stack.putReferentiel(Buffer.from(JSON.stringify(referentiel)));
-}, 60_000);
+});
 
 afterAll(async () => {
   await stack?.stop();
@@ -125,7 +126,8 @@ describe('the embedded stack', () => {
     await stack.upload(key('avance', `${zipFirst.name}.json`), zipFirst.json);
     expect((await resultOf(jsonFirst.id)).accepted).toBe(1);
     expect((await resultOf(zipFirst.id)).accepted).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Everything delivered and done: a second judgement would be in the results by now.
+    await waitFor('pile au repos', async () => (await stack.pendingWork()) === 0);
     expect(resultsOf(jsonFirst.id)).toHaveLength(1);
     expect(resultsOf(zipFirst.id)).toHaveLength(1);
   });
@@ -137,7 +139,7 @@ describe('the embedded stack', () => {
       key('avance', `${deposit.name}-1.zip`),
       await makeZip([deposit.documents[0] as never]),
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitFor('pile au repos', async () => (await stack.pendingWork()) === 0);
     expect(resultsOf(deposit.id)).toHaveLength(0);
     await stack.upload(
       key('avance', `${deposit.name}-2.zip`),
@@ -166,21 +168,19 @@ describe('the embedded stack', () => {
       ),
     );
     await Promise.all(
-      // Zip first: under load a JSON could wait past the 3 s grace period for its zip, and be
-      // judged without it (3001) before the complete judgement; this test is about the numbers.
       deposits.map(async (deposit) => {
         await stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
         await stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
       }),
     );
     const results = await Promise.all(
-      deposits.map((deposit) => waitFor(deposit.id, () => resultsOf(deposit.id)[0], 60_000)),
+      deposits.map((deposit) => waitFor(deposit.id, () => resultsOf(deposit.id)[0])),
     );
     const numbers = results.flatMap((result) => result.lines.map((line) => line.numeroASP));
     expect(numbers).toHaveLength(100);
     expect(numbers.every((number) => /^FINHOP\d{6}$/.test(number ?? ''))).toBe(true);
     expect(new Set(numbers).size).toBe(100);
-  }, 90_000);
+  });
 
   it('refuses a numeroEditeur reused in a later submission', async () => {
     const later = await hopDeposit('105', ['10101']);
@@ -242,6 +242,8 @@ describe('the embedded stack', () => {
   it('judges with what is there when the grace period expires with a zip missing', async () => {
     const deposit = await hopDeposit('107', ['10701']);
     await stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
+    await waitFor('arrivée enregistrée', async () => (await stack.store.getSubmission(deposit.id))?.json);
+    await stack.sweepNow();
     const result = await resultOf(deposit.id);
     expect(result.lines[0]).toMatchObject({ codeTraitement: '3001' });
   });

@@ -25,8 +25,9 @@ beforeAll(async () => {
   process.env.SEGUR_LOG_FILE = join(out, 'pipeline.log');
   stack = await EmbeddedStack.start({
     outDir: out,
-    graceSeconds: 2,
-    sweepEverySeconds: 1,
+    // The grace period ends when a test says so (sweepNow), never because the machine was slow.
+    graceSeconds: 0,
+    sweepEverySeconds: 0,
     retryDelaySeconds: 0,
     recipients: [{ email: 'ops@asp.localhost' }, { email: 'editeur@localhost', siret: SIRET }],
     wrapHandler: (name, handler) =>
@@ -42,7 +43,7 @@ beforeAll(async () => {
         : handler,
   });
   await stack.putReferentiel(sampleReferentielBytes());
-}, 60_000);
+});
 
 afterAll(async () => {
   await stack?.stop();
@@ -50,6 +51,12 @@ afterAll(async () => {
 
 const key = (type: string, name: string) => `depot/${SIRET}/${type}/${name}`;
 const resultsOf = (id: string) => stack.results.filter((result) => result.submissionId === id);
+/** Ends the grace period of a submission once its JSON is recorded: the sweeper judges what is there. */
+async function endGracePeriod(id: string): Promise<void> {
+  await waitFor('arrivée enregistrée', async () => (await stack.store.getSubmission(id))?.json);
+  await stack.sweepNow();
+}
+
 const resultOf = (id: string) => waitFor<ResultMessage>(`résultat de ${id}`, () => resultsOf(id)[0]);
 
 async function mailsMentioning(text: string): Promise<string[]> {
@@ -132,6 +139,7 @@ describe('every dropped file gets an outcome', () => {
     const refused = await resultOf(`${SIRET}/avance/${odd.replace('\ufffe', '\ufffd')}`);
     expect(refused.fileErrors[0]?.message).toContain('U+FFFE');
     // No zip: judged by the sweeper after the grace period, its documents missing (3001).
+    await endGracePeriod(waiting.id);
     expect((await resultOf(waiting.id)).lines[0]?.codeTraitement).toBe('3001');
     await noDeadLetters();
   });
@@ -155,6 +163,7 @@ describe('every dropped file gets an outcome', () => {
       `"numeroASP": "${'F'.repeat(3000)}"`,
     );
     await stack.upload(`depot/${SIRET}/solde/${name}.json`, Buffer.from(text));
+    await endGracePeriod(`${SIRET}/solde/${name}`);
     const result = await resultOf(`${SIRET}/solde/${name}`);
     expect(result.lines[0]?.codeTraitement).not.toBe('0000');
     expect(result.lines[0]?.libelleTraitement).toContain('numeroASP');
@@ -219,6 +228,11 @@ describe('every dropped file gets an outcome', () => {
     sparse.writeUInt32LE(size - 22, size - 10);
     await stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
     await stack.upload(key('avance', `${deposit.name}.zip`), sparse);
+    await waitFor('zip enregistré', async () => {
+      const submission = await stack.store.getSubmission(deposit.id);
+      return Object.keys(submission?.zips ?? {}).length > 0;
+    });
+    await endGracePeriod(deposit.id);
     const result = await resultOf(deposit.id);
     expect(result.lines[0]?.codeTraitement).toBe('3011');
     await noDeadLetters();
@@ -227,6 +241,7 @@ describe('every dropped file gets an outcome', () => {
   it('answers a judgement that keeps failing with a technical rejection (1060), not a dead letter', async () => {
     const deposit = await mdvDeposit('777', () => undefined);
     await stack.upload(key('avance', `${VANISHING}.json`), deposit.json);
+    await endGracePeriod(`${SIRET}/avance/${VANISHING}`);
     const result = await resultOf(`${SIRET}/avance/${VANISHING}`);
     expect(result).toMatchObject({ outcome: 'rejet-technique', status: 'rejected' });
     expect(result.fileErrors[0]?.code).toBe('1060');

@@ -19,5 +19,5 @@ describe('npm run pipeline', () => {
     );
     expect(code).toBe(1);
     expect(stderr).toMatch(/message\(s\) en file de lettres mortes : judge \d+/);
-  }, 90_000);
+  });
 });

@@ -49,7 +49,7 @@ describe('npm run pipeline on odd files', () => {
     expect(summary).toHaveLength(4);
     expect(stdout).toContain('✘');
     expect(stdout).toContain('refusé');
-  }, 90_000);
+  });
 
   it.each([
     ['pipeline', 'events/drop', '--timeout', 'abc'],

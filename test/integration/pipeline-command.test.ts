@@ -29,7 +29,7 @@ describe('npm run pipeline', () => {
       'JSON-2345678901-20230920-001.json',
     );
     expect(stdout).toContain('4 soumission(s) jugée(s)');
-  }, 90_000);
+  });
 });
 
 describe('npm run pipeline with a bad référentiel', () => {

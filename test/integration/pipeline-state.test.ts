@@ -57,5 +57,5 @@ describe('pipeline --state', () => {
     const next = second?.lines[1]?.numeroASP;
     expect(next).toMatch(/^FINHOP\d{6}$/);
     expect(given).not.toContain(next);
-  }, 240_000);
+  });
 });

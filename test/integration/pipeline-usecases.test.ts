@@ -58,7 +58,7 @@ beforeAll(async () => {
   await clients.s3.send(
     new PutObjectCommand({ Bucket: BUCKETS.input, Key: PREFIXES.referentiel, Body: referentiel }),
   );
-}, 30_000);
+});
 
 afterAll(async () => {
   for (const client of Object.values(clients)) client?.destroy();

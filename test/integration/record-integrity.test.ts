@@ -34,7 +34,7 @@ let services: EmbeddedServices;
 
 beforeAll(async () => {
   services = await startEmbeddedServices();
-}, 30_000);
+});
 
 afterAll(async () => {
   await services?.stop();
@@ -190,7 +190,7 @@ describe('no judgement without the référentiel', () => {
 
   beforeAll(async () => {
     bare = await startEmbeddedServices({ referentiel: null });
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await bare?.stop();

@@ -46,7 +46,7 @@ describe('segur-pipeline demarrer', () => {
         stopped,
       );
     })();
-    await waitFor('the stack running', async () => stdout.includes('Pile embarquée en marche'), 30_000);
+    await waitFor('the stack running', async () => stdout.includes('Pile embarquée en marche'));
     expect(stdout).toContain(`Sortie précédente effacée dans ${out} : retour.`);
     expect(existsSync(join(out, 'notes-personnelles.txt'))).toBe(true);
     // The simulator is served at the printed address, with its security headers.
@@ -91,7 +91,7 @@ describe('segur-pipeline demarrer', () => {
     expect(stdout).toContain(`✔ ${deposit.name}.json : HOP-DPI-avance — 2 acceptée(s), 0 rejetée(s)`);
     expect(existsSync(join(out, 'retour', 'ancien'))).toBe(false);
     expect(stderr).toBe('');
-  }, 120_000);
+  });
 
   it('is also reachable under its former name, with French option errors', async () => {
     let stderr = '';

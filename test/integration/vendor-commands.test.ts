@@ -5,10 +5,11 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EmbeddedStack } from '../../local/embedded/embedded-stack';
+import { runOps } from '../../local/ops-commands';
 import { runDeposit, runFetch } from '../../local/vendor-commands';
 import { BUCKETS } from '../../shared/config/resources';
 import { ROOT, SIRET } from '../support/deposits';
-import { hopDeposit } from '../support/embedded-deposits';
+import { hopDeposit, waitFor } from '../support/embedded-deposits';
 import { sampleReferentielBytes } from '../support/sample-referentiel';
 import { makeZip } from '../support/zips';
 
@@ -33,7 +34,7 @@ beforeAll(async () => {
     notifyExternalWrites: true,
   });
   await stack.putReferentiel(sampleReferentielBytes());
-}, 60_000);
+});
 
 afterAll(async () => {
   await stack?.stop();
@@ -127,7 +128,7 @@ describe('segur-pipeline deposer and recuperer', () => {
     const again = io();
     expect(await runFetch(['--siret', SIRET, '--out', join(work, 'all'), ...endpoint()], again.io)).toBe(0);
     expect(again.output.stdout).toContain(`rien de nouveau dans retour/${SIRET}/`);
-  }, 90_000);
+  });
 
   it('exits 1 with the counts when a line is rejected (its document missing from the zip)', async () => {
     const deposit = await hopDeposit('201', ['A0001', 'A0002']);
@@ -161,7 +162,7 @@ describe('segur-pipeline deposer and recuperer', () => {
     );
     expect(code).toBe(1);
     expect(output.stdout).toContain(`◐ ${deposit.name}.json : 1 demande(s) acceptée(s), 1 rejetée(s) sur 2`);
-  }, 90_000);
+  });
 
   it('sends a file over the size limit as it is, streamed, and reports its rejection at control 1', async () => {
     const folder = join(work, 'enorme');
@@ -188,7 +189,7 @@ describe('segur-pipeline deposer and recuperer', () => {
     );
     expect(output.stdout).toContain('✘ JSON-3456789012-20221104-009.json : fichier rejeté au contrôle 1');
     expect(code).toBe(1);
-  }, 90_000);
+  });
 
   it('refuses, before sending anything, a file whose header names another SIRET, a bad name or a foreign zip', async () => {
     const before = await depositedKeys();
@@ -268,5 +269,95 @@ describe('segur-pipeline deposer and recuperer', () => {
     });
     expect(output.stdout).toContain('copié(s)');
     sts.restore();
+  });
+});
+
+describe('a corrected file re-sent under a judged name (the record holds)', () => {
+  const outputKey = (name: string) => `retour/${SIRET}/avance/${name}`;
+  const readOutput = async (key: string) => {
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const response = await stack.clients.s3.send(new GetObjectCommand({ Bucket: BUCKETS.output, Key: key }));
+    return (await response.Body?.transformToString()) ?? '';
+  };
+  const write = async (folder: string, files: { name: string; json: Buffer; zip: Buffer }) => {
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, `${files.name}.json`), files.json);
+    await writeFile(join(folder, `${files.name}.zip`), files.zip);
+    return [join(folder, `${files.name}.json`), '--zip', join(folder, `${files.name}.zip`)];
+  };
+
+  it('deposer refuses before sending, a direct upload is refused (1052), rejouer gives the same verdict, recuperer keeps local copies', async () => {
+    const first = await hopDeposit('401', ['R0001']);
+    const out = join(work, 'resend');
+    const sent = io();
+    const args = [...(await write(join(work, 'v1'), first)), '--siret', SIRET, '--out', out, ...endpoint()];
+    expect(await runDeposit([...args, '--attendre', '--delai', '60'], sent.io, { pollSeconds: 0.2 })).toBe(0);
+    const accepted = await readOutput(outputKey(`${first.name}.json`));
+    expect(JSON.parse(accepted).lignesImport[0].codeTraitement).toBe('0000');
+
+    // The vendor corrects the file (another number, another zip) and sends it under the same name.
+    const corrected = await hopDeposit('401', ['R0002']);
+    const before = await depositedKeys();
+    const refused = io();
+    const correctedArgs = await write(join(work, 'v2'), corrected);
+    expect(await runDeposit([...correctedArgs, '--siret', SIRET, ...endpoint()], refused.io)).toBe(1);
+    expect(refused.output.stderr).toContain(`${first.name} a déjà été jugé le`);
+    expect(refused.output.stderr).toContain('JSON-1234567890-20220315-402.json');
+    expect(refused.output.stdout).toBe('');
+    expect(await depositedKeys()).toEqual(before);
+
+    // Sent by other means anyway, zip first: both refused, the judged submission untouched.
+    const results = stack.results.length;
+    await stack.upload(`depot/${SIRET}/avance/${first.name}.zip`, corrected.zip);
+    await stack.upload(`depot/${SIRET}/avance/${first.name}.json`, corrected.json);
+    await waitFor('deux refus', () => stack.results.length >= results + 2);
+    expect(stack.results.slice(results).map((result) => result.fileErrors[0]?.code)).toEqual([
+      '1052',
+      '1052',
+    ]);
+    expect(await stack.store.getSubmission(first.id)).toMatchObject({ status: 'judged' });
+    expect(await readOutput(outputKey(`${first.name}.json`))).toBe(accepted);
+
+    // rejouer: the recorded content (kept aside, this S3 has no versions), the same verdict and file.
+    const replay = io();
+    expect(
+      await runOps(
+        'rejouer',
+        [first.id, ...endpoint(), '--dynamodb-endpoint', stack.endpoints.dynamodb],
+        replay.io,
+      ),
+    ).toBe(0);
+    expect(replay.output.stdout).toMatch(/Jugée le .* ; rejouée sur le contenu enregistré :/);
+    expect(replay.output.stdout).toContain(`copie conservée archive/`);
+    await waitFor('rejeu', () => stack.results.length >= results + 3);
+    expect(stack.results.at(-1)?.lines[0]).toMatchObject({ codeTraitement: '0000', numeroEditeur: 'R0001' });
+    expect(await readOutput(outputKey(`${first.name}.json`))).toBe(accepted);
+
+    // recuperer: the accepted copy stays; a local file the vendor changed is kept, the return beside it.
+    const local = join(out, SIRET, 'avance', `${first.name}.json`);
+    expect(await readFile(local, 'utf8')).toBe(accepted);
+    await writeFile(local, 'modifié localement');
+    const fetched = io();
+    expect(await runFetch(['--siret', SIRET, '--out', out, ...endpoint()], fetched.io)).toBe(0);
+    expect(await readFile(local, 'utf8')).toBe('modifié localement');
+    expect(await readFile(join(out, SIRET, 'avance', `${first.name}.v2.json`), 'utf8')).toBe(accepted);
+    expect(fetched.output.stdout).toContain(`conservé : ${local} (différent du retour publié)`);
+    expect(fetched.output.stdout).toContain(`${first.name}.json.refus.json`);
+
+    // The refused file used up nothing: the correction under a new number is accepted.
+    const next = { ...corrected, name: 'JSON-1234567890-20220315-402' };
+    const nextSent = io();
+    const nextArgs = [
+      ...(await write(join(work, 'v3'), next)),
+      '--siret',
+      SIRET,
+      '--out',
+      out,
+      ...endpoint(),
+    ];
+    expect(
+      await runDeposit([...nextArgs, '--attendre', '--delai', '60'], nextSent.io, { pollSeconds: 0.2 }),
+    ).toBe(0);
+    expect(nextSent.output.stdout).toContain('1 demande(s) acceptée(s)');
   });
 });

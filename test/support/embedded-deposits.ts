@@ -35,11 +35,14 @@ export async function hopDeposit(
   };
 }
 
-/** Polls `probe` until it gives a value (false counts as none), or fails after `timeoutMs`. */
+/**
+ * Polls `probe` until it gives a value (false counts as none). The limit only catches a hang: a
+ * busy machine (load 10 on 2 cores) is slow, never wrong, and the wait ends on the event itself.
+ */
 export async function waitFor<T>(
   what: string,
   probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 20_000,
+  timeoutMs = 240_000,
 ): Promise<T> {
   const started = Date.now();
   for (;;) {

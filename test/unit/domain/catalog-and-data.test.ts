@@ -5,7 +5,11 @@ import { renderCodesMarkdown } from '../../../shared/domain/catalog-doc';
 import operateurs from '../../../shared/domain/data/operateurs-messagerie.json';
 import { ROOT } from '../../support/deposits';
 
-const SEEDS = join(ROOT, '..', 'shared', 'seeds');
+/**
+ * The seeds' lists of operateurMessagerie codes, copied into the repository (test/data/seeds, each
+ * file naming its source) so that a clone alone passes its tests.
+ */
+const SEEDS = join(ROOT, 'test', 'data', 'seeds');
 
 describe('code catalog', () => {
   it('has stable four-digit codes, each with a message and a hint', () => {
@@ -25,7 +29,7 @@ describe('code catalog', () => {
 describe('operateurMessagerie codes (section 4)', () => {
   /** The list as printed in a seed: "CODE LIBELLE" lines after the section title. */
   function codesOfSeed(file: string): string[] {
-    const text = readFileSync(join(SEEDS, file), 'utf8');
+    const text = readFileSync(join(SEEDS, file.replace(/\.txt$/, '.operateurs.txt')), 'utf8');
     const section = text.slice(text.indexOf('LISTE DES VALEURS PERMISES'));
     return [...section.matchAll(/^\s*(\S{1,3}\s?_\d+)(?=\s)/gm)].map((match) => match[1] as string);
   }
