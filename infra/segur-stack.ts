@@ -1,10 +1,13 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { type ObjectLockMode, RETENTION } from '../shared/config/resources';
 import { Intake } from './constructs/intake';
 import { Monitoring } from './constructs/monitoring';
 import { type NotificationEmail, Notifications } from './constructs/notifications';
 import { Processing } from './constructs/processing';
 import { Results } from './constructs/results';
+import { accessLogsBucket } from './constructs/secure-bucket';
 import { Simulator } from './constructs/simulator';
 import { State } from './constructs/state';
 import { VendorAccess } from './constructs/vendor-access';
@@ -17,6 +20,8 @@ export interface SegurStackProps extends StackProps {
   readonly retentionYears?: number;
   /** The deposit simulator as a static site behind CloudFront (context `simulateur=true`). */
   readonly simulator?: boolean;
+  /** Object Lock mode of the deposits and returns (context `objectLock`, default GOVERNANCE). */
+  readonly objectLock?: ObjectLockMode;
 }
 
 /** The whole pipeline: intake, state, processing, results, notifications, and the alarms. */
@@ -28,15 +33,26 @@ export class SegurStack extends Stack {
   readonly notifications: Notifications;
   readonly vendors: VendorAccess;
   readonly simulator?: Simulator;
+  readonly accessLogs: Bucket;
 
   constructor(scope: Construct, id: string, props: SegurStackProps) {
     super(scope, id, props);
     this.notifications = new Notifications(this, 'Notifications', props.notificationEmails);
-    this.intake = new Intake(this, 'Intake', props.retentionYears);
-    this.state = new State(this, 'State');
+    // The record: who read or wrote a deposit or a return, kept as long as they are.
+    const years = props.retentionYears ?? RETENTION.defaultYears;
+    this.accessLogs = accessLogsBucket(this, 'AccessLogsBucket', years);
+    const record = (prefix: string) => ({
+      mode: props.objectLock ?? 'GOVERNANCE',
+      years,
+      accessLogs: this.accessLogs,
+      accessLogsPrefix: prefix,
+    });
+    this.intake = new Intake(this, 'Intake', props.retentionYears, record('depots/'));
+    this.state = new State(this, 'State', years);
     this.results = new Results(this, 'Results', this.notifications.topic, {
       linkExpiryHours: props.linkExpiryHours,
       retentionYears: props.retentionYears,
+      record: record('retours/'),
     });
     this.processing = new Processing(this, 'Processing', {
       inputBucket: this.intake.inputBucket,

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ENV, FUNCTIONS, LINKS, PREFIXES, QUEUES } from '../../shared/config/resources';
 import { HouseFunction } from './house-function';
 import { QueueWithDlq } from './queue-with-dlq';
-import { archiveRule, secureBucket } from './secure-bucket';
+import { archiveRule, type RecordKeeping, secureBucket } from './secure-bucket';
 
 /** Where verdicts go: the output bucket, the results queue and its consumer that sends the emails. */
 export class Results extends Construct {
@@ -18,13 +18,16 @@ export class Results extends Construct {
     scope: Construct,
     id: string,
     topic: Topic,
-    options: { linkExpiryHours?: number; retentionYears?: number } = {},
+    options: { linkExpiryHours?: number; retentionYears?: number; record?: RecordKeeping } = {},
   ) {
     super(scope, id);
     const linkExpiryHours = options.linkExpiryHours ?? LINKS.defaultExpiryHours;
-    this.outputBucket = secureBucket(this, 'OutputBucket', [
-      archiveRule(PREFIXES.output, options.retentionYears),
-    ]);
+    this.outputBucket = secureBucket(
+      this,
+      'OutputBucket',
+      [archiveRule(PREFIXES.output, options.retentionYears)],
+      options.record,
+    );
     this.resultsQueue = new QueueWithDlq(this, 'ResultsQueue', QUEUES.results);
     this.notify = new HouseFunction(this, 'NotifyFunction', {
       handlerDir: 'notify',

@@ -177,9 +177,42 @@ export const LINKS = { defaultExpiryHours: 72, maxExpiryHours: 7 * 24 } as const
 /**
  * How long deposits and returns are kept: they are the vouchers of public payments, and French
  * accounting records are kept ten years (Code de commerce, art. L123-22). CDK context
- * `retentionYears`; noncurrent versions (a JSON replaced, a report rewritten) go after 90 days.
+ * `retentionYears`. Every version is kept as long (a deposit replaced after its judgement still has
+ * its judged bytes in the record), and S3 Object Lock forbids deleting or overwriting any of them
+ * before then: GOVERNANCE by default (an operator holding s3:BypassGovernanceRetention can still
+ * correct a mistake, and CloudTrail says who), COMPLIANCE with context `objectLock=COMPLIANCE`
+ * (nobody, not even the account's root, for the whole period).
  */
-export const RETENTION = { defaultYears: 10, noncurrentVersionDays: 90 } as const;
+export const RETENTION = { defaultYears: 10 } as const;
+
+export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
+
+export function objectLockMode(value: unknown): ObjectLockMode {
+  if (value === undefined || value === null || value === '') return 'GOVERNANCE';
+  const mode = String(value).toUpperCase();
+  if (mode !== 'GOVERNANCE' && mode !== 'COMPLIANCE')
+    throw new Error(`objectLock attend GOVERNANCE ou COMPLIANCE (reçu « ${String(value)} »)`);
+  return mode;
+}
+
+/** The days of `years` of retention, as S3 and AWS Backup count them (a year of 365.25 days, rounded up). */
+export function retentionDays(years: number): number {
+  return Math.ceil(years * 365.25);
+}
+
+/**
+ * The region of the stack: France (Paris), whatever the CLI profile says; another only when the
+ * context names it (`-c region=…`). Health-related public records stay in France.
+ */
+export const DEFAULT_REGION = 'eu-west-3';
+
+export function deploymentRegion(value: unknown): string {
+  if (value === undefined || value === null || value === '') return DEFAULT_REGION;
+  const region = String(value);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    throw new Error(`region attend un nom de région AWS comme eu-west-3 (reçu « ${region} »)`);
+  return region;
+}
 
 export function retentionYears(value: unknown): number {
   const years = Number(value);

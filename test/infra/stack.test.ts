@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { stackPropsFrom } from '../../infra/app-props';
 import { parseNotificationEmails } from '../../infra/constructs/notifications';
 import { SegurStack } from '../../infra/segur-stack';
 import {
+  deploymentRegion,
   FUNCTIONS,
+  objectLockMode,
   PIPELINE_ALARMS,
   QUEUES,
   retentionYears,
@@ -19,9 +22,9 @@ import {
  * that the template tested is the template deployed), and no bundling (the functions' code is
  * built by `cdk synth`, not by these assertions).
  */
-function testApp(): App {
+function testApp(extra: Record<string, string> = {}): App {
   const { context } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
-  return new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+  return new App({ context: { ...context, ...extra, 'aws:cdk:bundling-stacks': [] } });
 }
 
 /** What matters in the synthesized template: encryption, DLQs, timeouts, filters, grants, alarms. */
@@ -35,8 +38,8 @@ function synth(
 const template = synth();
 
 describe('CDK stack', () => {
-  it('has two private, TLS-only, encrypted, versioned, retained buckets with lifecycle rules', () => {
-    template.resourceCountIs('AWS::S3::Bucket', 2);
+  it('has three private, TLS-only, encrypted, versioned, retained buckets with lifecycle rules', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 3);
     template.allResourcesProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
@@ -49,7 +52,9 @@ describe('CDK stack', () => {
       },
       VersioningConfiguration: { Status: 'Enabled' },
       LifecycleConfiguration: {
-        Rules: [Match.objectLike({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 90 } })],
+        Rules: [
+          Match.objectLike({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 3653 } }),
+        ],
       },
     });
     for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
@@ -64,7 +69,7 @@ describe('CDK stack', () => {
           ]),
         },
       },
-      2,
+      3,
     );
   });
 
@@ -274,22 +279,104 @@ describe('CDK stack', () => {
     expect(JSON.stringify(notifyPolicy)).toContain('kms:GenerateDataKey');
   });
 
-  it('keeps deposits and returns ten years by default, old versions 90 days, retention from context', () => {
+  it('keeps deposits, returns and their old versions ten years by default, retention from context', () => {
     const days = (template: Template) =>
       Object.values(template.findResources('AWS::S3::Bucket')).map(
         (bucket) => bucket.Properties.LifecycleConfiguration.Rules[0],
       );
     for (const rule of days(template)) {
       expect(rule.ExpirationInDays).toBe(3653);
-      expect(rule.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 90 });
+      expect(rule.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 3653 });
     }
     const app = testApp();
     const five = Template.fromStack(
       new SegurStack(app, 'Five', { notificationEmails: [], retentionYears: 5 }),
     );
-    for (const rule of days(five)) expect(rule.ExpirationInDays).toBe(1827);
+    for (const rule of days(five)) {
+      expect(rule.ExpirationInDays).toBe(1827);
+      expect(rule.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 1827 });
+    }
     expect(() => retentionYears('deux')).toThrow("retentionYears attend un nombre entier d'années");
     expect(retentionYears(undefined)).toBe(10);
+  });
+
+  it('keeps the record: Object Lock on deposits and returns, their access logs, the registry protected and backed up', () => {
+    const buckets = template.findResources('AWS::S3::Bucket');
+    const locked = Object.entries(buckets).filter(([, bucket]) => bucket.Properties.ObjectLockEnabled);
+    expect(locked.map(([id]) => id).sort()).toEqual([
+      expect.stringMatching(/^IntakeInputBucket/),
+      expect.stringMatching(/^ResultsOutputBucket/),
+    ]);
+    const [logsId] = Object.keys(buckets).filter((id) => id.startsWith('AccessLogsBucket'));
+    for (const [, bucket] of locked) {
+      expect(bucket.Properties.ObjectLockConfiguration).toEqual({
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 3653 } },
+      });
+      expect(bucket.Properties.LoggingConfiguration).toEqual({
+        DestinationBucketName: { Ref: logsId },
+        LogFilePrefix: expect.stringMatching(/^(depots|retours)\/$/),
+      });
+    }
+    // The access logs are kept as long as the records; S3 delivers them only to an unlocked bucket.
+    expect(buckets[logsId as string]?.Properties.LifecycleConfiguration.Rules[0]).toMatchObject({
+      ExpirationInDays: 3653,
+      NoncurrentVersionExpiration: { NoncurrentDays: 3653 },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logsId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject' }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [
+        Match.objectLike({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ],
+    });
+    template.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [
+          Match.objectLike({ Lifecycle: { DeleteAfterDays: 3653 }, ScheduleExpression: 'cron(0 3 * * ? *)' }),
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({
+        Resources: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^StateTable'), 'Arn'] }],
+      }),
+    });
+    const compliance = Template.fromStack(
+      new SegurStack(testApp(), 'Compliance', {
+        notificationEmails: [],
+        objectLock: objectLockMode('compliance'),
+      }),
+    );
+    compliance.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } },
+      },
+    });
+    expect(() => objectLockMode('souple')).toThrow('objectLock attend GOVERNANCE ou COMPLIANCE');
+  });
+
+  it('deploys in France whatever the CLI profile names, another region only by context', () => {
+    const profile = { CDK_DEFAULT_REGION: 'us-east-1', CDK_DEFAULT_ACCOUNT: '123456789012' };
+    const regionOf = (context: Record<string, string>) => {
+      const app = testApp(context);
+      const stack = new SegurStack(app, 'Region', stackPropsFrom(app, profile));
+      return stack.region;
+    };
+    expect(regionOf({})).toBe('eu-west-3');
+    expect(regionOf({ region: 'eu-west-1' })).toBe('eu-west-1');
+    expect(() => deploymentRegion('paris')).toThrow('region attend un nom de région AWS');
   });
 
   it('subscribes the emails of the context, filtering a vendor’s on its siret attribute', () => {
