@@ -29,6 +29,7 @@ import { inspectZips } from '../shared/pipeline/inspect-zips';
 import { loadReferentiel } from './check-command';
 import { type CliIo, UsageError } from './cli-io';
 import { parseOptions } from './cli-options';
+import { pieceInside } from './pieces-folder';
 import { readSpreadsheet } from './sheet-reading';
 
 export const GENERATE_USAGE = `Usage : segur-pipeline generer --profile MDV-LGC|HOP-DPI|BIO-SGL|BIO-LOINC --csv <fichier.csv|fichier.xlsx>
@@ -189,9 +190,10 @@ async function readDocumentFormats(
 }
 
 async function formatOfFile(pieces: string, source: string): Promise<ReturnType<DocumentFormat>> {
-  const path = resolve(pieces, source);
-  const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) return { problem: `document « ${source} » introuvable sous --pieces ${pieces}` };
+  const inside = await pieceInside(pieces, source);
+  if (!inside.ok) return { problem: inside.reason };
+  const path = inside.path;
+  const info = await stat(path);
   if (info.size > 3 * 1024 * 1024)
     return { problem: `document « ${source} » : ${info.size} octets, au-delà des 3 Mo permis par pièce` };
   const handle = await open(path, 'r');
@@ -243,7 +245,10 @@ async function writeZips(
   for (const document of lines.flatMap((line) => line.documents)) {
     if (added.has(document.nomFichier)) continue;
     added.add(document.nomFichier);
-    const source = resolve(pieces, document.source);
+    // Checked when the formats were read; checked again, a link may have changed since.
+    const inside = await pieceInside(pieces, document.source);
+    if (!inside.ok) throw new UsageError(inside.reason);
+    const source = inside.path;
     const bytes = (await stat(source)).size + ZIP_OVERHEAD_PER_ENTRY;
     if (zip && size + bytes + ZIP_END_RECORD > maxZipBytes) await close();
     if (!zip) {

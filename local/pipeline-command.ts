@@ -2,6 +2,7 @@ import { watch } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { PREFIXES } from '../shared/config/resources';
+import { printable } from '../shared/domain/printable';
 import type { ResultMessage } from '../shared/pipeline/result-message';
 import { loadReferentiel, readInput } from './check-command';
 import { type CliIo, UsageError } from './cli-io';
@@ -237,7 +238,7 @@ export async function runPipeline(
     io.stdout.write(`\n   ${'soumission'.padEnd(62)} ${'statut'.padEnd(16)} acceptées rejetées\n`);
     for (const result of latest.values()) {
       io.stdout.write(
-        `${verdictMark(result)}  ${result.submissionId.padEnd(62)} ${statusWord(result).padEnd(16)} ${String(result.accepted).padStart(9)} ${String(result.rejected).padStart(8)}\n`,
+        `${verdictMark(result)}  ${printable(result.submissionId).padEnd(62)} ${statusWord(result).padEnd(16)} ${String(result.accepted).padStart(9)} ${String(result.rejected).padStart(8)}\n`,
       );
     }
     io.stdout.write(

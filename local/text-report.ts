@@ -1,6 +1,7 @@
 import { catalogEntry } from '../shared/domain/catalog';
 import type { RenderedFinding } from '../shared/domain/findings';
 import type { FileVerdict } from '../shared/domain/judge-file';
+import { printable } from '../shared/domain/printable';
 import { omittedLabel, summarize } from '../shared/domain/reports';
 
 /** The `check` command's output for people: one block per line, the verdict first. */
@@ -59,7 +60,7 @@ export function renderText(verdict: FileVerdict, palette: Palette, context: Text
     out.push(`${indent}  ${palette.dim(`→ ${finding.hint}`)}`);
   };
 
-  out.push(palette.bold(`${verdict.file} — ${verdict.profile ?? 'profil indéterminé'}`));
+  out.push(palette.bold(`${printable(verdict.file)} — ${verdict.profile ?? 'profil indéterminé'}`));
   if (verdict.status === 'rejected') {
     out.push(palette.ko('Fichier rejeté au contrôle 1 (structure du fichier) : aucune demande examinée.'));
     for (const finding of verdict.fileErrors) describe(finding, 'erreur', '  ');
@@ -81,7 +82,7 @@ export function renderText(verdict: FileVerdict, palette: Palette, context: Text
   if (verdict.omittedFileWarnings > 0)
     out.push(`  ${palette.dim(omittedLabel(verdict.omittedFileWarnings))}`);
   for (const line of verdict.lines) {
-    const head = `Ligne ${line.numLigne}${line.numeroEditeur ? ` (n° éditeur ${line.numeroEditeur})` : ''}`;
+    const head = `Ligne ${line.numLigne}${line.numeroEditeur ? ` (n° éditeur ${printable(line.numeroEditeur, 40)})` : ''}`;
     if (line.accepted) out.push(`${palette.ok('✔')} ${head} : ${line.libelleTraitement}`);
     else out.push(`${palette.ko('✘')} ${head} : rejetée, code ${line.codeTraitement}`);
     for (const finding of line.errors) describe(finding, 'erreur', '    ');

@@ -1,4 +1,5 @@
 import type { Params, Severity } from './findings';
+import { printable } from './printable';
 
 /**
  * The code catalog: every code the controls can give, with its French message and a hint to fix it.
@@ -703,7 +704,7 @@ export function renderTemplate(template: string, field: string, params: Params =
     if (index % 2 === 0) {
       out += part;
     } else if (part === 'field') {
-      out += field;
+      out += printable(field);
     } else {
       const value = params[part];
       // `raison` is an optional clause (« car isMandataire vaut true »): absent means no clause.
@@ -723,9 +724,15 @@ const compiled = new Map<string, string[]>();
  */
 export const MAX_PARAM_CHARS = 160;
 
+/**
+ * A value as a message shows it: bounded, well-formed, and printable (control characters, line
+ * breaks and bidirectional overrides shown as `\u001b`): every message (reports, the text of
+ * controler, emails, result messages, the annotated file's labels) is rendered here, so a value can
+ * neither drive a terminal nor forge a line anywhere.
+ */
 export function boundedParam(value: string): string {
   const text = value.length > MAX_PARAM_CHARS ? `${value.slice(0, MAX_PARAM_CHARS - 1)}…` : value;
-  return toWellFormedText(text);
+  return toWellFormedText(printable(text));
 }
 
 /** Lone surrogates, and the noncharacters U+FFFE/U+FFFF SQS refuses, become U+FFFD. */

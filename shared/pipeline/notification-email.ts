@@ -1,4 +1,5 @@
 import { toWellFormedText } from '../domain/catalog';
+import { printable } from '../domain/printable';
 import { escapeHtml, frenchDateTime } from '../domain/reports';
 import type { ResultLine, ResultMessage } from './result-message';
 
@@ -101,7 +102,7 @@ function emailSections(result: ResultMessage, links: OutputLinks): Section[] {
   sections.push(returnsSection(result, links));
   sections.push({
     paragraphs: [
-      `Référence de la soumission : ${result.submissionId}`,
+      `Référence de la soumission : ${printable(result.submissionId)}`,
       'Ce message est envoyé automatiquement.',
     ],
   });

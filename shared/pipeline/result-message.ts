@@ -1,5 +1,6 @@
 import { toWellFormedText } from '../domain/catalog';
 import type { FileVerdict } from '../domain/judge-file';
+import { printable } from '../domain/printable';
 
 /**
  * The message each finished submission puts on the results queue (contracts §2). `outcome` says
@@ -139,11 +140,16 @@ function fitLines(
   return { ...clean, fileErrors, lines: clean.lines.slice(0, low), linesOmitted: clean.lines.length - low };
 }
 
+/**
+ * What SQS can carry and a person can read: well-formed text everywhere, and the values shown to
+ * people (file name, numeroEditeur, field) printable (control characters shown as `\u001b`); the
+ * submission's id stays the key it is, well-formed only.
+ */
 function wellFormedMessage(message: ResultMessage): ResultMessage {
-  const text = (value: string) => toWellFormedText(value);
+  const text = (value: string) => toWellFormedText(printable(value));
   return {
     ...message,
-    submissionId: text(message.submissionId),
+    submissionId: toWellFormedText(message.submissionId),
     fileName: text(message.fileName),
     fileErrors: message.fileErrors.map((error) => ({ code: error.code, message: text(error.message) })),
     lines: message.lines.map((line) => ({

@@ -45,7 +45,7 @@ describe('npm run pipeline on odd files', () => {
     expect(byName.get('JSON-3456789012-20221104-😀.json')?.fileErrors.map((error) => error.code)).toContain(
       '1030',
     );
-    expect(byName.get('JSON-3456789012-20221104-\r.json')?.status).toBe('rejected');
+    expect(byName.get('JSON-3456789012-20221104-\\u000d.json')?.status).toBe('rejected');
     expect(summary).toHaveLength(4);
     expect(stdout).toContain('✘');
     expect(stdout).toContain('refusé');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { main } from '../../local/cli';
 import { SIRET } from '../support/deposits';
 import { hopDeposit, waitFor } from '../support/embedded-deposits';
+import { SAMPLE_REFERENTIEL } from '../support/sample-referentiel';
 
 /** `segur-pipeline demarrer` (`npm start`): a watched folder, a deposit dropped in it, its outputs mirrored. */
 describe('segur-pipeline demarrer', () => {
@@ -35,6 +36,8 @@ describe('segur-pipeline demarrer', () => {
           join(root, 'state'),
           '--grace',
           '1',
+          '--referentiel',
+          SAMPLE_REFERENTIEL,
           '--port-simulateur',
           '0',
         ],

@@ -1,9 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   ConditionalCheckFailedException,
   DynamoDBClient,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -15,8 +23,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ENV, QUEUES } from '../../../shared/config/resources';
+import { ENV, PREFIXES, QUEUES } from '../../../shared/config/resources';
 import type { ResultMessage } from '../../../shared/pipeline/result-message';
+import { ROOT } from '../../support/deposits';
 
 /**
  * The handlers with every AWS client mocked: each failure path ends as a partial batch failure (the
@@ -154,6 +163,16 @@ describe('intake handler', () => {
 });
 
 describe('judge handler', () => {
+  /** The référentiel is there (the judge judges nothing without it); any other object is missing. */
+  const onlyTheReferentiel = () => {
+    s3.on(GetObjectCommand).rejects(serviceError(S3ServiceException, 'NoSuchKey', 404));
+    s3.on(HeadObjectCommand).rejects(serviceError(S3ServiceException, 'NotFound', 404));
+    s3.on(GetObjectCommand, { Key: PREFIXES.referentiel }).resolves({
+      Body: {
+        transformToString: async () => readFileSync(join(ROOT, 'events/referentiel.json'), 'utf8'),
+      } as never,
+    });
+  };
   const submission = {
     Items: [
       {
@@ -169,6 +188,7 @@ describe('judge handler', () => {
   };
 
   it('does nothing when another judge already claimed this content', async () => {
+    onlyTheReferentiel();
     dynamo.on(QueryCommand).resolves(submission);
     dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'claimed', $metadata: {} }));
     expect(await judge.handler(sqsEvent({ submissionId: 's', reason: 'ready' }))).toEqual({
@@ -181,7 +201,7 @@ describe('judge handler', () => {
   it('releases its claim and asks for a retry when the deposit is missing', async () => {
     dynamo.on(QueryCommand).resolves(submission);
     dynamo.on(PutCommand).resolves({});
-    s3.on(GetObjectCommand).rejects(serviceError(S3ServiceException, 'NoSuchKey', 404));
+    onlyTheReferentiel();
     expect(await judge.handler(sqsEvent({ submissionId: 's', reason: 'ready' }))).toEqual({
       batchItemFailures: [{ itemIdentifier: 'm0' }],
     });
@@ -192,7 +212,7 @@ describe('judge handler', () => {
     dynamo.on(QueryCommand).resolves(submission);
     dynamo.on(PutCommand).resolves({});
     dynamo.on(UpdateCommand).resolves({});
-    s3.on(GetObjectCommand).rejects(serviceError(S3ServiceException, 'NoSuchKey', 404));
+    onlyTheReferentiel();
     s3.on(PutObjectCommand).resolves({});
     sqs.on(SendMessageCommand).resolves({});
     expect(
@@ -214,7 +234,7 @@ describe('judge handler', () => {
   it('leaves the message to the dead-letter queue when even the technical rejection fails', async () => {
     dynamo.on(QueryCommand).resolves(submission);
     dynamo.on(PutCommand).resolves({});
-    s3.on(GetObjectCommand).rejects(serviceError(S3ServiceException, 'NoSuchKey', 404));
+    onlyTheReferentiel();
     s3.on(PutObjectCommand).rejects(serviceError(S3ServiceException, 'ServiceUnavailable', 503));
     expect(
       await judge.handler(

@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import writeExcelFile from 'write-excel-file/node';
 import { main } from '../../../local/cli';
 import { runGenerate } from '../../../local/generate-command';
-import { document } from '../../support/zips';
+import { document, makeZip } from '../../support/zips';
 
 /** `segur-pipeline generer`: a spreadsheet to deposits that `controler` accepts, and every bad input told. */
 const PROFILES = [
@@ -291,5 +291,55 @@ describe('segur-pipeline generer', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it.each([
+    ['../dehors/secret.pdf', 'remonte hors du dossier --pieces (..)'],
+    ['/etc/hostname', 'est un chemin absolu'],
+    ['lien.pdf', 'est un lien qui mène hors du dossier --pieces'],
+  ])('takes documents only inside --pieces: « %s » is refused, nothing written', async (source, reason) => {
+    const { dir, csv, header, row } = await model('MDV-LGC');
+    await mkdir(join(dir, 'dehors'));
+    await writeFile(join(dir, 'dehors', 'secret.pdf'), document('PDF', 2000));
+    await symlink(join(dir, 'dehors', 'secret.pdf'), join(dir, 'pieces', 'lien.pdf'));
+    const bad = [...row];
+    bad[header.indexOf('piecesJustificatives[0].fichier')] = source;
+    await writeFile(csv, csvText([header, bad]));
+    const result = await run(args(dir, csv, '3456789012', 'MDV-LGC'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `ligne 2 du tableur, colonne piecesJustificatives[0].fichier : « ${source} » ${reason}`,
+    );
+    expect(await readdir(join(dir, 'out')).catch(() => [])).toEqual([]);
+  });
+
+  it('refuses an .xlsx whose sheet would inflate far beyond any real one, before parsing it, in French', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'segur-generer-'));
+    const bomb = join(dir, 'bombe.xlsx');
+    // A real .xlsx's parts, one of them 200 MB of one repeated byte (a few hundred KB compressed).
+    await writeFile(
+      bomb,
+      await makeZip([
+        { name: '[Content_Types].xml', content: Buffer.from('<Types/>') },
+        { name: 'xl/worksheets/sheet1.xml', content: Buffer.alloc(200 * 1024 * 1024, 0x20) },
+      ]),
+    );
+    const before = process.memoryUsage().rss;
+    const result = await run([
+      'generer',
+      '--profile',
+      'MDV-LGC',
+      '--csv',
+      bomb,
+      '--ans',
+      '3456789012',
+      '--siret',
+      SIRET,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/tableur « .*bombe\.xlsx » : classeur de 200 Mio une fois décompressé/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    // Nothing was inflated: the process did not grow by the sheet's size.
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
   });
 });
