@@ -9,7 +9,9 @@ import { type CliIo, UsageError } from './cli-io';
 import { parseOptions } from './cli-options';
 import { type EmbeddedOptions, EmbeddedStack } from './embedded/embedded-stack';
 import type { Recipient } from './embedded/mailbox';
+import type { Recovery } from './embedded/reconcile';
 import { synthesizedFunctions } from './embedded/synthesized-functions';
+import { s3EtagOf } from './s3-etag';
 import { serveSimulator } from './web-server';
 
 export const PIPELINE_USAGE = `Pile embarquée (S3, SQS, SNS et DynamoDB émulés sur cette machine, aucun compte AWS) :
@@ -189,8 +191,16 @@ export async function runPipeline(
       throw new UsageError(
         'aucun référentiel : la plateforme ne juge aucun dépôt sans lui ; indiquez --referentiel <fichier> (events/referentiel.json pour les exemples) ou un --state qui en contient un',
       );
+    if (stack.recovery) io.stdout.write(recoveryLine(stack.recovery));
+    let alreadyThere = 0;
     for (const file of files) {
       try {
+        // With --state, a file judged in an earlier run is there already: sent again, it would be a
+        // new upload under a judged name (refused, 1052). The same bytes are not sent twice.
+        if (await stack.holdsIdentical(file.key, await s3EtagOf(file.path))) {
+          alreadyThere++;
+          continue;
+        }
         await stack.uploadFile(file.key, file.path);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
@@ -198,7 +208,9 @@ export async function runPipeline(
         io.stderr.write(`segur-pipeline : dépôt impossible de ${file.path} : ${reason}\n`);
       }
     }
-    io.stdout.write(`${files.length - failed.length} fichier(s) déposé(s) ; jugements en cours…\n`);
+    io.stdout.write(
+      `${files.length - failed.length - alreadyThere} fichier(s) déposé(s)${alreadyThere > 0 ? ` (${alreadyThere} déjà déposé(s) à l'identique, non renvoyé(s))` : ''} ; jugements en cours…\n`,
+    );
 
     let shown = 0;
     let idleRounds = 0;
@@ -263,6 +275,23 @@ export async function runPipeline(
   }
 }
 
+/** What a restart on a kept state did after a crash, in one line (nothing when there was nothing to do). */
+export function recoveryLine(recovery: Recovery): string {
+  const parts = [
+    recovery.leasesReleased > 0 ? `${recovery.leasesReleased} verrou(s) d'un processus arrêté libéré(s)` : '',
+    recovery.arrivalsRedelivered > 0
+      ? `${recovery.arrivalsRedelivered} dépôt(s) non enregistré(s) relivré(s)`
+      : '',
+    recovery.submissionsRechecked > 0
+      ? `${recovery.submissionsRechecked} soumission(s) en attente revérifiée(s)`
+      : '',
+    recovery.verdictsResent > 0
+      ? `${recovery.verdictsResent} verdict(s) sans courriel renvoyé(s) (mêmes numéros)`
+      : '',
+  ].filter(Boolean);
+  return parts.length === 0 ? '' : `Reprise après un arrêt brutal : ${parts.join(', ')}.\n`;
+}
+
 /** `until` ends the run in tests; the command line ends it with Ctrl-C (SIGINT) or SIGTERM. */
 export async function runStart(args: readonly string[], io: CliIo, until?: Promise<void>): Promise<number> {
   const { values } = parseOptions(
@@ -300,6 +329,7 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
     notifyExternalWrites: true,
   });
   io.stdout.write(`État conservé dans ${values.state} : supprimez ce dossier pour repartir de zéro.\n`);
+  if (stack.recovery) io.stdout.write(recoveryLine(stack.recovery));
   if (values.referentiel) await stack.putReferentiel(await validReferentiel(values.referentiel));
   else if (!(await stack.hasReferentiel()))
     io.stdout.write(
@@ -327,8 +357,10 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
     const again = await stat(path).catch(() => undefined);
     if (!again || again.size !== info.size) return;
     uploaded.set(key, info.mtimeMs);
+    // Kept in the state from an earlier run (the same bytes): not a new deposit, not sent again.
+    if (await stack.holdsIdentical(key, await s3EtagOf(path))) return;
     await stack.upload(key, await readFile(path));
-    io.stdout.write(`déposé : ${key}\n`);
+    io.stdout.write(`déposé : ${printable(key)}\n`);
   };
   const initial = await listDrop(values.drop);
   for (const { path, reason } of initial.skipped) io.stdout.write(`ignoré : ${path} (${reason})\n`);
@@ -341,16 +373,11 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
     );
   });
   let shown = 0;
-  let savedAt = -1;
+  // The state needs no saving: the embedded S3 writes every object to disk as it is written.
   const timer = setInterval(() => {
     while (shown < stack.results.length)
       io.stdout.write(`${describe(stack.results[shown++] as ResultMessage)}\n`);
     stack.mirrorOutputs(values.out).catch(() => undefined);
-    // Kept on disk as soon as something was judged, so that a crash loses no more than that.
-    if (stack.results.length !== savedAt) {
-      savedAt = stack.results.length;
-      stack.saveState().catch(() => undefined);
-    }
   }, 2000);
   let onSignal = () => {};
   await Promise.race([

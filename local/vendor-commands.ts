@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -17,6 +16,7 @@ import { parseDepositKey } from '../shared/pipeline/submission-key';
 import { type CliIo, UsageError } from './cli-io';
 import { parseOptions } from './cli-options';
 import { localPathFor, writeLocalCopy } from './local-copy';
+import { md5Of, PART_BYTES, s3EtagOf } from './s3-etag';
 
 /**
  * The vendors' commands: deposit a JSON and its zips under the right keys of the input bucket and
@@ -192,7 +192,7 @@ export async function runDeposit(args: readonly string[], io: CliIo, deps: Vendo
       await new Upload({
         client: connection.s3,
         params: { Bucket: connection.inputBucket, Key: key, Body: createReadStream(zip) },
-        partSize: 8 * 1024 * 1024,
+        partSize: PART_BYTES,
       }).done();
       io.stdout.write(`déposé : s3://${connection.inputBucket}/${key}\n`);
     }
@@ -213,7 +213,7 @@ export async function runDeposit(args: readonly string[], io: CliIo, deps: Vendo
           Body: createReadStream(jsonPath),
           ContentType: 'application/json',
         },
-        partSize: 8 * 1024 * 1024,
+        partSize: PART_BYTES,
       }).done();
       io.stdout.write(`déposé : s3://${connection.inputBucket}/${jsonKey}\n`);
       // The deposit's own time, by S3's clock: a return written after it answers this deposit.
@@ -292,32 +292,6 @@ async function depositedObject(
   const object = Contents?.find((candidate) => candidate.Key === key);
   if (!object?.LastModified) return undefined;
   return { eTag: (object.ETag ?? '').replace(/"/g, ''), lastModified: object.LastModified };
-}
-
-/** The MD5 S3 gives a file sent in one part as its ETag, read as a stream. */
-async function md5Of(path: string): Promise<string> {
-  const hash = createHash('md5');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-const PART_BYTES = 8 * 1024 * 1024;
-
-/**
- * The ETag S3 gives the file as deposer sends it: the MD5 of its bytes in one part, else the MD5 of
- * its parts' MD5s followed by -<parts> (parts of PART_BYTES).
- */
-async function s3EtagOf(path: string): Promise<string> {
-  const { size } = await stat(path);
-  if (size <= PART_BYTES) return md5Of(path);
-  const parts: Buffer[] = [];
-  for await (const chunk of createReadStream(path, { highWaterMark: PART_BYTES }))
-    parts.push(
-      createHash('md5')
-        .update(chunk as Buffer)
-        .digest(),
-    );
-  return `${createHash('md5').update(Buffer.concat(parts)).digest('hex')}-${parts.length}`;
 }
 
 /** When the submission was judged (its report in retour/, which the vendor may read), if it was. */

@@ -34,6 +34,7 @@ export const handler = sqsBatchHandler(logger, 'publication impossible', async (
       Message: email.text,
       MessageAttributes: {
         [TOPIC.siretAttribute]: { DataType: 'String', StringValue: result.siret },
+        [TOPIC.submissionAttribute]: { DataType: 'String', StringValue: result.submissionId },
         ...(html ? { [TOPIC.htmlAttribute]: { DataType: 'String', StringValue: html } } : {}),
       },
     }),

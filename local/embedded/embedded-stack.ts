@@ -19,11 +19,12 @@ import { seededRandom } from '../../shared/adapters/fault-injection';
 import { BUCKETS, ENV, PREFIXES, QUEUES, TOPIC } from '../../shared/config/resources';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { localPathFor, writeLocalCopy } from '../local-copy';
-import { restoreBuckets, saveBuckets } from './bucket-state';
+import { PART_BYTES } from '../s3-etag';
 import { createResources, type LocalQueue } from './create-resources';
 import { ExternalWriteNotifier } from './external-writes';
 import { type Recipient, writeMail } from './mailbox';
 import { lambdaContext, QueuePoller, type SqsHandler } from './queue-poller';
+import { type Recovery, reconcileAfterRestart } from './reconcile';
 import { isNotified, objectCreatedEvent, testEvent } from './s3-events';
 import { startDynalite } from './start-dynalite';
 import { type EmbeddedAws, startFauxqs } from './start-fauxqs';
@@ -82,6 +83,8 @@ const REGION = 'us-east-1';
 export class EmbeddedStack {
   readonly results: ResultMessage[] = [];
   readonly faults: string[] = [];
+  /** What a restart on a kept state put right (nothing without --state). */
+  recovery: Recovery | undefined;
   private readonly pollers: QueuePoller[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private externalWrites: ExternalWriteNotifier | undefined;
@@ -109,7 +112,7 @@ export class EmbeddedStack {
     const stateDir = options.stateDir;
     if (stateDir) await mkdir(stateDir, { recursive: true });
     const [aws, dynamo] = await Promise.all([
-      startFauxqs(),
+      startFauxqs({ s3StateDir: stateDir ? join(stateDir, 's3') : undefined }),
       startDynalite(stateDir ? join(stateDir, 'dynamodb') : undefined),
     ]);
     const clients = {
@@ -124,7 +127,6 @@ export class EmbeddedStack {
       dynamo: new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: CREDENTIALS }),
     };
     const queues = await createResources(clients);
-    if (stateDir) await restoreBuckets(clients.s3, Object.values(BUCKETS), join(stateDir, 's3'));
     // The handlers read their configuration from the environment, as on Lambda; the SDK takes the
     // endpoints from AWS_ENDPOINT_URL_<SERVICE>.
     Object.assign(process.env, {
@@ -156,6 +158,18 @@ export class EmbeddedStack {
       options,
     );
     stack.startRuntime();
+    // After a crash on a kept state: what was in flight is done again (reconcile.ts).
+    if (stateDir)
+      stack.recovery = await reconcileAfterRestart({
+        s3: clients.s3,
+        dynamo: clients.dynamo,
+        deliver: (event) => stack.deliver(event),
+        sendJudgeRequest: async (request) => {
+          await clients.sqs.send(
+            new SendMessageCommand({ QueueUrl: queues.judge.url, MessageBody: JSON.stringify(request) }),
+          );
+        },
+      });
     if (options.notifyExternalWrites) {
       stack.externalWrites = new ExternalWriteNotifier(
         clients.s3,
@@ -273,6 +287,10 @@ export class EmbeddedStack {
           siret,
         );
       }
+      // Recorded once written: after a crash, a judged submission whose email never went out has
+      // its verdict sent again (reconcile.ts).
+      const submission = envelope.MessageAttributes?.[TOPIC.submissionAttribute]?.Value;
+      if (submission) await this.store.markNotified(submission, new Date().toISOString());
     }
     return undefined;
   }
@@ -307,11 +325,11 @@ export class EmbeddedStack {
     body: Uint8Array | Readable,
     size = (body as Uint8Array).length,
   ): Promise<ReturnType<typeof objectCreatedEvent> | undefined> {
-    // Multipart above 8 MiB, as a real client would (the embedded S3 takes 11 MiB per request).
+    // Multipart above PART_BYTES (8 MiB), as a real client would (the embedded S3 takes 11 MiB per request).
     const upload = new Upload({
       client: this.clients.s3,
       params: { Bucket: BUCKETS.input, Key: key, Body: body },
-      partSize: 8 * 1024 * 1024,
+      partSize: PART_BYTES,
     });
     this.externalWrites?.beginOwnWrite(key);
     let eTag: string | undefined;
@@ -340,6 +358,16 @@ export class EmbeddedStack {
           this.scheduledEvents--;
         });
     }, this.chaosRandom() * 1500);
+  }
+
+  /** Whether the input bucket holds `key` with this ETag already (a file kept in the state). */
+  async holdsIdentical(key: string, etag: string): Promise<boolean> {
+    try {
+      const head = await this.clients.s3.send(new HeadObjectCommand({ Bucket: BUCKETS.input, Key: key }));
+      return head.ETag?.replace(/"/g, '') === etag;
+    } catch {
+      return false;
+    }
   }
 
   /** Whether a référentiel is published (kept in the state, or put by this run). */
@@ -445,17 +473,10 @@ export class EmbeddedStack {
     throw lastError;
   }
 
-  /** Copies the buckets to the state folder (--state); nothing without one. */
-  async saveState(): Promise<void> {
-    if (this.options.stateDir)
-      await saveBuckets(this.clients.s3, Object.values(BUCKETS), join(this.options.stateDir, 's3'));
-  }
-
   async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.externalWrites?.stop();
     await Promise.all(this.pollers.map((poller) => poller.stop()));
-    await this.saveState();
     for (const client of Object.values(this.clients)) client.destroy();
     await Promise.all([this.aws.stop(), this.dynamo.stop()]);
   }

@@ -3,6 +3,13 @@
 // parent goes away (stdin closes).
 import { startFauxqs } from 'fauxqs';
 
+// `--state`: every object written to disk before S3 answers (see s3-disk-store.mjs).
+const stateDir = process.env.SEGUR_S3_STATE_DIR;
+if (stateDir) {
+  const { keepOnDisk } = await import('./s3-disk-store.mjs');
+  await keepOnDisk(stateDir);
+}
+
 const server = await startFauxqs({
   port: Number(process.env.FAUXQS_PORT ?? 0),
   host: '127.0.0.1',

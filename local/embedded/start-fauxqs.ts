@@ -24,9 +24,11 @@ function serverScript(): string {
   throw new Error('local/embedded/fauxqs-server.mjs introuvable');
 }
 
-export async function startFauxqs(): Promise<EmbeddedAws> {
+/** `s3StateDir`: the buckets' objects kept there, written through (see s3-disk-store.mjs). */
+export async function startFauxqs(options: { s3StateDir?: string } = {}): Promise<EmbeddedAws> {
   const child: ChildProcess = spawn(process.execPath, [serverScript()], {
     stdio: ['pipe', 'pipe', 'inherit'],
+    env: options.s3StateDir ? { ...process.env, SEGUR_S3_STATE_DIR: options.s3StateDir } : process.env,
   });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('fauxqs ne démarre pas (10 s)')), 10_000);

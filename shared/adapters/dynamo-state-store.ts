@@ -225,7 +225,25 @@ export class DynamoStateStore implements StateStore {
       missingDocuments: meta.missingDocuments as string[] | undefined,
       waitingReason: meta.waitingReason as string | undefined,
       impId: meta.impId as string | undefined,
+      notifiedAt: meta.notifiedAt as string | undefined,
     };
+  }
+
+  async markNotified(id: string, at: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `SUB#${id}`, sk: 'META' },
+          UpdateExpression: 'SET #notified = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#notified': 'notifiedAt' },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   async setWaitingReason(id: string, reason: string | undefined): Promise<void> {

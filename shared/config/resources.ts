@@ -90,7 +90,13 @@ export const TABLE = {
   pendingIndex: { name: 'pending', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
 } as const;
 
-export const TOPIC = { name: 'segur-notifications', siretAttribute: 'siret', htmlAttribute: 'html' } as const;
+export const TOPIC = {
+  name: 'segur-notifications',
+  siretAttribute: 'siret',
+  htmlAttribute: 'html',
+  /** The submission an email is about: a relay (or the embedded mailbox) can record it was sent. */
+  submissionAttribute: 'submission',
+} as const;
 
 export const BUCKETS = { input: 'segur-depots', output: 'segur-retours' } as const;
 

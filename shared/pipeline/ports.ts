@@ -82,6 +82,8 @@ export interface SubmissionRecord {
   readonly judgedContent?: JudgedContent;
   /** Documents the last judgement did not find in the zips: a later zip bringing one completes it. */
   readonly missingDocuments?: readonly string[];
+  /** When the email of its last result went out (the embedded mailbox records it). */
+  readonly notifiedAt?: string;
   /** The impId its judgement gave the file: a re-judgement (replay, completion) keeps it. */
   readonly impId?: string;
   /** Why a submission waits although it is ready (the référentiel unavailable), for operators and vendors. */
@@ -150,6 +152,8 @@ export interface StateStore {
   completeJudgement(id: string, fingerprint: string, done: JudgementDone): Promise<boolean>;
   /** Says why a ready submission is not judged yet (undefined clears it); it stays on the waiting list. */
   setWaitingReason(id: string, reason: string | undefined): Promise<void>;
+  /** Its email went out at `at` (ISO); nothing for an id that is no submission (a refused key). */
+  markNotified(id: string, at: string): Promise<void>;
   /**
    * The registry: keys (a numeroEditeur of a software, an avance closed by a solde, a FINESS paid)
    * taken by one submission, each by a conditional write at the moment of the decision.
