@@ -1,6 +1,7 @@
 import { runGenerateBench } from './generate-bench';
 import { runHostileBench, runHostileScenario } from './hostile-bench';
 import { runPipelineBench, runPipelineScenario } from './pipeline-bench';
+import { runStateBench, runStateScenario } from './state-bench';
 import { runValidationBench } from './validation-bench';
 import { runZipBench, runZipScenario } from './zip-bench';
 
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   if (hostileScenario) return runHostileScenario(hostileScenario);
   const zipScenario = option('--zip-scenario');
   if (zipScenario) return runZipScenario(zipScenario);
+  const stateScenario = option('--state-scenario');
+  if (stateScenario) return runStateScenario(stateScenario);
   const pipelineScenario = option('--pipeline-scenario');
   if (pipelineScenario)
     return runPipelineScenario(
@@ -38,6 +41,10 @@ async function main(): Promise<void> {
   const runWebBench = async () => (await import('./web-bench')).runWebBench();
   if (argv.includes('--only-web')) {
     console.log(await runWebBench());
+    return;
+  }
+  if (argv.includes('--only-state')) {
+    console.log(await runStateBench(argv[1] as string));
     return;
   }
   if (argv.includes('--only-hostile')) {
@@ -58,6 +65,8 @@ async function main(): Promise<void> {
     `\n== Embedded pipeline (issue 5): latency, ${submissions} submissions at once, judge memory ==`,
   );
   console.log(await runPipelineBench(argv[1] as string, submissions));
+  console.log('\n== Kept state (--state): 3,000 objects written through, then a restart ==');
+  console.log(await runStateBench(argv[1] as string));
   console.log('\n== Spreadsheet to deposit (issue 14): generer, 200 rows with their documents, checked ==');
   console.log(await runGenerateBench());
   console.log('\n== Deposit simulator and small package (issue 13) ==');
