@@ -361,3 +361,48 @@ describe('a corrected file re-sent under a judged name (the record holds)', () =
     expect(nextSent.output.stdout).toContain('1 demande(s) acceptée(s)');
   });
 });
+
+describe('every path stays in its folder', () => {
+  it('recuperer and the mirror copy every return but those whose key would leave the folder or is too long, and say why', async () => {
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const put = (key: string) =>
+      stack.clients.s3.send(new PutObjectCommand({ Bucket: BUCKETS.output, Key: key, Body: 'x' }));
+    const root = await mkdtemp(join(work, 'paths-'));
+    const out = join(root, 'out');
+    await put(`retour/${SIRET}/avance/../../../../evade.txt`);
+    await put(`retour/${SIRET}/avance/${'n'.repeat(244)}.json`);
+    await put(`retour/${SIRET}/avance/zz-apres.json`);
+    const fetched = io();
+    expect(await runFetch(['--siret', SIRET, '--out', out, ...endpoint()], fetched.io)).toBe(0);
+    expect(fetched.output.stdout).toContain('non copié : « .. » dans le chemin');
+    expect(fetched.output.stdout).toContain('non copié : nom de plus de 200 octets');
+    expect(await readFile(join(out, SIRET, 'avance', 'zz-apres.json'), 'utf8')).toBe('x');
+    expect(await readdir(root)).toEqual(['out']);
+    const failures: Array<{ key: string; reason: string }> = [];
+    const mirror = join(root, 'miroir');
+    await stack.mirrorOutputs(mirror, failures);
+    expect(failures.map((failure) => failure.reason).join(' ')).toContain('« .. » dans le chemin');
+    expect(await readFile(join(mirror, 'retour', SIRET, 'avance', 'zz-apres.json'), 'utf8')).toBe('x');
+    expect((await readdir(root)).sort()).toEqual(['miroir', 'out']);
+  });
+
+  it('answers an upload whose key climbs into another SIRET in the uploader’s own folder', async () => {
+    const other = '11111111111111';
+    const results = stack.results.length;
+    await stack.upload(
+      `depot/${SIRET}/avance/../../${other}/avance/JSON-1234567890-20220315-901.json`,
+      Buffer.from('{}'),
+    );
+    await waitFor('refus', () => stack.results.length > results);
+    const refused = stack.results.at(-1);
+    expect(refused).toMatchObject({ outcome: 'refus', siret: SIRET });
+    expect(refused?.outputs.reportJson).toMatch(new RegExp(`/retour/${SIRET}/refus/`));
+  });
+
+  it('marquer-avance checks its number before any call, in French', async () => {
+    const cli = io();
+    await expect(
+      runOps('marquer-avance', ['F'.repeat(5000), 'PAYEE', ...endpoint()], cli.io),
+    ).rejects.toThrow('numéro ASP « FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF… » mal formé : attendu FIN');
+  });
+});
