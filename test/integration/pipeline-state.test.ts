@@ -59,3 +59,83 @@ describe('pipeline --state', () => {
     expect(given).not.toContain(next);
   });
 });
+
+describe('the embedded S3 kept on disk', () => {
+  it('keeps any key (one too long as a file name too), ignores a half-written file, and reads every object back', async () => {
+    const { EmbeddedStack } = await import('../../local/embedded/embedded-stack');
+    const { GetObjectCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const { readdir, writeFile: write } = await import('node:fs/promises');
+    const state = await mkdtemp(join(tmpdir(), 'segur-s3-state-'));
+    const start = () =>
+      EmbeddedStack.start({
+        outDir: join(state, 'out'),
+        graceSeconds: 900,
+        sweepEverySeconds: 0,
+        retryDelaySeconds: 1,
+        recipients: [],
+        stateDir: state,
+      });
+    // 244 bytes as a name; URL-encoded (the earlier format) it was 720 characters: ENAMETOOLONG.
+    const long = `bench/${'é'.repeat(122)}.pdf`;
+    const keys = [long, 'bench/a.pdf', 'bench/b c+d.pdf'];
+    const first = await start();
+    for (const key of keys)
+      await first.clients.s3.send(
+        new PutObjectCommand({ Bucket: 'segur-depots', Key: key, Body: `contenu de ${key}` }),
+      );
+    await first.stop();
+    const folder = join(state, 's3', 'segur-depots');
+    // What a kill leaves at worst: a temporary file of an interrupted write, and a file that is no object.
+    await write(join(folder, `${'0'.repeat(64)}.obj.123.tmp`), 'moitié');
+    await write(join(folder, `${'f'.repeat(64)}.obj`), 'pas un objet');
+    const second = await start();
+    try {
+      for (const key of keys) {
+        const response = await second.clients.s3.send(
+          new GetObjectCommand({ Bucket: 'segur-depots', Key: key }),
+        );
+        expect(await response.Body?.transformToString()).toBe(`contenu de ${key}`);
+      }
+    } finally {
+      await second.stop();
+    }
+    const names = await readdir(folder);
+    expect(names.filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect(names.every((name) => name.length < 80)).toBe(true);
+  });
+
+  it('reads a state of the earlier format (URL-encoded names, a .next copy) and rewrites it', async () => {
+    const { EmbeddedStack } = await import('../../local/embedded/embedded-stack');
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const { mkdir: makeDir, readdir, writeFile: write } = await import('node:fs/promises');
+    const state = await mkdtemp(join(tmpdir(), 'segur-s3-legacy-'));
+    const folder = join(state, 's3', 'segur-depots');
+    await makeDir(folder, { recursive: true });
+    await makeDir(`${folder}.next`, { recursive: true });
+    await write(join(folder, encodeURIComponent('depot/x/ancien.json')), 'ancien');
+    await write(join(`${folder}.next`, encodeURIComponent('depot/x/neuf.json')), 'neuf');
+    const stack = await EmbeddedStack.start({
+      outDir: join(state, 'out'),
+      graceSeconds: 900,
+      sweepEverySeconds: 0,
+      retryDelaySeconds: 1,
+      recipients: [],
+      stateDir: state,
+    });
+    try {
+      for (const [key, body] of [
+        ['depot/x/ancien.json', 'ancien'],
+        ['depot/x/neuf.json', 'neuf'],
+      ]) {
+        const response = await stack.clients.s3.send(
+          new GetObjectCommand({ Bucket: 'segur-depots', Key: key }),
+        );
+        expect(await response.Body?.transformToString()).toBe(body);
+      }
+    } finally {
+      await stack.stop();
+    }
+    expect((await readdir(join(state, 's3'))).sort()).toEqual(['segur-depots', 'segur-retours']);
+    expect((await readdir(folder)).every((name) => /^[0-9a-f]{64}\.obj$/.test(name))).toBe(true);
+  });
+});
