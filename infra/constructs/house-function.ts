@@ -33,7 +33,7 @@ export class HouseFunction extends NodejsFunction {
     super(scope, id, {
       entry: join(__dirname, '..', '..', 'lambdas', props.handlerDir, 'handler.ts'),
       handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       timeout: Duration.seconds(props.settings.timeoutSeconds),
       memorySize: props.settings.memoryMb,
@@ -54,7 +54,7 @@ export class HouseFunction extends NodejsFunction {
         externalModules: [],
         sourceMap: true,
         minify: true,
-        target: 'node22',
+        target: 'node24',
         format: OutputFormat.CJS,
         mainFields: ['module', 'main'],
       },

@@ -128,7 +128,7 @@ describe('CDK stack', () => {
   it('runs four Node.js 22 arm64 functions with their own log groups', () => {
     template.resourcePropertiesCountIs(
       'AWS::Lambda::Function',
-      { Runtime: 'nodejs22.x', Architectures: ['arm64'] },
+      { Runtime: 'nodejs24.x', Architectures: ['arm64'] },
       4,
     );
     template.hasResourceProperties('AWS::Lambda::Function', {
