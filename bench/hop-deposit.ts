@@ -2,7 +2,11 @@
  * The benchmarks' deposit: `count` HOP-DPI lines under the TTC regime, one bon de commande each
  * (numeroEditeur 00001, 00002…), for the vendor `siret`.
  */
-export function hopTtcDeposit(siret: string, count = 200): { json: string; names: string[] } {
+export function hopTtcDeposit(
+  siret: string,
+  count = 200,
+  numeroAns = '1234567890',
+): { json: string; names: string[] } {
   const names: string[] = [];
   const lines = Array.from({ length: count }, (_, index) => {
     const editeur = String(index + 1).padStart(5, '0');
@@ -17,7 +21,7 @@ export function hopTtcDeposit(siret: string, count = 200): { json: string; names
  "codeTraitement": null, "libelleTraitement": null}`;
   });
   return {
-    json: `{"impId": null, "numeroAns": "1234567890", "SIRET": "${siret}", "lignesImport": [\n${lines.join(',\n')}\n]}\n`,
+    json: `{"impId": null, "numeroAns": "${numeroAns}", "SIRET": "${siret}", "lignesImport": [\n${lines.join(',\n')}\n]}\n`,
     names,
   };
 }

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedStack } from '../local/embedded/embedded-stack';
 import type { SqsHandler } from '../local/embedded/queue-poller';
-import { ROOT } from '../test/support/deposits';
 import { makeZip } from '../test/support/zips';
 import { hopTtcDeposit } from './hop-deposit';
 import { formatTable } from './measure';
@@ -29,13 +28,30 @@ function siretOf(index: number): string {
   return `9${String(index).padStart(13, '0')}`;
 }
 
-/** A HOP-DPI deposit of 200 TTC lines, one bon de commande each. */
-function deposit(siret: string): { name: string; json: Buffer; names: string[] } {
-  const { json, names } = hopTtcDeposit(siret, DOCS);
-  return { name: 'JSON-1234567890-20220315-001', json: Buffer.from(json), names };
+/** Each vendor its own software: the référentiel ties a numeroAns to one SIRET. */
+function ansOf(index: number): string {
+  return String(1_000_000_000 + index);
 }
 
-async function startStack(judgeMemory?: { peak: number }) {
+/** A HOP-DPI deposit of 200 TTC lines, one bon de commande each, for vendor `index`. */
+function deposit(index: number): { siret: string; name: string; json: Buffer; names: string[] } {
+  const { json, names } = hopTtcDeposit(siretOf(index), DOCS, ansOf(index));
+  return { siret: siretOf(index), name: `JSON-${ansOf(index)}-20220315-001`, json: Buffer.from(json), names };
+}
+
+/** The référentiel of the bench's vendors: judged with the rules, as the pipeline always is. */
+function benchReferentiel(vendors: number): Buffer {
+  const referencements = Array.from({ length: vendors + 1 }, (_, index) => ({
+    numeroAns: ansOf(index),
+    siret: siretOf(index),
+    couloir: 'HOP',
+    logiciel: 'DPI',
+    profils: ['INTEGRATION_INS'],
+  }));
+  return Buffer.from(JSON.stringify({ referencements, avances: [] }));
+}
+
+async function startStack(vendors: number, judgeMemory?: { peak: number }) {
   const out = join(WORK, `out-${process.pid}`);
   process.env.SEGUR_LOG_FILE = join(WORK, `pipeline-${process.pid}.log`);
   const stack = await EmbeddedStack.start({
@@ -61,7 +77,7 @@ async function startStack(judgeMemory?: { peak: number }) {
         : handler,
   });
   // The pipeline judges nothing without its référentiel.
-  await stack.putReferentiel(readFileSync(join(ROOT, 'events/referentiel.json')));
+  await stack.putReferentiel(benchReferentiel(vendors));
   return stack;
 }
 
@@ -79,10 +95,9 @@ export async function runPipelineScenario(name: string, count: number): Promise<
   const figures: Record<string, number | string> = {};
   if (name === 'latency') {
     const memory = { peak: 0 };
-    const stack = await startStack(memory);
+    const stack = await startStack(0, memory);
     try {
-      const siret = siretOf(0);
-      const { name: base, json } = deposit(siret);
+      const { siret, name: base, json } = deposit(0);
       await stack.upload(`depot/${siret}/avance/${base}.json`, json);
       await stack.uploadFile(`depot/${siret}/avance/${base}.zip`, BIG_ZIP);
       const started = performance.now();
@@ -94,12 +109,9 @@ export async function runPipelineScenario(name: string, count: number): Promise<
       await stack.stop();
     }
   } else {
-    const stack = await startStack();
+    const stack = await startStack(count);
     try {
-      const deposits = Array.from({ length: count }, (_, index) => ({
-        siret: siretOf(index + 1),
-        ...deposit(siretOf(index + 1)),
-      }));
+      const deposits = Array.from({ length: count }, (_, index) => deposit(index + 1));
       const zip = await makeZip(
         (deposits[0]?.names ?? []).map((entry) => ({
           name: entry,

@@ -43,6 +43,10 @@ async function main(): Promise<void> {
     console.log(await runWebBench());
     return;
   }
+  if (argv.includes('--only-pipeline')) {
+    console.log(await runPipelineBench(argv[1] as string, submissions));
+    return;
+  }
   if (argv.includes('--only-state')) {
     console.log(await runStateBench(argv[1] as string));
     return;
