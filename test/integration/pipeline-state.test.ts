@@ -61,20 +61,24 @@ describe('pipeline --state', () => {
 });
 
 describe('the embedded S3 kept on disk', () => {
-  it('keeps any key (one too long as a file name too), ignores a half-written file, and reads every object back', async () => {
+  /** The embedded stack on a kept state, idle: no sweeps, no mail. */
+  const startOn = async (state: string) => {
     const { EmbeddedStack } = await import('../../local/embedded/embedded-stack');
+    return EmbeddedStack.start({
+      outDir: join(state, 'out'),
+      graceSeconds: 900,
+      sweepEverySeconds: 0,
+      retryDelaySeconds: 1,
+      recipients: [],
+      stateDir: state,
+    });
+  };
+
+  it('keeps any key (one too long as a file name too), ignores a half-written file, and reads every object back', async () => {
     const { GetObjectCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
     const { readdir, writeFile: write } = await import('node:fs/promises');
     const state = await mkdtemp(join(tmpdir(), 'segur-s3-state-'));
-    const start = () =>
-      EmbeddedStack.start({
-        outDir: join(state, 'out'),
-        graceSeconds: 900,
-        sweepEverySeconds: 0,
-        retryDelaySeconds: 1,
-        recipients: [],
-        stateDir: state,
-      });
+    const start = () => startOn(state);
     // 244 bytes as a name; URL-encoded (the earlier format) it was 720 characters: ENAMETOOLONG.
     const long = `bench/${'é'.repeat(122)}.pdf`;
     const keys = [long, 'bench/a.pdf', 'bench/b c+d.pdf'];
@@ -105,7 +109,6 @@ describe('the embedded S3 kept on disk', () => {
   });
 
   it('reads a state of the earlier format (URL-encoded names, a .next copy) and rewrites it', async () => {
-    const { EmbeddedStack } = await import('../../local/embedded/embedded-stack');
     const { GetObjectCommand } = await import('@aws-sdk/client-s3');
     const { mkdir: makeDir, readdir, writeFile: write } = await import('node:fs/promises');
     const state = await mkdtemp(join(tmpdir(), 'segur-s3-legacy-'));
@@ -114,14 +117,7 @@ describe('the embedded S3 kept on disk', () => {
     await makeDir(`${folder}.next`, { recursive: true });
     await write(join(folder, encodeURIComponent('depot/x/ancien.json')), 'ancien');
     await write(join(`${folder}.next`, encodeURIComponent('depot/x/neuf.json')), 'neuf');
-    const stack = await EmbeddedStack.start({
-      outDir: join(state, 'out'),
-      graceSeconds: 900,
-      sweepEverySeconds: 0,
-      retryDelaySeconds: 1,
-      recipients: [],
-      stateDir: state,
-    });
+    const stack = await startOn(state);
     try {
       for (const [key, body] of [
         ['depot/x/ancien.json', 'ancien'],
