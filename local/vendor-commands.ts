@@ -294,7 +294,10 @@ async function depositedObject(
   return { eTag: (object.ETag ?? '').replace(/"/g, ''), lastModified: object.LastModified };
 }
 
-/** When the submission was judged (its report in retour/, which the vendor may read), if it was. */
+/**
+ * When the submission was judged (its report in retour/, which the vendor may read), if it was. A
+ * technical rejection (1060) is no judgement: a file under the same name is still taken.
+ */
 async function judgedDeposit(
   connection: VendorConnection,
   siret: string,
@@ -305,7 +308,21 @@ async function judgedDeposit(
   const { Contents } = await connection.s3.send(
     new ListObjectsV2Command({ Bucket: connection.outputBucket, Prefix: report, MaxKeys: 1 }),
   );
-  return Contents?.find((object) => object.Key === report)?.LastModified;
+  const listed = Contents?.find((object) => object.Key === report)?.LastModified;
+  if (!listed) return undefined;
+  const response = await connection.s3.send(
+    new GetObjectCommand({ Bucket: connection.outputBucket, Key: report }),
+  );
+  const text = (await response.Body?.transformToString('utf-8')) ?? '';
+  const technical = (() => {
+    try {
+      const parsed = JSON.parse(text) as { fileErrors?: Array<{ code?: string }> };
+      return (parsed.fileErrors ?? []).some((error) => error.code === '1060');
+    } catch {
+      return false;
+    }
+  })();
+  return technical ? undefined : listed;
 }
 
 /** The local files that would replace a deposited object with other bytes (names, for the message). */

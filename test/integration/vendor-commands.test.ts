@@ -362,6 +362,37 @@ describe('a corrected file re-sent under a judged name (the record holds)', () =
   });
 });
 
+describe('deposer after a technical rejection', () => {
+  it('sends a file under the name of a deposit that was only rejected technically (1060 is no judgement)', async () => {
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const deposit = await hopDeposit('451', ['W0001']);
+    const folder = join(work, 'technique');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, `${deposit.name}.json`), deposit.json);
+    await stack.clients.s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKETS.input,
+        Key: `depot/${SIRET}/avance/${deposit.name}.json`,
+        Body: '{}',
+      }),
+    );
+    await stack.clients.s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKETS.output,
+        Key: `retour/${SIRET}/avance/${deposit.name}.rapport.json`,
+        Body: JSON.stringify({ fileErrors: [{ code: '1060' }] }),
+      }),
+    );
+    const sent = io();
+    expect(
+      await runDeposit([join(folder, `${deposit.name}.json`), '--siret', SIRET, ...endpoint()], sent.io),
+    ).toBe(0);
+    expect(sent.output.stdout).toContain(
+      `déposé : s3://${BUCKETS.input}/depot/${SIRET}/avance/${deposit.name}.json`,
+    );
+  });
+});
+
 describe('every path stays in its folder', () => {
   it('recuperer and the mirror copy every return but those whose key would leave the folder or is too long, and say why', async () => {
     const { PutObjectCommand } = await import('@aws-sdk/client-s3');
