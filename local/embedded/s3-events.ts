@@ -17,12 +17,17 @@ export function isNotified(key: string): boolean {
 // ones (its state may be kept on disk), so they start from the clock, not from 0.
 let sequencer = Date.now() * 1000;
 
+/**
+ * `object.sequencer`: the order of an arrival already recorded, to deliver the same event again (a
+ * duplicate changes nothing, as on AWS); otherwise a new, larger one.
+ */
 export function objectCreatedEvent(
   bucket: string,
-  object: { key: string; size: number; eTag?: string; versionId?: string },
+  object: { key: string; size: number; eTag?: string; versionId?: string; sequencer?: string },
   at = new Date(),
 ) {
   sequencer++;
+  const order = object.sequencer ?? sequencer.toString(16).padStart(16, '0').toUpperCase();
   return {
     Records: [
       {
@@ -43,7 +48,7 @@ export function objectCreatedEvent(
             size: object.size,
             eTag: object.eTag?.replace(/"/g, ''),
             ...(object.versionId ? { versionId: object.versionId } : {}),
-            sequencer: sequencer.toString(16).padStart(16, '0').toUpperCase(),
+            sequencer: order,
           },
         },
       },
