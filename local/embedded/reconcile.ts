@@ -83,11 +83,19 @@ export async function reconcileAfterRestart(deps: RecoveryDeps): Promise<Recover
   for (const [id, meta] of metas) {
     const json = meta.json as StoredObjectRef | undefined;
     if (meta.status === 'WAITING') {
-      // The same object again: recorded already ('unchanged'), so the intake only checks whether the
-      // submission is complete and asks for its judgement if it is.
-      if (!json || redelivered.has(json.key)) continue;
+      // The very event recorded (its S3 sequencer): a duplicate, 'unchanged' even if the submission
+      // is judged meanwhile (a redelivered zip completed it), so the intake only checks whether it is
+      // complete and asks for its judgement if it is. Never a fresh order: after a judgement, that
+      // would read as a new upload under a judged name (1052).
+      const order = String(meta.jsonOrder ?? '');
+      if (!json || redelivered.has(json.key) || !order.startsWith('S#')) continue;
       await deps.deliver(
-        objectCreatedEvent(BUCKETS.input, { key: json.key, size: json.size, eTag: json.etag }),
+        objectCreatedEvent(BUCKETS.input, {
+          key: json.key,
+          size: json.size,
+          eTag: json.etag,
+          sequencer: order.slice(2),
+        }),
       );
       submissionsRechecked++;
     } else if (
