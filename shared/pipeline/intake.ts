@@ -3,6 +3,7 @@ import { PREFIXES } from '../config/resources';
 import { depositFacts } from '../domain/deposit-facts';
 import { DEFAULT_LIMITS, parseJsonDocument } from '../domain/json/json-document';
 import { frenchDateTime } from '../domain/reports';
+import { SourceReadError } from '../errors';
 import type { Logger } from '../observability/logger';
 import {
   contentEtag,
@@ -206,8 +207,10 @@ async function entryNames(deps: IntakeDeps, zip: StoredObjectRef): Promise<strin
   try {
     const archive = await ZipArchive.open(source);
     return archive.listing.entries.map((entry) => entry.baseName);
-  } catch {
-    // An unreadable zip brings nothing; the judgement says why (3011…) if it is ever judged.
+  } catch (error) {
+    // A read that failed is a fault (retried); a zip that cannot be read brings nothing, and the
+    // judgement says why (3011…).
+    if (error instanceof SourceReadError) throw error;
     return [];
   } finally {
     await source.close();
