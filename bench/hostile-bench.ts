@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +18,7 @@ import {
   sparseZipWithDirectoryAtZero,
   zipOfEmptyEntries,
 } from '../test/support/hostile-inputs';
-import { formatTable } from './measure';
+import { formatTable, runScenario } from './measure';
 import { peakRssMb } from './zip-bench';
 
 /**
@@ -105,9 +104,7 @@ export async function runHostileBench(self: string): Promise<string> {
     await scenario.make();
   }
   const rows = Object.entries(scenarios).map(([name, scenario]) => {
-    const run = spawnSync(process.execPath, [self, '--hostile-scenario', name], { encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`${name}: ${run.stderr}`);
-    const figures = JSON.parse(run.stdout.trim().split('\n').pop() as string);
+    const figures = runScenario(self, ['--hostile-scenario', name]);
     return {
       input: scenario.label,
       verdict: figures.codes,

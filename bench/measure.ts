@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+
 /** Small timing helpers for the benchmarks: medians over repeated runs, after a warm-up. */
 export function medianMs(
   run: () => unknown,
@@ -26,4 +28,26 @@ export function formatTable(rows: ReadonlyArray<Record<string, string | number>>
   const line = (values: string[]) =>
     values.map((value, index) => value.padEnd(widths[index] as number)).join('  ');
   return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
+}
+
+/** A scenario's figures as it printed them (numbers, and a few words): each bench reads its own. */
+// biome-ignore lint/suspicious/noExplicitAny: the figures are the scenario's own JSON.
+export type Figures = Record<string, any>;
+
+/**
+ * Runs one scenario of the bench in its own process (`self` is the bench's entry, `args` name the
+ * scenario), so that its peak RSS is its own; returns the figures it printed as its last line (JSON).
+ */
+export function runScenario(
+  self: string,
+  args: readonly string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Figures {
+  const child = spawnSync(process.execPath, [self, ...args], {
+    encoding: 'utf8',
+    timeout: options.timeoutMs,
+    env: options.env,
+  });
+  if (child.status !== 0) throw new Error(`${args.join(' ')}: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop() as string);
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,7 @@ import { EmbeddedStack } from '../local/embedded/embedded-stack';
 import type { SqsHandler } from '../local/embedded/queue-poller';
 import { makeZip } from '../test/support/zips';
 import { hopTtcDeposit } from './hop-deposit';
-import { formatTable } from './measure';
+import { type Figures, formatTable, runScenario } from './measure';
 import { peakRssMb } from './zip-bench';
 
 /**
@@ -164,14 +163,8 @@ async function prepareBigZip(): Promise<void> {
 
 export async function runPipelineBench(self: string, submissions: number): Promise<string> {
   await prepareBigZip();
-  const run = (scenario: string) => {
-    const child = spawnSync(process.execPath, [self, '--pipeline-scenario', scenario, String(submissions)], {
-      encoding: 'utf8',
-      timeout: 1_200_000,
-    });
-    if (child.status !== 0) throw new Error(`${scenario}: ${child.stderr}`);
-    return JSON.parse(child.stdout.trim().split('\n').pop() as string);
-  };
+  const run = (scenario: string): Figures =>
+    runScenario(self, ['--pipeline-scenario', scenario, String(submissions)], { timeoutMs: 1_200_000 });
   const latency = run('latency');
   const throughput = run('throughput');
   const size = readFileSync(BIG_ZIP).length;

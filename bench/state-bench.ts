@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +5,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { EmbeddedStack } from '../local/embedded/embedded-stack';
 import { BUCKETS } from '../shared/config/resources';
-import { formatTable } from './measure';
+import { type Figures, formatTable, runScenario } from './measure';
 import { peakRssMb } from './zip-bench';
 
 /**
@@ -93,14 +92,8 @@ function folderBytes(dir: string): { files: number; bytes: number } {
 
 export async function runStateBench(self: string): Promise<string> {
   mkdirSync(WORK, { recursive: true });
-  const run = (scenario: string) => {
-    const child = spawnSync(process.execPath, [self, '--state-scenario', scenario], {
-      encoding: 'utf8',
-      timeout: 600_000,
-    });
-    if (child.status !== 0) throw new Error(`${scenario}: ${child.stderr}`);
-    return JSON.parse(child.stdout.trim().split('\n').pop() as string);
-  };
+  const run = (scenario: string): Figures =>
+    runScenario(self, ['--state-scenario', scenario], { timeoutMs: 600_000 });
   const memory = run('memory');
   const write = run('write');
   const onDisk = folderBytes(join(WORK, 'state', 's3'));

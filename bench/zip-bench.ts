@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { judgeFile } from '../shared/domain/judge-file';
 import { inspectZips, namesDeclaredBy } from '../shared/pipeline/inspect-zips';
 import { makeZip } from '../test/support/zips';
 import { hopTtcDeposit } from './hop-deposit';
-import { formatTable } from './measure';
+import { formatTable, runScenario } from './measure';
 
 /**
  * Issue 3's benchmark: a 200 Mo zip of 70 incompressible documents of 2.9 MB each, with a 200-line
@@ -151,9 +150,7 @@ export async function runZipBench(self: string): Promise<string> {
     naive: 'naive: download whole, embedded S3',
   };
   const rows = Object.entries(labels).map(([scenario, label]) => {
-    const run = spawnSync(process.execPath, [self, '--zip-scenario', scenario], { encoding: 'utf8', env });
-    if (run.status !== 0) throw new Error(`${scenario}: ${run.stderr}`);
-    const figures = JSON.parse(run.stdout.trim().split('\n').pop() as string);
+    const figures = runScenario(self, ['--zip-scenario', scenario], { env });
     return {
       scenario: label,
       'bytes read': figures.read.toLocaleString('en-US'),

@@ -172,8 +172,10 @@ export async function runDeposit(args: readonly string[], io: CliIo, deps: Vendo
   try {
     // A judged name is frozen: nothing is sent under it that the pipeline would refuse (1052).
     const judged = await judgedDeposit(connection, siret, type, parsedJsonKey.key.base);
+    const { replaced, identical } = judged
+      ? await compareWithDeposited(connection, folder, [jsonPath, ...zips])
+      : { replaced: [], identical: new Set<string>() };
     if (judged) {
-      const replaced = await replacedFiles(connection, folder, [jsonPath, ...zips]);
       if (replaced.length > 0) {
         io.stderr.write(
           `segur-pipeline : ${parsedJsonKey.key.base} a déjà été jugé le ${frenchDateTime(judged.toISOString())} ; ` +
@@ -186,7 +188,7 @@ export async function runDeposit(args: readonly string[], io: CliIo, deps: Vendo
     // The zips first: when the JSON arrives, its documents are already there to be checked.
     for (const zip of zips) {
       // Already there with the same bytes (a zip re-sent with its JSON): nothing to send again.
-      if (judged && (await depositedObject(connection, `${folder}${basename(zip)}`))) continue;
+      if (identical.has(basename(zip))) continue;
       const key = `${folder}${basename(zip)}`;
       // Streamed in parts: a 200 Mo zip never sits in memory whole.
       await new Upload({
@@ -325,18 +327,24 @@ async function judgedDeposit(
   return technical ? undefined : listed;
 }
 
-/** The local files that would replace a deposited object with other bytes (names, for the message). */
-async function replacedFiles(
+/**
+ * The local files against what the folder holds under their names: those that would replace a
+ * deposited object with other bytes (for the message), and those already there byte for byte.
+ */
+async function compareWithDeposited(
   connection: VendorConnection,
   folder: string,
   paths: readonly string[],
-): Promise<string[]> {
+): Promise<{ replaced: string[]; identical: Set<string> }> {
   const replaced: string[] = [];
+  const identical = new Set<string>();
   for (const path of paths) {
     const deposited = await depositedObject(connection, `${folder}${basename(path)}`);
-    if (deposited && deposited.eTag !== (await s3EtagOf(path))) replaced.push(basename(path));
+    if (!deposited) continue;
+    if (deposited.eTag === (await s3EtagOf(path))) identical.add(basename(path));
+    else replaced.push(basename(path));
   }
-  return replaced;
+  return { replaced, identical };
 }
 
 /** The next free file number of the day's series (JSON-<ans>-<date>-<NNN+1>.json), from the folder's listing. */

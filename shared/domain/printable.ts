@@ -18,10 +18,9 @@ export function printable(text: string, maxLength?: number): string {
   return `${[...safe].slice(0, maxLength).join('')}…`;
 }
 
+const ANY_UNPRINTABLE = new RegExp(UNPRINTABLE.source);
+
 /** Whether a text holds anything `printable` would change. */
 export function hasUnprintable(text: string): boolean {
-  UNPRINTABLE.lastIndex = 0;
-  const found = UNPRINTABLE.test(text);
-  UNPRINTABLE.lastIndex = 0;
-  return found;
+  return ANY_UNPRINTABLE.test(text);
 }

@@ -1,7 +1,7 @@
 import { NUMERO_ASP_PATTERN, NUMERO_EDITEUR_PATTERN } from '../domain/deposit-facts';
 import { itemsOf, type JsonDocument, type JsonNode, propertyOf } from '../domain/json/json-document';
 import type { FileVerdict } from '../domain/judge-file';
-import { FINESS_PATTERN } from '../domain/rules/checks';
+import { BIO_LOINC_SOLDE } from '../domain/profiles/bio-loinc-solde';
 import type { ClaimOwner, EditeurScope, StateStore } from './ports';
 import { REGISTRIES } from './ports';
 
@@ -128,9 +128,7 @@ function numeroAspOf(line: JsonNode): string | undefined {
     : undefined;
 }
 
-/** A BIO-LOINC solde's FINESS géographiques (its `beneficiaires`), only the well-formed ones. */
+/** A BIO-LOINC solde's FINESS géographiques, as its profile says what it pays once (the same rule in-file). */
 function finessOf(line: JsonNode): string[] {
-  return itemsOf(propertyOf(line, 'beneficiaires')).flatMap((item) =>
-    item.type === 'string' && FINESS_PATTERN.test(item.value as string) ? [item.value as string] : [],
-  );
+  return BIO_LOINC_SOLDE.paidOnceOf?.(line) ?? [];
 }

@@ -5,6 +5,7 @@ import {
   amount,
   choice,
   date,
+  FINESS_PATTERN,
   falseOnly,
   field,
   finessItemChecks,
@@ -206,9 +207,10 @@ const rules: readonly Rule[] = [
 
 export const BIO_LOINC_SOLDE: Profile = {
   attachmentCodeOf: codeOfLoincType,
+  // Only the well-formed ones: the registry claims them as keys (registry-claims.ts).
   paidOnceOf: (line) =>
     itemsOf(propertyOf(line, 'beneficiaires')).flatMap((item) =>
-      item.type === 'string' ? [item.value as string] : [],
+      item.type === 'string' && FINESS_PATTERN.test(item.value as string) ? [item.value as string] : [],
     ),
   id: 'BIO-LOINC-solde',
   couloir: COULOIR,
