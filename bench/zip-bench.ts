@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import * as yauzl from 'yauzl';
 import { startFauxqs } from '../local/embedded/start-fauxqs';
 import { type ByteRangeSource, LocalFileSource } from '../shared/adapters/byte-range-source';
+import { createS3Client } from '../shared/adapters/s3-client';
 import { S3ObjectSource } from '../shared/adapters/s3-object-source';
 import { judgeFile } from '../shared/domain/judge-file';
 import { inspectZips, namesDeclaredBy } from '../shared/pipeline/inspect-zips';
@@ -55,10 +56,9 @@ async function check(source: ByteRangeSource, jsonBytes: Uint8Array) {
 }
 
 function s3Client(endpoint: string): S3Client {
-  return new S3Client({
+  return createS3Client({
     endpoint,
     region: 'eu-west-3',
-    forcePathStyle: true,
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
   });
 }

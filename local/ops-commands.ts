@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoStateStore } from '../shared/adapters/dynamo-state-store';
+import { createS3Client } from '../shared/adapters/s3-client';
 import { BUCKETS, ENV, PREFIXES, QUEUES, TABLE } from '../shared/config/resources';
 import { NUMERO_ASP_PATTERN } from '../shared/domain/deposit-facts';
 import { printable } from '../shared/domain/printable';
@@ -41,7 +42,7 @@ function connect(values: Record<string, string | boolean | undefined>): OpsConte
   const dynamoEndpoint = (values['dynamodb-endpoint'] as string | undefined) ?? endpoint;
   // The emulators accept any credentials; AWS uses the default provider chain.
   const local = endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {};
-  const s3 = new S3Client({ region, ...(endpoint ? { endpoint, forcePathStyle: true, ...local } : {}) });
+  const s3 = createS3Client({ region, ...(endpoint ? { endpoint, ...local } : {}) });
   const sqs = new SQSClient({ region, ...(endpoint ? { endpoint, ...local } : {}) });
   const dynamo = new DynamoDBClient({
     region,

@@ -1,10 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { Upload } from '@aws-sdk/lib-storage';
 import { readCappedFile } from '../shared/adapters/capped-file-read';
+import { createS3Client } from '../shared/adapters/s3-client';
 import { BUCKETS, ENV, PREFIXES, SCHEDULE, VENDORS } from '../shared/config/resources';
 import { DEFAULT_LIMITS, parseJsonDocument } from '../shared/domain/json/json-document';
 import { frenchDateTime } from '../shared/domain/reports';
@@ -107,9 +108,9 @@ async function connect(values: ConnectionValues, sts?: STSClient): Promise<Vendo
     credentials = async () => ({ accessKeyId: 'local', secretAccessKey: 'local' });
   }
   return {
-    s3: new S3Client({
+    s3: createS3Client({
       region,
-      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+      ...(endpoint ? { endpoint } : {}),
       ...(credentials ? { credentials } : {}),
     }),
     siret,

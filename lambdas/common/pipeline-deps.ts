@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
 import { chaosFaults, injectDynamoFaults } from '../../shared/adapters/fault-injection';
+import { s3ClientFromEnvironment } from '../../shared/adapters/s3-client';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { SqsWorkQueues } from '../../shared/adapters/sqs-work-queues';
 import type { PipelineConfig } from './config';
@@ -17,7 +18,7 @@ import type { PipelineConfig } from './config';
  * path-style addressing and its queue URLs do not route. On AWS neither is set and the defaults apply.
  */
 export function s3Client(): S3Client {
-  return new S3Client({ forcePathStyle: process.env.SEGUR_S3_FORCE_PATH_STYLE === 'true' });
+  return s3ClientFromEnvironment();
 }
 
 export function workQueues(config: PipelineConfig): SqsWorkQueues {

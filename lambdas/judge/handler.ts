@@ -1,9 +1,8 @@
 import { S3ReferentielSource } from '../../shared/adapters/s3-referentiel-source';
 import { QUEUES, SERVICES } from '../../shared/config/resources';
-import { createLogger, emitMetrics } from '../../shared/observability/logger';
-import { judgeSubmission } from '../../shared/pipeline/judge-submission';
+import { createLogger } from '../../shared/observability/logger';
+import { judgeOrRejectTechnically } from '../../shared/pipeline/judge-or-reject';
 import type { JudgeRequest } from '../../shared/pipeline/ports';
-import { rejectTechnically } from '../../shared/pipeline/technical-rejection';
 import { readPipelineConfig } from '../common/config';
 import { objectStore, s3Client, stateStore, workQueues } from '../common/pipeline-deps';
 import { sqsBatchHandler } from '../common/sqs-batch';
@@ -23,23 +22,9 @@ const deps = {
 };
 
 export const handler = sqsBatchHandler(logger, 'jugement interrompu', async (message) => {
-  const attempts = Number(message.attributes?.ApproximateReceiveCount ?? '1');
-  const request = JSON.parse(message.body) as JudgeRequest;
-  try {
-    await judgeSubmission(deps, request);
-  } catch (error) {
-    // Counted at once (and alarmed), not only when the message reaches the dead-letter queue.
-    emitMetrics(SERVICES.judge, {}, { JudgementFailures: { value: 1, unit: 'Count' } });
-    if (attempts < QUEUES.judge.maxReceiveCount) throw error;
-    // The last attempt: the vendor gets a technical rejection rather than silence.
-    logger.error('jugement interrompu à la dernière tentative', { attempts, error });
-    const answered = await rejectTechnically(deps, request, attempts).then(
-      (result) => result !== undefined,
-      (lastError: unknown) => {
-        logger.error('rejet technique impossible', { error: lastError });
-        return false;
-      },
-    );
-    if (!answered) throw error;
-  }
+  const attempt = {
+    number: Number(message.attributes?.ApproximateReceiveCount ?? '1'),
+    limit: QUEUES.judge.maxReceiveCount,
+  };
+  await judgeOrRejectTechnically(deps, JSON.parse(message.body) as JudgeRequest, attempt);
 });

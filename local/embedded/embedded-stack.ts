@@ -8,7 +8,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -16,6 +16,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { SQSEvent } from 'aws-lambda';
 import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
 import { seededRandom } from '../../shared/adapters/fault-injection';
+import { createS3Client } from '../../shared/adapters/s3-client';
 import { BUCKETS, ENV, PREFIXES, QUEUES, TOPIC } from '../../shared/config/resources';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { localPathFor, writeLocalCopy } from '../local-copy';
@@ -116,12 +117,7 @@ export class EmbeddedStack {
       startDynalite(stateDir ? join(stateDir, 'dynamodb') : undefined),
     ]);
     const clients = {
-      s3: new S3Client({
-        endpoint: aws.endpoint,
-        region: REGION,
-        forcePathStyle: true,
-        credentials: CREDENTIALS,
-      }),
+      s3: createS3Client({ endpoint: aws.endpoint, region: REGION, credentials: CREDENTIALS }),
       sqs: new SQSClient({ endpoint: aws.endpoint, region: REGION, credentials: CREDENTIALS }),
       sns: new SNSClient({ endpoint: aws.endpoint, region: REGION, credentials: CREDENTIALS }),
       dynamo: new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: CREDENTIALS }),

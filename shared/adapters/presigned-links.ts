@@ -2,6 +2,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { LINKS } from '../config/resources';
 import type { OutputLinks } from '../pipeline/notification-email';
+import type { OutputLinkSigner } from '../pipeline/ports';
 
 /** Seconds kept between the link's end and the signing credentials' end, so that it never outlives them. */
 const CREDENTIALS_MARGIN_SECONDS = 60;
@@ -36,4 +37,16 @@ export async function presignedLinks(
     links.set(uri, { url, expiresAt });
   }
   return links;
+}
+
+/** The notifier's signer: links valid `hours` at most, signed with the function's own credentials. */
+export class PresignedLinkSigner implements OutputLinkSigner {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly hours: number,
+  ) {}
+
+  sign(uris: ReadonlyArray<string | null>, now: Date): Promise<OutputLinks> {
+    return presignedLinks(this.s3, uris, this.hours, now);
+  }
 }

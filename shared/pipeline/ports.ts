@@ -1,5 +1,6 @@
 import type { ByteRangeSource } from '../adapters/byte-range-source';
 import type { Avance, AvanceStatut, Referentiel } from '../domain/referentiel';
+import type { OutputLinks } from './notification-email';
 import type { ResultMessage } from './result-message';
 
 /**
@@ -219,4 +220,24 @@ export interface ReferentielSource {
    * invalid: the pipeline never judges without its rules.
    */
   load(): Promise<Referentiel>;
+}
+
+/** One outcome's email, as it leaves the pipeline: the vendors' filters match its attributes. */
+export interface PublishedResult {
+  readonly subject: string;
+  readonly text: string;
+  /** Left out when too large for the channel: the text says it all. */
+  readonly html?: string;
+  readonly siret: string;
+  readonly submissionId: string;
+}
+
+/** Where results go to be read by people (SNS on AWS and in the embedded stack). */
+export interface ResultPublisher {
+  publish(result: PublishedResult): Promise<void>;
+}
+
+/** Expiring links to a result's outputs (`s3://bucket/key`), by URI; may be empty. */
+export interface OutputLinkSigner {
+  sign(uris: ReadonlyArray<string | null>, now: Date): Promise<OutputLinks>;
 }

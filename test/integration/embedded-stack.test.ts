@@ -1,69 +1,54 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { EmbeddedStack } from '../../local/embedded/embedded-stack';
 import { QUEUES } from '../../shared/config/resources';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { ROOT, SAMPLES, SIRET, sampleText } from '../support/deposits';
 import { hopDeposit, waitFor } from '../support/embedded-deposits';
+import { useEmbeddedStack } from '../support/embedded-stack';
 import { document, makeZip } from '../support/zips';
 
 /**
  * The whole pipeline on the embedded stack, through real HTTP: the real handlers run by the local
  * runtime (S3 events, SQS event source mappings, the sweeper's schedule, the mailbox).
  */
-let stack: EmbeddedStack;
-let out: string;
-
-beforeAll(async () => {
-  out = await mkdtemp(join(tmpdir(), 'segur-embedded-'));
-  process.env.SEGUR_LOG_FILE = join(out, 'pipeline.log');
-  stack = await EmbeddedStack.start({
-    outDir: out,
-    // The grace period ends when a test says so (sweepNow), never because the machine was slow.
-    graceSeconds: 0,
-    sweepEverySeconds: 0,
-    retryDelaySeconds: 0,
-    recipients: [{ email: 'ops@asp.localhost' }, { email: 'editeur@localhost', siret: SIRET }],
-    // A deposit whose file number is 999 makes the judge crash: a fault, retried, then dead-lettered.
-    wrapHandler: (name, handler) =>
-      name === 'judge'
-        ? async (event, context) => {
-            if (event.Records.some((record) => record.body.includes('-999')))
-              throw new Error('panne simulée du juge');
-            return handler(event, context);
-          }
-        : handler,
-  });
-  const referentiel = JSON.parse(await readFile(join(ROOT, 'events/referentiel.json'), 'utf8'));
-  // Avances of other instances than the sample's (one payment per FINESS géographique).
-  const elsewhere = { beneficiaires: ['999999994', '999999995'] };
-  referentiel.avances.push(
-    {
-      ...referentiel.avances[0],
-      ...elsewhere,
-      numeroASP: 'FINBIO000007',
-      numeroEditeur: '00002',
-      statut: 'ACCEPTEE',
-    },
-    {
-      ...referentiel.avances[0],
-      ...elsewhere,
-      numeroASP: 'FINBIO000008',
-      numeroEditeur: '00003',
-      statut: 'PAYEE',
-    },
-  );
-  await stack.putReferentiel(Buffer.from(JSON.stringify(referentiel)));
-});
-
-afterAll(async () => {
-  await stack?.stop();
+const embedded = useEmbeddedStack('embedded', {
+  recipients: [{ email: 'ops@asp.localhost' }, { email: 'editeur@localhost', siret: SIRET }],
+  // A deposit whose file number is 999 makes the judge crash: a fault, retried, then dead-lettered.
+  wrapHandler: (name, handler) =>
+    name === 'judge'
+      ? async (event, context) => {
+          if (event.Records.some((record) => record.body.includes('-999')))
+            throw new Error('panne simulée du juge');
+          return handler(event, context);
+        }
+      : handler,
+  referentiel: async () => {
+    const referentiel = JSON.parse(await readFile(join(ROOT, 'events/referentiel.json'), 'utf8'));
+    // Avances of other instances than the sample's (one payment per FINESS géographique).
+    const elsewhere = { beneficiaires: ['999999994', '999999995'] };
+    referentiel.avances.push(
+      {
+        ...referentiel.avances[0],
+        ...elsewhere,
+        numeroASP: 'FINBIO000007',
+        numeroEditeur: '00002',
+        statut: 'ACCEPTEE',
+      },
+      {
+        ...referentiel.avances[0],
+        ...elsewhere,
+        numeroASP: 'FINBIO000008',
+        numeroEditeur: '00003',
+        statut: 'PAYEE',
+      },
+    );
+    return Buffer.from(JSON.stringify(referentiel));
+  },
 });
 
 function resultsOf(submissionId: string): ResultMessage[] {
-  return stack.results.filter((result) => result.submissionId === submissionId);
+  return embedded.stack.results.filter((result) => result.submissionId === submissionId);
 }
 
 const resultOf = (submissionId: string) =>
@@ -74,8 +59,8 @@ describe('the embedded stack', () => {
   it('judges every sample deposit of the four profiles, with outputs and mails', async () => {
     for (const path of Object.values(SAMPLES)) {
       const relative = path.replace('events/drop/', '');
-      await stack.upload(`depot/${relative}`, await readFile(join(ROOT, path)));
-      await stack.upload(
+      await embedded.stack.upload(`depot/${relative}`, await readFile(join(ROOT, path)));
+      await embedded.stack.upload(
         `depot/${relative.replace(/\.json$/, '.zip')}`,
         await readFile(join(ROOT, path.replace(/\.json$/, '.zip'))),
       );
@@ -85,17 +70,17 @@ describe('the embedded stack', () => {
       const result = await resultOf(`${siret}/${type}/${(file as string).replace('.json', '')}`);
       expect(result).toMatchObject({ status: 'processed', rejected: 0 });
     }
-    const mirrored = await stack.mirrorOutputs(out);
+    const mirrored = await embedded.stack.mirrorOutputs(embedded.dir);
     expect(mirrored.filter((file) => file.endsWith('.rapport.html'))).toHaveLength(4);
     const mails = await waitFor('courriels', async () => {
-      const files = await readdir(join(out, 'mail')).catch(() => []);
+      const files = await readdir(join(embedded.dir, 'mail')).catch(() => []);
       return files.length >= 8 ? files : undefined;
     });
     expect(mails.filter((file) => file.includes('editeur@localhost'))).toHaveLength(4);
   });
 
   it('writes the functions’ Powertools logs and metrics to the log file, with request ids and cold starts', async () => {
-    const lines = (await readFile(join(out, 'pipeline.log'), 'utf8'))
+    const lines = (await readFile(join(embedded.dir, 'pipeline.log'), 'utf8'))
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line));
@@ -119,29 +104,29 @@ describe('the embedded stack', () => {
 
   it('judges once whether the JSON or the zip comes first', async () => {
     const jsonFirst = await hopDeposit('101', ['10101']);
-    await stack.upload(key('avance', `${jsonFirst.name}.json`), jsonFirst.json);
-    await stack.upload(key('avance', `${jsonFirst.name}.zip`), jsonFirst.zip);
+    await embedded.stack.upload(key('avance', `${jsonFirst.name}.json`), jsonFirst.json);
+    await embedded.stack.upload(key('avance', `${jsonFirst.name}.zip`), jsonFirst.zip);
     const zipFirst = await hopDeposit('102', ['10201']);
-    await stack.upload(key('avance', `${zipFirst.name}.zip`), zipFirst.zip);
-    await stack.upload(key('avance', `${zipFirst.name}.json`), zipFirst.json);
+    await embedded.stack.upload(key('avance', `${zipFirst.name}.zip`), zipFirst.zip);
+    await embedded.stack.upload(key('avance', `${zipFirst.name}.json`), zipFirst.json);
     expect((await resultOf(jsonFirst.id)).accepted).toBe(1);
     expect((await resultOf(zipFirst.id)).accepted).toBe(1);
     // Everything delivered and done: a second judgement would be in the results by now.
-    await waitFor('pile au repos', async () => (await stack.pendingWork()) === 0);
+    await waitFor('pile au repos', async () => (await embedded.stack.pendingWork()) === 0);
     expect(resultsOf(jsonFirst.id)).toHaveLength(1);
     expect(resultsOf(zipFirst.id)).toHaveLength(1);
   });
 
   it('waits for a second zip that completes the submission', async () => {
     const deposit = await hopDeposit('103', ['10301']);
-    await stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
-    await stack.upload(
+    await embedded.stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
+    await embedded.stack.upload(
       key('avance', `${deposit.name}-1.zip`),
       await makeZip([deposit.documents[0] as never]),
     );
-    await waitFor('pile au repos', async () => (await stack.pendingWork()) === 0);
+    await waitFor('pile au repos', async () => (await embedded.stack.pendingWork()) === 0);
     expect(resultsOf(deposit.id)).toHaveLength(0);
-    await stack.upload(
+    await embedded.stack.upload(
       key('avance', `${deposit.name}-2.zip`),
       await makeZip([deposit.documents[1] as never]),
     );
@@ -150,14 +135,17 @@ describe('the embedded stack', () => {
 
   it('makes one judgement of the same S3 event delivered twice', async () => {
     const deposit = await hopDeposit('104', ['10401']);
-    await stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
-    const event = await stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
+    await embedded.stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
+    const event = await embedded.stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
     await resultOf(deposit.id);
     // S3 delivers at least once: the very same event again.
-    await stack.clients.sqs.send(
-      new SendMessageCommand({ QueueUrl: stack.queues.intake.url, MessageBody: JSON.stringify(event) }),
+    await embedded.stack.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: embedded.stack.queues.intake.url,
+        MessageBody: JSON.stringify(event),
+      }),
     );
-    await waitFor('file vide', async () => (await stack.pendingWork()) === 0);
+    await waitFor('file vide', async () => (await embedded.stack.pendingWork()) === 0);
     expect(resultsOf(deposit.id)).toHaveLength(1);
   });
 
@@ -169,8 +157,8 @@ describe('the embedded stack', () => {
     );
     await Promise.all(
       deposits.map(async (deposit) => {
-        await stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
-        await stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
+        await embedded.stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
+        await embedded.stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
       }),
     );
     const results = await Promise.all(
@@ -184,8 +172,8 @@ describe('the embedded stack', () => {
 
   it('refuses a numeroEditeur reused in a later submission', async () => {
     const later = await hopDeposit('105', ['10101']);
-    await stack.upload(key('avance', `${later.name}.json`), later.json);
-    await stack.upload(key('avance', `${later.name}.zip`), later.zip);
+    await embedded.stack.upload(key('avance', `${later.name}.json`), later.json);
+    await embedded.stack.upload(key('avance', `${later.name}.zip`), later.zip);
     expect((await resultOf(later.id)).lines[0]?.codeTraitement).toBe('2031');
   });
 
@@ -219,8 +207,8 @@ describe('the embedded stack', () => {
       'BIO-LOINC-Va1-FACTURE-00002.pdf',
       'BIO-LOINC-Va1-VA-00002.pdf',
     ];
-    await stack.upload(key('solde', `${name}.json`), Buffer.from(text));
-    await stack.upload(
+    await embedded.stack.upload(key('solde', `${name}.json`), Buffer.from(text));
+    await embedded.stack.upload(
       key('solde', `${name}.zip`),
       await makeZip(names.map((entry) => ({ name: entry, content: document('PDF') }))),
     );
@@ -230,8 +218,8 @@ describe('the embedded stack', () => {
 
   it('rejects a file whose SIRET folder is not the header’s', async () => {
     const deposit = await hopDeposit('106', ['10601']);
-    await stack.upload(key('avance', `${deposit.name}.json`, '11111111111111'), deposit.json);
-    await stack.upload(key('avance', `${deposit.name}.zip`, '11111111111111'), deposit.zip);
+    await embedded.stack.upload(key('avance', `${deposit.name}.json`, '11111111111111'), deposit.json);
+    await embedded.stack.upload(key('avance', `${deposit.name}.zip`, '11111111111111'), deposit.zip);
     const result = await resultOf(`11111111111111/avance/${deposit.name}`);
     expect(result).toMatchObject({
       status: 'rejected',
@@ -241,27 +229,26 @@ describe('the embedded stack', () => {
 
   it('judges with what is there when the grace period expires with a zip missing', async () => {
     const deposit = await hopDeposit('107', ['10701']);
-    await stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
-    await waitFor('arrivée enregistrée', async () => (await stack.store.getSubmission(deposit.id))?.json);
-    await stack.sweepNow();
+    await embedded.stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
+    await embedded.endGracePeriod(deposit.id);
     const result = await resultOf(deposit.id);
     expect(result.lines[0]).toMatchObject({ codeTraitement: '3001' });
   });
 
   it('retries a crashing handler, then puts the message in the dead-letter queue', async () => {
     const deposit = await hopDeposit('999', ['99901']);
-    await stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
-    await stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
+    await embedded.stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
+    await embedded.stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
     const dead = await waitFor('lettre morte', async () => {
-      const counts = await stack.deadLetters();
+      const counts = await embedded.stack.deadLetters();
       return (counts.judge ?? 0) > 0 ? counts : undefined;
     });
     expect(dead).toMatchObject({ intake: 0, results: 0 });
     // Each judge request is tried maxReceiveCount (5) times, then dead-lettered. (Both arrivals may
     // have found the submission complete: one or two requests.)
-    await waitFor('file vide', async () => (await stack.pendingWork()) === 0);
-    const { judge } = await stack.deadLetters();
-    expect(stack.faults.filter((fault) => fault === 'panne simulée du juge')).toHaveLength(
+    await waitFor('file vide', async () => (await embedded.stack.pendingWork()) === 0);
+    const { judge } = await embedded.stack.deadLetters();
+    expect(embedded.stack.faults.filter((fault) => fault === 'panne simulée du juge')).toHaveLength(
       QUEUES.judge.maxReceiveCount * (judge ?? 0),
     );
   });

@@ -1,66 +1,43 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { EmbeddedStack } from '../../local/embedded/embedded-stack';
 import { BUCKETS } from '../../shared/config/resources';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { SIRET, sampleText } from '../support/deposits';
 import { waitFor } from '../support/embedded-deposits';
+import { useEmbeddedStack } from '../support/embedded-stack';
 import { manyZeroLines } from '../support/hostile-inputs';
-import { sampleReferentielBytes } from '../support/sample-referentiel';
 import { document, makeZip } from '../support/zips';
 
 /**
  * Hostile and odd deposits through the whole embedded stack over real HTTP: each ends in an outcome
  * the vendor can read (a result message, an email, a file in retour/) and nothing in a DLQ.
  */
-let stack: EmbeddedStack;
-let out: string;
 /** A deposit whose JSON disappears before the judge reads it: every attempt fails (a fault). */
 const VANISHING = 'JSON-1234567890-20220315-777';
 
-beforeAll(async () => {
-  out = await mkdtemp(join(tmpdir(), 'segur-hostile-'));
-  process.env.SEGUR_LOG_FILE = join(out, 'pipeline.log');
-  stack = await EmbeddedStack.start({
-    outDir: out,
-    // The grace period ends when a test says so (sweepNow), never because the machine was slow.
-    graceSeconds: 0,
-    sweepEverySeconds: 0,
-    retryDelaySeconds: 0,
-    recipients: [{ email: 'ops@asp.localhost' }, { email: 'editeur@localhost', siret: SIRET }],
-    wrapHandler: (name, handler) =>
-      name === 'judge'
-        ? async (event, context) => {
-            if (event.Records.some((record) => record.body.includes(VANISHING))) {
-              await stack.clients.s3.send(
-                new DeleteObjectCommand({ Bucket: BUCKETS.input, Key: key('avance', `${VANISHING}.json`) }),
-              );
-            }
-            return handler(event, context);
+const embedded = useEmbeddedStack('hostile', {
+  recipients: [{ email: 'ops@asp.localhost' }, { email: 'editeur@localhost', siret: SIRET }],
+  wrapHandler: (name, handler) =>
+    name === 'judge'
+      ? async (event, context) => {
+          if (event.Records.some((record) => record.body.includes(VANISHING))) {
+            await embedded.stack.clients.s3.send(
+              new DeleteObjectCommand({ Bucket: BUCKETS.input, Key: key('avance', `${VANISHING}.json`) }),
+            );
           }
-        : handler,
-  });
-  await stack.putReferentiel(sampleReferentielBytes());
-});
-
-afterAll(async () => {
-  await stack?.stop();
+          return handler(event, context);
+        }
+      : handler,
 });
 
 const key = (type: string, name: string) => `depot/${SIRET}/${type}/${name}`;
-const resultsOf = (id: string) => stack.results.filter((result) => result.submissionId === id);
-/** Ends the grace period of a submission once its JSON is recorded: the sweeper judges what is there. */
-async function endGracePeriod(id: string): Promise<void> {
-  await waitFor('arrivée enregistrée', async () => (await stack.store.getSubmission(id))?.json);
-  await stack.sweepNow();
-}
+const resultsOf = (id: string) => embedded.stack.results.filter((result) => result.submissionId === id);
 
 const resultOf = (id: string) => waitFor<ResultMessage>(`résultat de ${id}`, () => resultsOf(id)[0]);
 
 async function mailsMentioning(text: string): Promise<string[]> {
-  const dir = join(out, 'mail');
+  const dir = join(embedded.dir, 'mail');
   const files = await readdir(dir).catch(() => [] as string[]);
   const bodies = await Promise.all(files.map((file) => readFile(join(dir, file), 'utf8')));
   return bodies.filter((body) => decodeMail(body).includes(text));
@@ -101,27 +78,27 @@ async function mdvDeposit(fileNumber: string, change: (line: Record<string, unkn
 }
 
 async function noDeadLetters() {
-  await waitFor('file vide', async () => ((await stack.pendingWork()) === 0 ? true : undefined));
-  expect(await stack.deadLetters()).toEqual({ intake: 0, judge: 0, results: 0 });
+  await waitFor('file vide', async () => ((await embedded.stack.pendingWork()) === 0 ? true : undefined));
+  expect(await embedded.stack.deadLetters()).toEqual({ intake: 0, judge: 0, results: 0 });
 }
 
 describe('every dropped file gets an outcome', () => {
   it('refuses .JSON / .ZIP in capitals with the reason, never merging them with the .json of that name', async () => {
     const deposit = await mdvDeposit('301', () => undefined);
-    await stack.upload(key('avance', `${deposit.name}.JSON`), deposit.json);
-    await stack.upload(key('avance', `${deposit.name}.ZIP`), deposit.zip);
+    await embedded.stack.upload(key('avance', `${deposit.name}.JSON`), deposit.json);
+    await embedded.stack.upload(key('avance', `${deposit.name}.ZIP`), deposit.zip);
     for (const name of [`${deposit.name}.JSON`, `${deposit.name}.ZIP`]) {
       const result = await resultOf(`${SIRET}/avance/${name}`);
       expect(result).toMatchObject({ outcome: 'refus', fileName: name });
       expect(result.fileErrors[0]?.message).toContain('doit être écrite en minuscules');
     }
-    expect(await stack.store.getSubmission(`${SIRET}/avance/${deposit.name}`)).toBeUndefined();
+    expect(await embedded.stack.store.getSubmission(`${SIRET}/avance/${deposit.name}`)).toBeUndefined();
   });
 
   it.each(['notes.txt', 'JSON-3456789012-20221104-302.json.bak'])(
     'refuses « %s » with a reason, a result message and an email',
     async (name) => {
-      await stack.upload(key('avance', name), Buffer.from('quelque chose'));
+      await embedded.stack.upload(key('avance', name), Buffer.from('quelque chose'));
       const result = await resultOf(`${SIRET}/avance/${name}`);
       expect(result).toMatchObject({ outcome: 'refus', status: 'rejected', siret: SIRET, type: 'avance' });
       expect(result.fileErrors[0]?.code).toBe('1050');
@@ -132,14 +109,14 @@ describe('every dropped file gets an outcome', () => {
 
   it('refuses a key SQS cannot carry (U+FFFE) and still judges the others when the grace period ends', async () => {
     const odd = `JSON-3456789012-20221104-303\ufffe.json`;
-    await stack.upload(key('avance', odd), Buffer.from('{}'));
+    await embedded.stack.upload(key('avance', odd), Buffer.from('{}'));
     const waiting = await mdvDeposit('304', () => undefined);
-    await stack.upload(key('avance', `${waiting.name}.json`), waiting.json);
+    await embedded.stack.upload(key('avance', `${waiting.name}.json`), waiting.json);
     // Told with U+FFFD in its place: the message and the email carry only well-formed text.
     const refused = await resultOf(`${SIRET}/avance/${odd.replace('\ufffe', '\ufffd')}`);
     expect(refused.fileErrors[0]?.message).toContain('U+FFFE');
     // No zip: judged by the sweeper after the grace period, its documents missing (3001).
-    await endGracePeriod(waiting.id);
+    await embedded.endGracePeriod(waiting.id);
     expect((await resultOf(waiting.id)).lines[0]?.codeTraitement).toBe('3001');
     await noDeadLetters();
   });
@@ -148,8 +125,8 @@ describe('every dropped file gets an outcome', () => {
     const deposit = await mdvDeposit('305', (line) => {
       line.numeroEditeur = 'A'.repeat(2000);
     });
-    await stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
-    await stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
+    await embedded.stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
+    await embedded.stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
     const result = await resultOf(deposit.id);
     expect(result.lines[0]?.codeTraitement).not.toBe('0000');
     expect(result.lines[0]?.numeroASP).toBeNull();
@@ -162,8 +139,8 @@ describe('every dropped file gets an outcome', () => {
       /"numeroASP": "[^"]*"/,
       `"numeroASP": "${'F'.repeat(3000)}"`,
     );
-    await stack.upload(`depot/${SIRET}/solde/${name}.json`, Buffer.from(text));
-    await endGracePeriod(`${SIRET}/solde/${name}`);
+    await embedded.stack.upload(`depot/${SIRET}/solde/${name}.json`, Buffer.from(text));
+    await embedded.endGracePeriod(`${SIRET}/solde/${name}`);
     const result = await resultOf(`${SIRET}/solde/${name}`);
     expect(result.lines[0]?.codeTraitement).not.toBe('0000');
     expect(result.lines[0]?.libelleTraitement).toContain('numeroASP');
@@ -177,8 +154,8 @@ describe('every dropped file gets an outcome', () => {
         .toString()
         .replace('"montantSegurHT":1075.00', `"montantSegurHT":${'9'.repeat(500_000)}.00`),
     );
-    await stack.upload(key('avance', `${deposit.name}.json`), json);
-    await stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
+    await embedded.stack.upload(key('avance', `${deposit.name}.json`), json);
+    await embedded.stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
     expect((await resultOf(deposit.id)).lines[0]?.codeTraitement).toBe('2019');
     await noDeadLetters();
   });
@@ -188,8 +165,8 @@ describe('every dropped file gets an outcome', () => {
     const json = Buffer.from(
       deposit.json.toString().replace('"numeroEditeur":"00307"', '"numeroEditeur":"0000\\udc00"'),
     );
-    await stack.upload(key('avance', `${deposit.name}.json`), json);
-    await stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
+    await embedded.stack.upload(key('avance', `${deposit.name}.json`), json);
+    await embedded.stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
     const result = await resultOf(deposit.id);
     expect(result.lines[0]?.numeroEditeur).toBe('0000\ufffd');
     await waitFor('courriel', async () =>
@@ -200,7 +177,7 @@ describe('every dropped file gets an outcome', () => {
 
   it('refuses 3,000 non-object lines with one small result message (1022)', async () => {
     const name = 'JSON-3456789012-20221104-308';
-    await stack.upload(key('avance', `${name}.json`), Buffer.from(manyZeroLines(3000)));
+    await embedded.stack.upload(key('avance', `${name}.json`), Buffer.from(manyZeroLines(3000)));
     const result = await resultOf(`${SIRET}/avance/${name}`);
     expect(result.fileErrors.map((error) => error.code)).toEqual(['1022']);
     expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThan(4096);
@@ -209,12 +186,12 @@ describe('every dropped file gets an outcome', () => {
 
   it('leaves a judged submission judged when the same file is uploaded again', async () => {
     const deposit = await mdvDeposit('309', () => undefined);
-    await stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
-    await stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
+    await embedded.stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
+    await embedded.stack.upload(key('avance', `${deposit.name}.zip`), deposit.zip);
     await resultOf(deposit.id);
-    await stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
+    await embedded.stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
     await noDeadLetters();
-    expect((await stack.store.getSubmission(deposit.id))?.status).toBe('judged');
+    expect((await embedded.stack.store.getSubmission(deposit.id))?.status).toBe('judged');
     expect(resultsOf(deposit.id)).toHaveLength(1);
   });
 
@@ -226,13 +203,13 @@ describe('every dropped file gets an outcome', () => {
     sparse.writeUInt16LE(1, size - 14);
     sparse.writeUInt16LE(1, size - 12);
     sparse.writeUInt32LE(size - 22, size - 10);
-    await stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
-    await stack.upload(key('avance', `${deposit.name}.zip`), sparse);
+    await embedded.stack.upload(key('avance', `${deposit.name}.json`), deposit.json);
+    await embedded.stack.upload(key('avance', `${deposit.name}.zip`), sparse);
     await waitFor('zip enregistré', async () => {
-      const submission = await stack.store.getSubmission(deposit.id);
+      const submission = await embedded.stack.store.getSubmission(deposit.id);
       return Object.keys(submission?.zips ?? {}).length > 0;
     });
-    await endGracePeriod(deposit.id);
+    await embedded.endGracePeriod(deposit.id);
     const result = await resultOf(deposit.id);
     expect(result.lines[0]?.codeTraitement).toBe('3011');
     await noDeadLetters();
@@ -240,15 +217,15 @@ describe('every dropped file gets an outcome', () => {
 
   it('answers a judgement that keeps failing with a technical rejection (1060), not a dead letter', async () => {
     const deposit = await mdvDeposit('777', () => undefined);
-    await stack.upload(key('avance', `${VANISHING}.json`), deposit.json);
-    await endGracePeriod(`${SIRET}/avance/${VANISHING}`);
+    await embedded.stack.upload(key('avance', `${VANISHING}.json`), deposit.json);
+    await embedded.endGracePeriod(`${SIRET}/avance/${VANISHING}`);
     const result = await resultOf(`${SIRET}/avance/${VANISHING}`);
     expect(result).toMatchObject({ outcome: 'rejet-technique', status: 'rejected' });
     expect(result.fileErrors[0]?.code).toBe('1060');
-    const mirrored = await stack.mirrorOutputs(out);
+    const mirrored = await embedded.stack.mirrorOutputs(embedded.dir);
     expect(mirrored).toContain(`retour/${SIRET}/avance/${VANISHING}.rapport.html`);
     const report = JSON.parse(
-      await readFile(join(out, `retour/${SIRET}/avance/${VANISHING}.rapport.json`), 'utf8'),
+      await readFile(join(embedded.dir, `retour/${SIRET}/avance/${VANISHING}.rapport.json`), 'utf8'),
     );
     expect(report.fileErrors[0].code).toBe('1060');
     await noDeadLetters();

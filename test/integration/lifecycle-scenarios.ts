@@ -1,14 +1,13 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EmbeddedStack } from '../../local/embedded/embedded-stack';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { ROOT, SIRET, sampleText } from '../support/deposits';
 import { hopDeposit, waitFor } from '../support/embedded-deposits';
+import { useEmbeddedStack } from '../support/embedded-stack';
 import { document, makeZip } from '../support/zips';
 
 /**
- * A request's life across files (issue 9) and under AWS's delivery (issue 15), on the embedded
+ * A request's life across files and under AWS's delivery, on the embedded
  * stack over real HTTP. Run twice, by two test files (one process each, the handlers load once):
  * plainly, and with `chaos` (events late, out of order and twice, judges in parallel, DynamoDB
  * throttling): the verdicts must be the same, apart from which of two competing files wins a number.
@@ -18,67 +17,53 @@ const LOINC_ANS = '2345678901';
 const RACED = '777';
 
 export function describeLifecycles(chaos: boolean): void {
-  let stack: EmbeddedStack;
-  let out: string;
   /** The late zip's upload, once: every judgement of RACED waits for it, so none can end before it. */
   let lateZipUploaded: Promise<void> | undefined;
 
-  beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), `segur-lifecycle-${chaos ? 'chaos-' : ''}`));
-    process.env.SEGUR_LOG_FILE = join(out, 'pipeline.log');
-    stack = await EmbeddedStack.start({
-      outDir: out,
-      // The grace period ends when a test says so (sweepNow), never because the machine was slow.
-      graceSeconds: 0,
-      sweepEverySeconds: 0,
-      retryDelaySeconds: 0,
-      recipients: [{ email: 'ops@asp.localhost' }],
-      chaos,
-      chaosSeed: 20261201,
-      wrapHandler: (name, handler) =>
-        name === 'judge'
-          ? async (event, context) => {
-              // Under --chaos the judge is asked twice at once: each request waits for the same upload.
-              if (event.Records.some((record) => record.body.includes(`-${RACED}"`))) {
-                lateZipUploaded ??= uploadLateZip();
-                await lateZipUploaded;
-              }
-              return handler(event, context);
+  const embedded = useEmbeddedStack(`lifecycle${chaos ? '-chaos' : ''}`, {
+    recipients: [{ email: 'ops@asp.localhost' }],
+    chaos,
+    chaosSeed: 20261201,
+    wrapHandler: (name, handler) =>
+      name === 'judge'
+        ? async (event, context) => {
+            // Under --chaos the judge is asked twice at once: each request waits for the same upload.
+            if (event.Records.some((record) => record.body.includes(`-${RACED}"`))) {
+              lateZipUploaded ??= uploadLateZip();
+              await lateZipUploaded;
             }
-          : handler,
-    });
-    const referentiel = JSON.parse(await readFile(join(ROOT, 'events/referentiel.json'), 'utf8'));
-    const avance = (
-      numeroASP: string,
-      numeroEditeur: string,
-      beneficiaires: string[],
-      montant = '2917.00',
-    ) => ({
-      numeroASP,
-      numeroAns: LOINC_ANS,
-      numeroEditeur,
-      montantSegurHT: montant,
-      beneficiaires,
-      statut: 'PAYEE',
-    });
-    referentiel.avances.push(
-      avance('FINBIO000011', 'S0011', ['910000011']),
-      avance('FINBIO000012', 'S0012', ['910000012']),
-      avance('FINBIO000013', 'S0013', ['910000013'], '5000.00'),
-    );
-    await stack.putReferentiel(Buffer.from(JSON.stringify(referentiel)));
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
+            return handler(event, context);
+          }
+        : handler,
+    referentiel: async () => {
+      const referentiel = JSON.parse(await readFile(join(ROOT, 'events/referentiel.json'), 'utf8'));
+      const avance = (
+        numeroASP: string,
+        numeroEditeur: string,
+        beneficiaires: string[],
+        montant = '2917.00',
+      ) => ({
+        numeroASP,
+        numeroAns: LOINC_ANS,
+        numeroEditeur,
+        montantSegurHT: montant,
+        beneficiaires,
+        statut: 'PAYEE',
+      });
+      referentiel.avances.push(
+        avance('FINBIO000011', 'S0011', ['910000011']),
+        avance('FINBIO000012', 'S0012', ['910000012']),
+        avance('FINBIO000013', 'S0013', ['910000013'], '5000.00'),
+      );
+      return Buffer.from(JSON.stringify(referentiel));
+    },
   });
 
   const key = (type: string, name: string) => `depot/${SIRET}/${type}/${name}`;
-  const resultsOf = (id: string) => stack.results.filter((result) => result.submissionId === id);
+  const resultsOf = (id: string) => embedded.stack.results.filter((result) => result.submissionId === id);
 
   /** The stack idle: every event delivered, every message handled. */
-  const idle = () =>
-    waitFor('pile au repos', async () => ((await stack.pendingWork()) === 0 ? true : undefined));
+  const idle = () => embedded.idle();
   /** The latest result of a submission, once the stack is idle. */
   async function finalResult(id: string): Promise<ResultMessage> {
     await waitFor(`résultat de ${id}`, () => resultsOf(id)[0]);
@@ -115,8 +100,8 @@ export function describeLifecycles(chaos: boolean): void {
   }
 
   async function deposit(type: 'avance' | 'solde', files: { name: string; json: Buffer; zip: Buffer }) {
-    await stack.upload(key(type, `${files.name}.json`), files.json);
-    await stack.upload(key(type, `${files.name}.zip`), files.zip);
+    await embedded.stack.upload(key(type, `${files.name}.json`), files.json);
+    await embedded.stack.upload(key(type, `${files.name}.zip`), files.zip);
   }
 
   let lateZip: (() => Promise<void>) | undefined;
@@ -144,13 +129,13 @@ export function describeLifecycles(chaos: boolean): void {
       );
       expect(refused).toHaveLength(12 * 5 - 5);
       expect(refused.every((line) => line.codeTraitement === '2031' && line.numeroASP === null)).toBe(true);
-      expect(await stack.deadLetters()).toEqual({ intake: 0, judge: 0, results: 0 });
+      expect(await embedded.stack.deadLetters()).toEqual({ intake: 0, judge: 0, results: 0 });
     });
 
     it('judges the newer of two versions of a JSON whose events arrive reversed', async () => {
       const older = await hopDeposit('601', ['R0001']);
       const newer = await hopDeposit('601', ['R0002']);
-      await stack.upload(
+      await embedded.stack.upload(
         key('avance', `${older.name}.zip`),
         await makeZip([
           { name: 'HOP-DPI-Va1-BDC-R0001.pdf', content: document('PDF') },
@@ -159,42 +144,42 @@ export function describeLifecycles(chaos: boolean): void {
           { name: 'HOP-DPI-Va1-HT-R0002.pdf', content: document('PDF') },
         ]),
       );
-      const first = await stack.storeObject(key('avance', `${older.name}.json`), older.json);
-      const second = await stack.storeObject(key('avance', `${newer.name}.json`), newer.json);
-      await stack.deliver(second as NonNullable<typeof second>);
-      await stack.deliver(first as NonNullable<typeof first>);
+      const first = await embedded.stack.storeObject(key('avance', `${older.name}.json`), older.json);
+      const second = await embedded.stack.storeObject(key('avance', `${newer.name}.json`), newer.json);
+      await embedded.stack.deliver(second as NonNullable<typeof second>);
+      await embedded.stack.deliver(first as NonNullable<typeof first>);
       const result = await finalResult(newer.id);
       expect(result.lines.map((line) => line.numeroEditeur)).toEqual(['R0002']);
       expect(
         resultsOf(newer.id).some((other) => other.lines.some((line) => line.numeroEditeur === 'R0001')),
       ).toBe(false);
-      const state = await stack.store.getSubmission(newer.id);
+      const state = await embedded.stack.store.getSubmission(newer.id);
       expect(state?.json?.etag).toBe(second?.Records[0]?.s3.object.eTag);
     });
 
     it('ends with the outputs of the newest content when a zip arrives during a judgement', async () => {
       const raced = await hopDeposit(RACED, ['U0001']);
       lateZip = async () => {
-        const before = (await stack.store.getSubmission(raced.id))?.version ?? 0;
-        await stack.upload(
+        const before = (await embedded.stack.store.getSubmission(raced.id))?.version ?? 0;
+        await embedded.stack.upload(
           key('avance', `${raced.name}-2.zip`),
           await makeZip([{ name: 'notes-tardives.pdf', content: document('PDF') }]),
         );
         await waitFor('zip tardif enregistré', async () =>
-          ((await stack.store.getSubmission(raced.id))?.version ?? 0) > before ? true : undefined,
+          ((await embedded.stack.store.getSubmission(raced.id))?.version ?? 0) > before ? true : undefined,
         );
       };
       await deposit('avance', raced);
       const result = await finalResult(raced.id);
       expect(result.lines[0]?.codeTraitement).toBe('0000');
-      await stack.mirrorOutputs(out);
+      await embedded.stack.mirrorOutputs(embedded.dir);
       const report = JSON.parse(
-        await readFile(join(out, `retour/${SIRET}/avance/${raced.name}.rapport.json`), 'utf8'),
+        await readFile(join(embedded.dir, `retour/${SIRET}/avance/${raced.name}.rapport.json`), 'utf8'),
       );
       expect(report.fileWarnings.map((warning: { message: string }) => warning.message).join(' ')).toContain(
         'notes-tardives.pdf',
       );
-      expect((await stack.store.getSubmission(raced.id))?.status).toBe('judged');
+      expect((await embedded.stack.store.getSubmission(raced.id))?.status).toBe('judged');
     });
 
     it('refuses an avance number used by a rejected line (2031), and accepts a new one', async () => {
@@ -248,10 +233,10 @@ export function describeLifecycles(chaos: boolean): void {
       const first = await hopDeposit('605', ['V0001']);
       await deposit('avance', first);
       expect((await finalResult(first.id)).lines[0]?.codeTraitement).toBe('0000');
-      await stack.mirrorOutputs(out);
-      const before = await readFile(join(out, `retour/${SIRET}/avance/${first.name}.json`), 'utf8');
+      await embedded.stack.mirrorOutputs(embedded.dir);
+      const before = await readFile(join(embedded.dir, `retour/${SIRET}/avance/${first.name}.json`), 'utf8');
       const replaced = await hopDeposit('605', ['V0002']);
-      await stack.upload(key('avance', `${first.name}.json`), replaced.json);
+      await embedded.stack.upload(key('avance', `${first.name}.json`), replaced.json);
       const refusal = await waitFor('refus', () =>
         resultsOf(`${SIRET}/avance/${first.name}.json`).find((result) => result.outcome === 'refus'),
       );
@@ -259,17 +244,19 @@ export function describeLifecycles(chaos: boolean): void {
       expect(refusal.fileErrors[0]?.message).toContain('a déjà été jugé le');
       await idle();
       expect(resultsOf(first.id)).toHaveLength(1);
-      await stack.mirrorOutputs(out);
-      expect(await readFile(join(out, `retour/${SIRET}/avance/${first.name}.json`), 'utf8')).toBe(before);
+      await embedded.stack.mirrorOutputs(embedded.dir);
+      expect(await readFile(join(embedded.dir, `retour/${SIRET}/avance/${first.name}.json`), 'utf8')).toBe(
+        before,
+      );
     });
 
     it('warns when the file name is not dated on the day of the deposit (8009)', async () => {
       const dated = await hopDeposit('606', ['W0001']);
       await deposit('avance', dated);
       expect((await finalResult(dated.id)).lines[0]?.codeTraitement).toBe('0000');
-      await stack.mirrorOutputs(out);
+      await embedded.stack.mirrorOutputs(embedded.dir);
       const report = JSON.parse(
-        await readFile(join(out, `retour/${SIRET}/avance/${dated.name}.rapport.json`), 'utf8'),
+        await readFile(join(embedded.dir, `retour/${SIRET}/avance/${dated.name}.rapport.json`), 'utf8'),
       );
       const warning = report.fileWarnings.find((finding: { code: string }) => finding.code === '8009');
       expect(warning?.message).toContain('(15/03/2022)');

@@ -1,11 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { main } from '../../local/cli';
 import { createResources } from '../../local/embedded/create-resources';
 import { startDynalite } from '../../local/embedded/start-dynalite';
 import { type EmbeddedAws, startFauxqs } from '../../local/embedded/start-fauxqs';
 import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
+import { createS3Client } from '../../shared/adapters/s3-client';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { S3ReferentielSource } from '../../shared/adapters/s3-referentiel-source';
 import { SqsWorkQueues } from '../../shared/adapters/sqs-work-queues';
@@ -33,12 +34,7 @@ const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 beforeAll(async () => {
   [aws, dynamo] = await Promise.all([startFauxqs(), startDynalite()]);
-  clients.s3 = new S3Client({
-    endpoint: aws.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials,
-  });
+  clients.s3 = createS3Client({ endpoint: aws.endpoint, region: 'us-east-1', credentials });
   clients.sqs = new SQSClient({ endpoint: aws.endpoint, region: 'us-east-1', credentials });
   clients.dynamo = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
   queueUrls = await createResources(clients);

@@ -1,5 +1,6 @@
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type EmbeddedAws, startFauxqs } from '../../local/embedded/start-fauxqs';
+import { createS3Client } from '../../shared/adapters/s3-client';
 import { S3ObjectSource } from '../../shared/adapters/s3-object-source';
 import { ZipArchive } from '../../shared/adapters/zip/zip-archive';
 import { detectFormat } from '../../shared/domain/attachments/attachment-checker';
@@ -12,10 +13,9 @@ const bucket = 'depots-test';
 
 beforeAll(async () => {
   aws = await startFauxqs();
-  s3 = new S3Client({
+  s3 = createS3Client({
     endpoint: aws.endpoint,
     region: 'eu-west-3',
-    forcePathStyle: true,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));

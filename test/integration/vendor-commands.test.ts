@@ -1,16 +1,14 @@
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { EmbeddedStack } from '../../local/embedded/embedded-stack';
 import { runOps } from '../../local/ops-commands';
 import { runDeposit, runFetch } from '../../local/vendor-commands';
 import { BUCKETS } from '../../shared/config/resources';
 import { ROOT, SIRET } from '../support/deposits';
 import { hopDeposit, waitFor } from '../support/embedded-deposits';
-import { sampleReferentielBytes } from '../support/sample-referentiel';
+import { useEmbeddedStack } from '../support/embedded-stack';
 import { makeZip } from '../support/zips';
 
 /**
@@ -18,27 +16,7 @@ import { makeZip } from '../support/zips';
  * for the verdict and gets its returns; what would go to another SIRET's folder is refused before
  * anything is sent (on AWS, the role's policies and the buckets' refuse it too: test/infra).
  */
-let stack: EmbeddedStack;
-let work: string;
-
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'segur-vendor-'));
-  process.env.SEGUR_LOG_FILE = join(work, 'pipeline.log');
-  stack = await EmbeddedStack.start({
-    outDir: work,
-    // A submission whose zip lacks documents is judged after a short grace period.
-    graceSeconds: 1,
-    sweepEverySeconds: 1,
-    retryDelaySeconds: 0,
-    recipients: [],
-    notifyExternalWrites: true,
-  });
-  await stack.putReferentiel(sampleReferentielBytes());
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const embedded = useEmbeddedStack('vendor', { notifyExternalWrites: true });
 
 function io() {
   const output = { stdout: '', stderr: '' };
@@ -52,17 +30,19 @@ function io() {
   };
 }
 
-const endpoint = () => ['--endpoint', stack.endpoints.aws];
+const endpoint = () => ['--endpoint', embedded.stack.endpoints.aws];
 
 async function depositedKeys(): Promise<string[]> {
-  const { Contents } = await stack.clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKETS.input }));
+  const { Contents } = await embedded.stack.clients.s3.send(
+    new ListObjectsV2Command({ Bucket: BUCKETS.input }),
+  );
   return (Contents ?? []).map((object) => object.Key as string);
 }
 
 describe('segur-pipeline deposer and recuperer', () => {
   it('deposits the zip then the JSON under depot/<SIRET>/<type>/, waits for the verdict and copies the returns', async () => {
     const sample = 'events/drop/88558855858745/avance/JSON-3456789012-20221104-001';
-    const out = join(work, 'retour-1');
+    const out = join(embedded.dir, 'retour-1');
     const { io: cli, output } = io();
     const code = await runDeposit(
       [
@@ -123,16 +103,20 @@ describe('segur-pipeline deposer and recuperer', () => {
 
     // recuperer: everything of the SIRET, once; a second run finds nothing new.
     const fetched = io();
-    expect(await runFetch(['--siret', SIRET, '--out', join(work, 'all'), ...endpoint()], fetched.io)).toBe(0);
+    expect(
+      await runFetch(['--siret', SIRET, '--out', join(embedded.dir, 'all'), ...endpoint()], fetched.io),
+    ).toBe(0);
     expect(fetched.output.stdout).toContain('3 fichier(s) copié(s)');
     const again = io();
-    expect(await runFetch(['--siret', SIRET, '--out', join(work, 'all'), ...endpoint()], again.io)).toBe(0);
+    expect(
+      await runFetch(['--siret', SIRET, '--out', join(embedded.dir, 'all'), ...endpoint()], again.io),
+    ).toBe(0);
     expect(again.output.stdout).toContain(`rien de nouveau dans retour/${SIRET}/`);
   });
 
   it('exits 1 with the counts when a line is rejected (its document missing from the zip)', async () => {
     const deposit = await hopDeposit('201', ['A0001', 'A0002']);
-    const folder = join(work, 'hop');
+    const folder = join(embedded.dir, 'hop');
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, `${deposit.name}.json`), deposit.json);
     // The second line's documents are left out: that line is rejected, the first accepted.
@@ -141,7 +125,7 @@ describe('segur-pipeline deposer and recuperer', () => {
       await makeZip(deposit.documents.filter((entry) => entry.name.includes('A0001'))),
     );
     const { io: cli, output } = io();
-    const code = await runDeposit(
+    const deposited = runDeposit(
       [
         join(folder, `${deposit.name}.json`),
         '--zip',
@@ -152,20 +136,23 @@ describe('segur-pipeline deposer and recuperer', () => {
         'avance',
         '--attendre',
         '--delai',
-        '60',
+        '120',
         '--out',
-        join(work, 'retour-2'),
+        join(embedded.dir, 'retour-2'),
         ...endpoint(),
       ],
       cli,
       { pollSeconds: 0.2 },
     );
+    // A document is missing: the submission waits for its grace period, which the test ends.
+    await embedded.endGracePeriod(deposit.id, [`${deposit.name}.zip`]);
+    const code = await deposited;
     expect(code).toBe(1);
     expect(output.stdout).toContain(`◐ ${deposit.name}.json : 1 demande(s) acceptée(s), 1 rejetée(s) sur 2`);
   });
 
   it('sends a file over the size limit as it is, streamed, and reports its rejection at control 1', async () => {
-    const folder = join(work, 'enorme');
+    const folder = join(embedded.dir, 'enorme');
     await mkdir(folder, { recursive: true });
     const huge = join(folder, 'JSON-3456789012-20221104-009.json');
     await writeFile(huge, `{"x":"${'a'.repeat(12 * 1024 * 1024)}"}`);
@@ -181,7 +168,7 @@ describe('segur-pipeline deposer and recuperer', () => {
         '--delai',
         '60',
         '--out',
-        join(work, 'r3'),
+        join(embedded.dir, 'r3'),
         ...endpoint(),
       ],
       cli,
@@ -193,7 +180,7 @@ describe('segur-pipeline deposer and recuperer', () => {
 
   it('refuses, before sending anything, a file whose header names another SIRET, a bad name or a foreign zip', async () => {
     const before = await depositedKeys();
-    const other = join(work, 'autre');
+    const other = join(embedded.dir, 'autre');
     await mkdir(other, { recursive: true });
     const sample = await readFile(
       join(ROOT, 'events/drop/88558855858745/avance/JSON-3456789012-20221104-001.json'),
@@ -254,7 +241,7 @@ describe('segur-pipeline deposer and recuperer', () => {
     const roleArn = 'arn:aws:iam::123456789012:role/segur-fournisseur-depot';
     expect(
       await runFetch(
-        ['--siret', SIRET, '--out', join(work, 'role'), '--role-arn', roleArn, ...endpoint()],
+        ['--siret', SIRET, '--out', join(embedded.dir, 'role'), '--role-arn', roleArn, ...endpoint()],
         cli,
         {
           sts: new STSClient({ region: 'eu-west-3' }),
@@ -276,7 +263,9 @@ describe('a corrected file re-sent under a judged name (the record holds)', () =
   const outputKey = (name: string) => `retour/${SIRET}/avance/${name}`;
   const readOutput = async (key: string) => {
     const { GetObjectCommand } = await import('@aws-sdk/client-s3');
-    const response = await stack.clients.s3.send(new GetObjectCommand({ Bucket: BUCKETS.output, Key: key }));
+    const response = await embedded.stack.clients.s3.send(
+      new GetObjectCommand({ Bucket: BUCKETS.output, Key: key }),
+    );
     return (await response.Body?.transformToString()) ?? '';
   };
   const write = async (folder: string, files: { name: string; json: Buffer; zip: Buffer }) => {
@@ -288,9 +277,16 @@ describe('a corrected file re-sent under a judged name (the record holds)', () =
 
   it('deposer refuses before sending, a direct upload is refused (1052), rejouer gives the same verdict, recuperer keeps local copies', async () => {
     const first = await hopDeposit('401', ['R0001']);
-    const out = join(work, 'resend');
+    const out = join(embedded.dir, 'resend');
     const sent = io();
-    const args = [...(await write(join(work, 'v1'), first)), '--siret', SIRET, '--out', out, ...endpoint()];
+    const args = [
+      ...(await write(join(embedded.dir, 'v1'), first)),
+      '--siret',
+      SIRET,
+      '--out',
+      out,
+      ...endpoint(),
+    ];
     expect(await runDeposit([...args, '--attendre', '--delai', '60'], sent.io, { pollSeconds: 0.2 })).toBe(0);
     const accepted = await readOutput(outputKey(`${first.name}.json`));
     expect(JSON.parse(accepted).lignesImport[0].codeTraitement).toBe('0000');
@@ -299,7 +295,7 @@ describe('a corrected file re-sent under a judged name (the record holds)', () =
     const corrected = await hopDeposit('401', ['R0002']);
     const before = await depositedKeys();
     const refused = io();
-    const correctedArgs = await write(join(work, 'v2'), corrected);
+    const correctedArgs = await write(join(embedded.dir, 'v2'), corrected);
     expect(await runDeposit([...correctedArgs, '--siret', SIRET, ...endpoint()], refused.io)).toBe(1);
     expect(refused.output.stderr).toContain(`${first.name} a déjà été jugé le`);
     expect(refused.output.stderr).toContain('JSON-1234567890-20220315-402.json');
@@ -307,15 +303,15 @@ describe('a corrected file re-sent under a judged name (the record holds)', () =
     expect(await depositedKeys()).toEqual(before);
 
     // Sent by other means anyway, zip first: both refused, the judged submission untouched.
-    const results = stack.results.length;
-    await stack.upload(`depot/${SIRET}/avance/${first.name}.zip`, corrected.zip);
-    await stack.upload(`depot/${SIRET}/avance/${first.name}.json`, corrected.json);
-    await waitFor('deux refus', () => stack.results.length >= results + 2);
-    expect(stack.results.slice(results).map((result) => result.fileErrors[0]?.code)).toEqual([
+    const results = embedded.stack.results.length;
+    await embedded.stack.upload(`depot/${SIRET}/avance/${first.name}.zip`, corrected.zip);
+    await embedded.stack.upload(`depot/${SIRET}/avance/${first.name}.json`, corrected.json);
+    await waitFor('deux refus', () => embedded.stack.results.length >= results + 2);
+    expect(embedded.stack.results.slice(results).map((result) => result.fileErrors[0]?.code)).toEqual([
       '1052',
       '1052',
     ]);
-    expect(await stack.store.getSubmission(first.id)).toMatchObject({ status: 'judged' });
+    expect(await embedded.stack.store.getSubmission(first.id)).toMatchObject({ status: 'judged' });
     expect(await readOutput(outputKey(`${first.name}.json`))).toBe(accepted);
 
     // rejouer: the recorded content (kept aside, this S3 has no versions), the same verdict and file.
@@ -323,14 +319,17 @@ describe('a corrected file re-sent under a judged name (the record holds)', () =
     expect(
       await runOps(
         'rejouer',
-        [first.id, ...endpoint(), '--dynamodb-endpoint', stack.endpoints.dynamodb],
+        [first.id, ...endpoint(), '--dynamodb-endpoint', embedded.stack.endpoints.dynamodb],
         replay.io,
       ),
     ).toBe(0);
     expect(replay.output.stdout).toMatch(/Jugée le .* ; rejouée sur le contenu enregistré :/);
     expect(replay.output.stdout).toContain(`copie conservée archive/`);
-    await waitFor('rejeu', () => stack.results.length >= results + 3);
-    expect(stack.results.at(-1)?.lines[0]).toMatchObject({ codeTraitement: '0000', numeroEditeur: 'R0001' });
+    await waitFor('rejeu', () => embedded.stack.results.length >= results + 3);
+    expect(embedded.stack.results.at(-1)?.lines[0]).toMatchObject({
+      codeTraitement: '0000',
+      numeroEditeur: 'R0001',
+    });
     expect(await readOutput(outputKey(`${first.name}.json`))).toBe(accepted);
 
     // recuperer: the accepted copy stays; a local file the vendor changed is kept, the return beside it.
@@ -348,7 +347,7 @@ describe('a corrected file re-sent under a judged name (the record holds)', () =
     const next = { ...corrected, name: 'JSON-1234567890-20220315-402' };
     const nextSent = io();
     const nextArgs = [
-      ...(await write(join(work, 'v3'), next)),
+      ...(await write(join(embedded.dir, 'v3'), next)),
       '--siret',
       SIRET,
       '--out',
@@ -366,17 +365,17 @@ describe('deposer after a technical rejection', () => {
   it('sends a file under the name of a deposit that was only rejected technically (1060 is no judgement)', async () => {
     const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     const deposit = await hopDeposit('451', ['W0001']);
-    const folder = join(work, 'technique');
+    const folder = join(embedded.dir, 'technique');
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, `${deposit.name}.json`), deposit.json);
-    await stack.clients.s3.send(
+    await embedded.stack.clients.s3.send(
       new PutObjectCommand({
         Bucket: BUCKETS.input,
         Key: `depot/${SIRET}/avance/${deposit.name}.json`,
         Body: '{}',
       }),
     );
-    await stack.clients.s3.send(
+    await embedded.stack.clients.s3.send(
       new PutObjectCommand({
         Bucket: BUCKETS.output,
         Key: `retour/${SIRET}/avance/${deposit.name}.rapport.json`,
@@ -397,8 +396,8 @@ describe('every path stays in its folder', () => {
   it('recuperer and the mirror copy every return but those whose key would leave the folder or is too long, and say why', async () => {
     const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     const put = (key: string) =>
-      stack.clients.s3.send(new PutObjectCommand({ Bucket: BUCKETS.output, Key: key, Body: 'x' }));
-    const root = await mkdtemp(join(work, 'paths-'));
+      embedded.stack.clients.s3.send(new PutObjectCommand({ Bucket: BUCKETS.output, Key: key, Body: 'x' }));
+    const root = await mkdtemp(join(embedded.dir, 'paths-'));
     const out = join(root, 'out');
     await put(`retour/${SIRET}/avance/../../../../evade.txt`);
     await put(`retour/${SIRET}/avance/${'n'.repeat(244)}.json`);
@@ -411,7 +410,7 @@ describe('every path stays in its folder', () => {
     expect(await readdir(root)).toEqual(['out']);
     const failures: Array<{ key: string; reason: string }> = [];
     const mirror = join(root, 'miroir');
-    await stack.mirrorOutputs(mirror, failures);
+    await embedded.stack.mirrorOutputs(mirror, failures);
     expect(failures.map((failure) => failure.reason).join(' ')).toContain('« .. » dans le chemin');
     expect(await readFile(join(mirror, 'retour', SIRET, 'avance', 'zz-apres.json'), 'utf8')).toBe('x');
     expect((await readdir(root)).sort()).toEqual(['miroir', 'out']);
@@ -419,13 +418,13 @@ describe('every path stays in its folder', () => {
 
   it('answers an upload whose key climbs into another SIRET in the uploader’s own folder', async () => {
     const other = '11111111111111';
-    const results = stack.results.length;
-    await stack.upload(
+    const results = embedded.stack.results.length;
+    await embedded.stack.upload(
       `depot/${SIRET}/avance/../../${other}/avance/JSON-1234567890-20220315-901.json`,
       Buffer.from('{}'),
     );
-    await waitFor('refus', () => stack.results.length > results);
-    const refused = stack.results.at(-1);
+    await waitFor('refus', () => embedded.stack.results.length > results);
+    const refused = embedded.stack.results.at(-1);
     expect(refused).toMatchObject({ outcome: 'refus', siret: SIRET });
     expect(refused?.outputs.reportJson).toMatch(new RegExp(`/retour/${SIRET}/refus/`));
   });

@@ -1,10 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createResources } from '../../local/embedded/create-resources';
 import { startDynalite } from '../../local/embedded/start-dynalite';
 import { startFauxqs } from '../../local/embedded/start-fauxqs';
 import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
+import { createS3Client } from '../../shared/adapters/s3-client';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { S3ReferentielSource } from '../../shared/adapters/s3-referentiel-source';
 import { SqsWorkQueues } from '../../shared/adapters/sqs-work-queues';
@@ -38,7 +39,7 @@ export async function startEmbeddedServices(
 ): Promise<EmbeddedServices> {
   const [aws, dynamo] = await Promise.all([startFauxqs(), startDynalite()]);
   const clients = {
-    s3: new S3Client({ endpoint: aws.endpoint, region: 'us-east-1', forcePathStyle: true, credentials }),
+    s3: createS3Client({ endpoint: aws.endpoint, region: 'us-east-1', credentials }),
     sqs: new SQSClient({ endpoint: aws.endpoint, region: 'us-east-1', credentials }),
     dynamo: new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials }),
   };
