@@ -77,14 +77,14 @@ export async function writeLocalCopy(
 }
 
 /** `a/JSON-1.rapport.json`, 2 → `a/JSON-1.rapport.v2.json`. */
-export function versionedPath(path: string, version: number): string {
+function versionedPath(path: string, version: number): string {
   const extension = extname(path);
   const stem = basename(path, extension);
   return `${dirname(path)}${sep}${stem}.v${version}${extension}`;
 }
 
 /** A temporary file beside the target, flushed, then renamed: a crash leaves the old file or the new one. */
-export async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
+async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
   const temporary = `${dirname(path)}${sep}.${basename(path).slice(0, 40)}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temporary, 'w');
   try {

@@ -62,12 +62,7 @@ function connect(values: Record<string, string | boolean | undefined>): OpsConte
   };
 }
 
-export const OPS_COMMANDS = [
-  'publier-referentiel',
-  'marquer-avance',
-  'lister-soumissions',
-  'rejouer',
-] as const;
+const OPS_COMMANDS = ['publier-referentiel', 'marquer-avance', 'lister-soumissions', 'rejouer'] as const;
 
 export async function runOps(
   command: (typeof OPS_COMMANDS)[number],
@@ -162,7 +157,7 @@ export async function runOps(
 }
 
 /** What `rejouer` will judge: the recorded objects (never a refused replacement) and when they were first judged. */
-export function describeReplay(submission: SubmissionRecord): string {
+function describeReplay(submission: SubmissionRecord): string {
   const content = contentToJudge(submission);
   const version = (ref: StoredObjectRef) =>
     `${ref.key} (${ref.versionId ? `version ${ref.versionId}` : `ETag ${contentEtag(ref)}`}, ${ref.size} octets${ref.frozenKey ? `, copie conservée ${ref.frozenKey}` : ''})`;

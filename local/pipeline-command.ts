@@ -32,7 +32,7 @@ export interface DropScan {
 }
 
 /** Every file of a drop folder with its S3 key (depot/<path relative to the folder>). */
-export async function listDrop(dir: string): Promise<DropScan> {
+async function listDrop(dir: string): Promise<DropScan> {
   const files: DropScan['files'] = [];
   const skipped: DropScan['skipped'] = [];
   const walk = async (current: string) => {
@@ -69,12 +69,12 @@ function recipientsFor(keys: readonly string[]): Recipient[] {
 }
 
 /** ✔ every line accepted, ✘ the file or every line rejected, ◐ some of each. */
-export function verdictMark(result: ResultMessage): string {
+function verdictMark(result: ResultMessage): string {
   if (result.status === 'rejected' || result.accepted === 0) return '✘';
   return result.rejected === 0 ? '✔' : '◐';
 }
 
-export function statusWord(result: ResultMessage): string {
+function statusWord(result: ResultMessage): string {
   if (result.outcome === 'refus') return 'refusé';
   if (result.outcome === 'rejet-technique') return 'rejet technique';
   if (result.status === 'rejected') return 'rejeté';
@@ -89,7 +89,7 @@ function describe(result: ResultMessage): string {
 }
 
 /** A number of seconds given on the command line: a positive number, or a clear French refusal. */
-export function secondsOption(name: string, value: string): number {
+function secondsOption(name: string, value: string): number {
   const seconds = Number(value);
   if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0)
     throw new UsageError(`--${name} attend un nombre de secondes positif (reçu « ${value} »)`);
@@ -276,7 +276,7 @@ export async function runPipeline(
 }
 
 /** What a restart on a kept state did after a crash, in one line (nothing when there was nothing to do). */
-export function recoveryLine(recovery: Recovery): string {
+function recoveryLine(recovery: Recovery): string {
   const parts = [
     recovery.leasesReleased > 0 ? `${recovery.leasesReleased} verrou(s) d'un processus arrêté libéré(s)` : '',
     recovery.arrivalsRedelivered > 0

@@ -18,7 +18,7 @@ export interface Sheet {
  * a file, a few hundred columns), far below what would take the machine (a 1.5 MB .xlsx whose sheet
  * inflates to 1.5 GB once took 4 s and 1.66 GB before an English error).
  */
-export const SHEET_LIMITS = {
+const SHEET_LIMITS = {
   /** The file itself, CSV or .xlsx. */
   fileBytes: 32 * 1024 * 1024,
   /** An .xlsx's parts once inflated, as its zip directory announces them, all together. */

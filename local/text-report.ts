@@ -39,7 +39,7 @@ type Kind = 'erreur' | 'avertissement';
  * A place in the deposit's text, worded so that it cannot be taken for a request's « Ligne 1 »
  * (numLigne): « texte du fichier, l. 24, col. 93 ».
  */
-export function textPlace(position: { line: number; column: number }): string {
+function textPlace(position: { line: number; column: number }): string {
   return `texte du fichier, l. ${position.line}, col. ${position.column}`;
 }
 

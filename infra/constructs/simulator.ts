@@ -20,7 +20,7 @@ import { SIMULATOR_HEADERS } from '../../shared/config/resources';
 import { secureBucket } from './secure-bucket';
 
 /** Where `npm run build` writes the simulator's page. */
-export const SIMULATOR_SOURCE = join(__dirname, '..', '..', 'dist', 'web');
+const SIMULATOR_SOURCE = join(__dirname, '..', '..', 'dist', 'web');
 
 /**
  * The deposit simulator as a static site (context `simulateur=true`): the page in a private

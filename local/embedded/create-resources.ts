@@ -20,7 +20,7 @@ export interface LocalQueue {
 }
 
 /** Where the embedded stack's "emails" arrive: a queue subscribed to the topic (fauxqs delivers SNS to SQS only). */
-export const MAIL_QUEUE = 'segur-local-mail';
+const MAIL_QUEUE = 'segur-local-mail';
 
 async function queueArn(sqs: SQSClient, url: string): Promise<string> {
   const { Attributes } = await sqs.send(

@@ -17,7 +17,7 @@ function encodedWord(text: string): string {
  * RFC 2045 quoted-printable: lines of at most 76 characters with soft breaks (`=` at the end),
  * bytes outside printable ASCII as `=XX`. Used for the HTML part, whose lines may be long.
  */
-export function quotedPrintable(text: string): string {
+function quotedPrintable(text: string): string {
   const out: string[] = [];
   for (const line of text.replace(/\r?\n/g, '\n').split('\n')) {
     let encoded = '';

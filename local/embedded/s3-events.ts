@@ -4,7 +4,7 @@ import { NOTIFIED_PREFIX } from '../../shared/config/resources';
  * What S3 would send for an upload: the embedded S3 has no event notifications, so the local runtime
  * emits them itself, in AWS's shape (keys URL-encoded, spaces as '+'), with the stack's filters.
  */
-export function encodeS3Key(key: string): string {
+function encodeS3Key(key: string): string {
   return encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
 }
 

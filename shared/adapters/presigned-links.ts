@@ -12,7 +12,7 @@ const CREDENTIALS_MARGIN_SECONDS = 60;
  * beyond SigV4's 7 days nor the expiry of the credentials signing them (a role session's), so that
  * the expiry the email states is the one that applies.
  */
-export async function presignedLinks(
+async function presignedLinks(
   s3: S3Client,
   uris: ReadonlyArray<string | null>,
   hours: number,

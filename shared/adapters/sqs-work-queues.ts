@@ -33,7 +33,7 @@ export class SqsWorkQueues implements WorkQueues {
  * U+FFFE and U+FFFF raw, which SQS refuses, and characters beyond U+FFFF (an emoji in a file name),
  * which the embedded SQS refuses; written as \u escapes, the JSON means exactly the same.
  */
-export function sqsBody(value: unknown): string {
+function sqsBody(value: unknown): string {
   return JSON.stringify(value).replace(
     /[\uFFFE\uFFFF\uD800-\uDFFF]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

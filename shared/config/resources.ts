@@ -210,7 +210,7 @@ export function retentionDays(years: number): number {
  * The region of the stack: France (Paris), whatever the CLI profile says; another only when the
  * context names it (`-c region=…`). Health-related public records stay in France.
  */
-export const DEFAULT_REGION = 'eu-west-3';
+const DEFAULT_REGION = 'eu-west-3';
 
 export function deploymentRegion(value: unknown): string {
   if (value === undefined || value === null || value === '') return DEFAULT_REGION;

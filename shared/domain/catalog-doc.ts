@@ -30,8 +30,11 @@ export function renderCodesMarkdown(): string {
     );
     for (const [code, entry] of Object.entries(CATALOG).filter(([key]) => key.startsWith(prefix))) {
       const cell = (text: string) => text.replace(/\|/g, '\\|');
+      // A retired code stays listed (it is never reused), marked so that nobody expects it.
+      const retired: string | undefined = 'retired' in entry ? entry.retired : undefined;
+      const title = retired ? `~~${entry.title}~~ **retiré, plus jamais donné** : ${retired}` : entry.title;
       out.push(
-        `| \`${code}\` | ${entry.severity} | ${cell(entry.title)} | ${cell(entry.message)} | ${cell(entry.hint)} |`,
+        `| \`${code}\` | ${entry.severity} | ${cell(title)} | ${cell(entry.message)} | ${cell(entry.hint)} |`,
       );
     }
   }

@@ -17,12 +17,14 @@ export interface CatalogEntry {
   readonly title: string;
   readonly message: string;
   readonly hint: string;
+  /** A code no control gives any more (why, and since when): kept so that it is never reused. */
+  readonly retired?: string;
 }
 
 export const ACCEPTED_CODE = '0000';
 export const ACCEPTED_LABEL = 'Demande acceptée';
 
-export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
+export const CATALOG = {
   // ── Control 1: the file ────────────────────────────────────────────────────────────────
   '1001': {
     severity: 'error',
@@ -41,6 +43,8 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     title: 'Marque BOM en tête de fichier',
     message: "le fichier commence par une marque d'ordre d'octets (BOM UTF-8), non permise en JSON",
     hint: 'Enregistrez le fichier en « UTF-8 sans BOM ».',
+    retired:
+      'une marque BOM en tête est acceptée avec l’avertissement 8006 (lecture tolérante) ; ailleurs, c’est une erreur de syntaxe (1005)',
   },
   '1004': {
     severity: 'error',
@@ -688,6 +692,21 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
     message: 'le fichier {zip} pèse {taille} octets, au-delà de 200 Mo ({max} octets)',
     hint: 'Répartissez les pièces dans plusieurs .zip de 200 Mo au plus.',
   },
+} as const satisfies Readonly<Record<string, CatalogEntry>>;
+
+/** Every code the controls can give: a mistyped code does not compile. */
+export type Code = keyof typeof CATALOG;
+
+/** The `{name}` placeholders of a template, `{field}` aside (the finding's own path). */
+type Placeholders<T extends string> = T extends `${string}{${infer Name}}${infer Rest}`
+  ? Exclude<Name, 'field'> | Placeholders<Rest>
+  : never;
+
+/** The parameters a code's message and hint name: a finding can give no other. */
+export type ParamsOf<C extends Code> = {
+  readonly [Name in Placeholders<(typeof CATALOG)[C]['message'] | (typeof CATALOG)[C]['hint']>]?:
+    | string
+    | number;
 };
 
 /** Fills a template: `{field}` and `{name}` placeholders; an unknown placeholder is left visible. */
@@ -722,7 +741,7 @@ const compiled = new Map<string, string[]>();
  * make a 500 KB label), and well-formed Unicode, since a lone surrogate written by the vendor
  * (`"\udc00"`) cannot be URL-encoded for SNS nor carried by SQS.
  */
-export const MAX_PARAM_CHARS = 160;
+const MAX_PARAM_CHARS = 160;
 
 /**
  * A value as a message shows it: bounded, well-formed, and printable (control characters, line
@@ -730,7 +749,7 @@ export const MAX_PARAM_CHARS = 160;
  * controler, emails, result messages, the annotated file's labels) is rendered here, so a value can
  * neither drive a terminal nor forge a line anywhere.
  */
-export function boundedParam(value: string): string {
+function boundedParam(value: string): string {
   const text = value.length > MAX_PARAM_CHARS ? `${value.slice(0, MAX_PARAM_CHARS - 1)}…` : value;
   return toWellFormedText(printable(text));
 }
@@ -743,8 +762,6 @@ export function toWellFormedText(value: string): string {
   );
 }
 
-export function catalogEntry(code: string): CatalogEntry {
-  const entry = CATALOG[code];
-  if (!entry) throw new Error(`code ${code} absent du catalogue`);
-  return entry;
+export function catalogEntry(code: Code): CatalogEntry {
+  return CATALOG[code];
 }

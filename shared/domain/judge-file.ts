@@ -1,5 +1,12 @@
-import { ACCEPTED_CODE, ACCEPTED_LABEL, CATALOG, catalogEntry, renderTemplate } from './catalog';
-import type { Finding, FindingDraft, RenderedFinding } from './findings';
+import {
+  ACCEPTED_CODE,
+  ACCEPTED_LABEL,
+  type Code,
+  catalogEntry,
+  type ParamsOf,
+  renderTemplate,
+} from './catalog';
+import { draftOf, type Finding, type FindingDraft, type Params, type RenderedFinding } from './findings';
 import {
   DEFAULT_LIMITS,
   type DocumentLimits,
@@ -20,7 +27,7 @@ import { isCalendarDate } from './rules/checks';
 import { received, runRules, unknownKeyFindings } from './rules/engine';
 import type { AttachmentChecker, DemandType, LineEnvironment, ProfileId } from './rules/line-environment';
 
-export const MAX_LINES = 200;
+const MAX_LINES = 200;
 /**
  * Findings kept per line and per severity (and for the file's own warnings): a hostile line with
  * 100,000 unknown tags or a list of 1,000 bad items gets its verdict and the first findings, plus
@@ -201,12 +208,8 @@ interface FileCheck {
 function checkFile(doc: JsonDocument, options: JudgeOptions): FileCheck {
   const root = doc.root;
   const errors: Finding[] = [];
-  const error = (
-    code: string,
-    field: string,
-    node: JsonNode | undefined,
-    params: Record<string, string | number> = {},
-  ) => errors.push({ code, field, params, severity: 'error', offset: (node ?? root).offset });
+  const error: ErrorSink = (code, field, node, params) =>
+    errors.push({ ...draftOf(code, field, params), severity: 'error', offset: (node ?? root).offset });
   const header: FileCheck['header'] = {};
 
   const impId = propertyOf(root, 'impId');
@@ -256,11 +259,11 @@ function checkFile(doc: JsonDocument, options: JudgeOptions): FileCheck {
   return { errors, warnings, header, lines, profile };
 }
 
-type ErrorSink = (
-  code: string,
+type ErrorSink = <C extends Code>(
+  code: C,
   field: string,
   node: JsonNode | undefined,
-  params?: Record<string, string | number>,
+  params?: ParamsOf<C>,
 ) => void;
 
 function checkLines(doc: JsonDocument, error: ErrorSink): JsonNode[] {
@@ -465,7 +468,7 @@ export function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-export function lineLabel(numLigne: number, message: string): string {
+function lineLabel(numLigne: number, message: string): string {
   return `Ligne ${numLigne} : ${message}`;
 }
 
@@ -485,10 +488,8 @@ export function renderFinding(finding: Finding, doc?: JsonDocument, numLigne?: n
 function positionOfFinding(finding: Finding, doc: JsonDocument | undefined): RenderedFinding['position'] {
   if (doc && finding.offset !== undefined) return positionAt(doc.lineStarts, finding.offset);
   // A file that did not parse has no document, but its syntax error carries its own position.
-  const line = finding.params?.ligne;
-  const column = finding.params?.colonne;
+  const params: Params | undefined = finding.params;
+  const line = params?.ligne;
+  const column = params?.colonne;
   return typeof line === 'number' && typeof column === 'number' ? { line, column } : null;
 }
-
-/** Every code the catalog has, for the docs and the tests. */
-export const KNOWN_CODES = Object.keys(CATALOG);

@@ -46,7 +46,7 @@ export interface Referentiel {
  * The one plafond a seed states: « le montant maximum hors taxe de la prestation Ségur est de
  * 2 917 € » (seed 004, §3.1). The référentiel's `plafonds` override it and add the others.
  */
-export const DEFAULT_PLAFONDS: Readonly<Record<string, string>> = { 'BIO-LOINC-solde': '2917.00' };
+const DEFAULT_PLAFONDS: Readonly<Record<string, string>> = { 'BIO-LOINC-solde': '2917.00' };
 
 export function plafondOf(referentiel: Referentiel | undefined, profileId: string): string | undefined {
   return referentiel?.plafonds?.[profileId] ?? DEFAULT_PLAFONDS[profileId];

@@ -67,7 +67,7 @@ export function fileFindingJson(finding: RenderedFinding) {
   };
 }
 
-export function lineFindingJson(finding: RenderedFinding) {
+function lineFindingJson(finding: RenderedFinding) {
   return {
     code: finding.code,
     field: finding.field,

@@ -7,7 +7,7 @@ import { hasUnprintable } from './printable';
  * enough for any file system once a suffix (`.refus.json`, `.v2`) is added. Undefined when safe,
  * else the reason, in French.
  */
-export const MAX_NAME_BYTES = 200;
+const MAX_NAME_BYTES = 200;
 
 export function unsafeKeyReason(relativeKey: string): string | undefined {
   if (relativeKey.startsWith('/')) return 'chemin absolu';

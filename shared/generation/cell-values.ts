@@ -54,7 +54,7 @@ function textOf(cell: Exclude<Cell, null | undefined>): string {
 }
 
 /** `1 075,00`, `1075.00`, `1075`, `1.075,50`, `1,075.50`, `1075 €` → `1075.00`; a number as is. */
-export function amountOf(cell: Exclude<Cell, null | undefined>): CellOutcome {
+function amountOf(cell: Exclude<Cell, null | undefined>): CellOutcome {
   if (typeof cell === 'number')
     return Number.isFinite(cell)
       ? { ok: true, value: new RawNumber(cell.toFixed(2)) }

@@ -149,7 +149,7 @@ export async function recordArrival(deps: IntakeDeps, record: S3ObjectEvent): Pr
 }
 
 /** S3 says to compare sequencers as strings once padded to the same length. */
-export function arrivalOrder(record: S3ObjectEvent): string {
+function arrivalOrder(record: S3ObjectEvent): string {
   const { sequencer, versionId, eTag } = record.s3.object;
   if (sequencer) return `S#${sequencer.toUpperCase().padStart(32, '0')}`;
   return `T#${record.eventTime}#${versionId ?? eTag ?? ''}`;
@@ -159,7 +159,7 @@ export function arrivalOrder(record: S3ObjectEvent): string {
  * Characters SQS cannot carry in a message (its allowed set is #x9 #xA #xD #x20–#xD7FF
  * #xE000–#xFFFD #x10000–#x10FFFF): a key holding one could never reach the judge or the sweeper.
  */
-export function unsafeCharacter(key: string): string | undefined {
+function unsafeCharacter(key: string): string | undefined {
   const match =
     // biome-ignore lint/suspicious/noControlCharactersInRegex: SQS's forbidden characters are these.
     /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(
@@ -171,7 +171,7 @@ export function unsafeCharacter(key: string): string | undefined {
 }
 
 /** What can be said of a refused key's place: its SIRET and type folders when they are well-formed. */
-export function refusalSubject(key: string): RefusalSubject {
+function refusalSubject(key: string): RefusalSubject {
   const inDeposit = key.startsWith(PREFIXES.deposit);
   const parts = inDeposit ? key.slice(PREFIXES.deposit.length).split('/') : [];
   const siret = /^\d{14}$/.test(parts[0] ?? '') ? (parts[0] as string) : '';

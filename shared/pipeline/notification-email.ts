@@ -149,7 +149,7 @@ function returnsSection(result: ResultMessage, links: OutputLinks): Section {
 }
 
 /** `s3://<bucket>/retour/<SIRET>/…` → `retour/<SIRET>/…`: the vendor knows its space, not our buckets. */
-export function vendorPath(uri: string): string {
+function vendorPath(uri: string): string {
   return uri.replace(/^s3:\/\/[^/]+\//, '');
 }
 
@@ -199,7 +199,7 @@ ${body}
 }
 
 /** SNS takes an ASCII subject of fewer than 100 characters: accents dropped, dashes plain. */
-export function asciiSubject(text: string): string {
+function asciiSubject(text: string): string {
   const ascii = text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -4,7 +4,7 @@ import type { OutputLinkSigner, ResultPublisher } from './ports';
 import type { ResultMessage } from './result-message';
 
 /** SNS counts attributes in its 256 KiB: an HTML larger than this is left out (the text has it all). */
-export const MAX_HTML_BYTES = 96 * 1024;
+const MAX_HTML_BYTES = 96 * 1024;
 
 export interface PublishDeps {
   readonly publisher: ResultPublisher;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PREFIXES } from '../config/resources';
-import { catalogEntry, renderTemplate } from '../domain/catalog';
+import { type Code, catalogEntry, renderTemplate } from '../domain/catalog';
 import type { Params } from '../domain/findings';
 import { capitalised } from '../domain/judge-file';
 import { printable } from '../domain/printable';
@@ -30,7 +30,7 @@ export interface RefusalDeps {
 export async function refuse(
   deps: RefusalDeps,
   subject: RefusalSubject,
-  finding: { code: string; params: Params },
+  finding: { code: Code; params: Params },
   at: string,
   outcome: Outcome = 'refus',
 ): Promise<ResultMessage> {

@@ -30,7 +30,7 @@ export interface ResultLine {
 }
 
 /** The errors a result message carries per line; more are counted (the report lists 50). */
-export const ERRORS_PER_LINE = 10;
+const ERRORS_PER_LINE = 10;
 
 export interface ResultMessage {
   readonly submissionId: string;

@@ -1,4 +1,5 @@
-import type { FindingDraft } from '../findings';
+import type { Code, ParamsOf } from '../catalog';
+import { draftOf, type FindingDraft } from '../findings';
 import { type JsonNode, parseTree, type SyntaxErrorKind } from './parse-tree';
 
 export type { JsonNode } from './parse-tree';
@@ -105,20 +106,20 @@ export function parseJsonDocument(
   return { ok: true, doc: { text, root, lineStarts, bom } };
 }
 
-function fail(code: string, params: Record<string, string | number> = {}): ParseOutcome {
-  return { ok: false, finding: { code, field: '', params } };
+function fail<C extends Code>(code: C, params: ParamsOf<C> = {}): ParseOutcome {
+  return { ok: false, finding: draftOf(code, '', params) };
 }
 
-function failAt(
-  code: string,
-  params: Record<string, string | number>,
+function failAt<C extends Code>(
+  code: C,
+  params: ParamsOf<C>,
   offset: number,
   lineStarts: readonly number[],
 ): ParseOutcome {
   const { line, column } = positionAt(lineStarts, offset);
   return {
     ok: false,
-    finding: { code, field: '', params: { ...params, ligne: line, colonne: column }, offset },
+    finding: { ...draftOf(code, '', { ...params, ligne: line, colonne: column }), offset },
   };
 }
 
@@ -181,10 +182,6 @@ export function positionAt(lineStarts: readonly number[], offset: number): Sourc
     else hi = mid - 1;
   }
   return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
-}
-
-export function positionOf(doc: JsonDocument, node: JsonNode): SourcePosition {
-  return positionAt(doc.lineStarts, node.offset);
 }
 
 export function joinPath(parent: string, key: string): string {

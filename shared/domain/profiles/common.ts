@@ -1,5 +1,5 @@
 import operateurs from '../data/operateurs-messagerie.json';
-import { excerpt, itemsOf, type JsonNode, propertyOf, rawText } from '../json/json-document';
+import { itemsOf, type JsonNode, propertyOf, rawText } from '../json/json-document';
 import {
   findReferencement,
   knowsReferencements,
@@ -124,7 +124,7 @@ export const numeroEditeurRules: readonly ValueCheck[] = [
 ];
 
 /** In the pipeline a numeroEditeur once used (accepted or rejected) may not come back (seeds §1.2). */
-export const numeroEditeurNotUsedBefore: ValueCheck = (node, ctx) => {
+const numeroEditeurNotUsedBefore: ValueCheck = (node, ctx) => {
   const origin = ctx.env.usedNumerosEditeur?.get(node.value as string);
   return origin === undefined
     ? undefined
@@ -366,7 +366,7 @@ function nomenclatureCheck(
   scope: Scope,
   profile: { couloir: string; logiciel: string },
   policy: AttachmentPolicy,
-) {
+): CheckDraft | undefined {
   const name = stringOfScope(scope, 'nomFichier');
   if (name === undefined || name.trim() === '') return undefined;
   const format = stringOfScope(scope, 'formatFichier');
@@ -476,8 +476,4 @@ export function avanceMandatoryAttachments(
     mandatory.push({ type: 'PREUVE_HT', reason: ' car commande.regimeTVA vaut « HT »' });
   }
   return mandatory;
-}
-
-export function describeValue(ctx: LineContext, node: JsonNode): string {
-  return excerpt(ctx.doc, node);
 }

@@ -8,7 +8,7 @@ import type { FieldRule, JsonType, Presence, ValueCheck } from './engine';
 
 const REQUIRED: Presence = { mode: 'required' };
 
-export function codePointLength(value: string): number {
+function codePointLength(value: string): number {
   let count = 0;
   for (const _ of value) count++;
   return count;
@@ -44,7 +44,7 @@ export function lengthBelow(n: number): ValueCheck {
 }
 
 /** "en MAJUSCULES": nothing that upper-casing would change (accented capitals, digits, spaces pass). */
-export const upperCase: ValueCheck = (node) => {
+const upperCase: ValueCheck = (node) => {
   const value = str(node);
   return value === value.toLocaleUpperCase('fr-FR')
     ? undefined
@@ -58,7 +58,7 @@ export const digitsOnly: ValueCheck = (node) =>
 /** 9 digits, or Corsica's 2A/2B followed by 7 digits. */
 export const FINESS_PATTERN = /^(\d{9}|2[AB]\d{7})$/;
 
-export const finessCharacters: ValueCheck = (node) =>
+const finessCharacters: ValueCheck = (node) =>
   FINESS_PATTERN.test(str(node)) ? undefined : { code: '2014', params: { recu: truncate(str(node)) } };
 
 export const alphanumeric: ValueCheck = (node) =>
@@ -106,13 +106,13 @@ const AMOUNT_PATTERN = /^-?\d+\.\d{2}$/;
  * 500,000-digit amount is refused (it made a DynamoDB item over 400 KB) and `1` followed by 5,000
  * zeros is not read as Infinity, which passed "> 0".
  */
-export const MAX_AMOUNT_DIGITS = 9;
+const MAX_AMOUNT_DIGITS = 9;
 
 /**
  * FLOAT (2 chiffres après le point), read from the source text (formats.md decision 5): JSON.parse
  * would turn 1075.00 into 1075 and lose what the rule is about.
  */
-export const amountTwoDecimals: ValueCheck = (node, ctx) => {
+const amountTwoDecimals: ValueCheck = (node, ctx) => {
   const raw = rawText(ctx.doc, node);
   if (!AMOUNT_PATTERN.test(raw)) return { code: '2011', params: { recu: raw } };
   const digits = raw.replace(/^-/, '').indexOf('.');
@@ -122,7 +122,7 @@ export const amountTwoDecimals: ValueCheck = (node, ctx) => {
 };
 
 /** A courtesy warning: the tables only bound the length, so a doubtful address never rejects. */
-export const emailLooksValid: ValueCheck = (node) =>
+const emailLooksValid: ValueCheck = (node) =>
   /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(str(node))
     ? undefined
     : { code: '8004', params: { recu: truncate(str(node)) } };

@@ -1,5 +1,5 @@
-import { CATALOG } from '../catalog';
-import type { Finding, FindingDraft, Params } from '../findings';
+import { CATALOG, type Code } from '../catalog';
+import type { DraftOf, Finding, FindingDraft } from '../findings';
 import {
   describeType,
   excerpt,
@@ -61,7 +61,7 @@ export type Presence =
   | { readonly mode: 'empty'; readonly reason?: string; readonly allowFalse?: boolean };
 
 /** A draft produced by a check: its field defaults to the field being checked. */
-export type CheckDraft = { readonly code: string; readonly params?: Params; readonly field?: string };
+export type CheckDraft = { [C in Code]: Omit<DraftOf<C>, 'field'> & { readonly field?: string } }[Code];
 
 export type ValueCheck = (node: JsonNode, ctx: LineContext, scope: Scope) => CheckDraft | undefined;
 
@@ -130,7 +130,7 @@ export function runRules(rules: readonly Rule[], ctx: LineContext, scope: Scope)
           drafts === undefined ? [] : Array.isArray(drafts) ? drafts : [drafts];
         for (const draft of list) {
           const field = draft.field ?? (rule.key === '' ? scope.path : joinPath(scope.path, rule.key));
-          push(ctx, { code: draft.code, field, params: draft.params }, nodeForOffset(scope, rule.key));
+          push(ctx, { ...draft, field }, nodeForOffset(scope, rule.key));
         }
         break;
       }
@@ -293,16 +293,8 @@ function runChecks(
   for (const check of checks) {
     const draft = check(node, ctx, scope);
     if (!draft) continue;
-    push(
-      ctx,
-      {
-        code: draft.code,
-        field: draft.field ?? (typeof field === 'string' ? field : field()),
-        params: draft.params,
-      },
-      node,
-    );
-    if (CATALOG[draft.code]?.severity === 'error') return;
+    push(ctx, { ...draft, field: draft.field ?? (typeof field === 'string' ? field : field()) }, node);
+    if (CATALOG[draft.code].severity === 'error') return;
   }
 }
 
@@ -316,17 +308,11 @@ function locate(rule: FieldRule, scope: Scope): { key: string; node?: JsonNode; 
 }
 
 function push(ctx: LineContext, draft: FindingDraft, node: JsonNode): void {
-  const severity = CATALOG[draft.code]?.severity ?? 'error';
-  ctx.findings.push({
-    code: draft.code,
-    field: draft.field,
-    params: draft.params,
-    severity,
-    offset: node.offset,
-  });
+  const severity = CATALOG[draft.code].severity;
+  ctx.findings.push({ ...draft, severity, offset: node.offset });
 }
 
-export function typeLabel(type: JsonType | undefined): string {
+function typeLabel(type: JsonType | undefined): string {
   switch (type) {
     case 'string':
       return 'une chaîne entre guillemets';

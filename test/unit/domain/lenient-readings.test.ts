@@ -1,7 +1,8 @@
 import { BufferSource } from '../../../shared/adapters/byte-range-source';
 import { ZipArchive } from '../../../shared/adapters/zip/zip-archive';
 import { annotate } from '../../../shared/domain/annotate';
-import { CATALOG, renderTemplate } from '../../../shared/domain/catalog';
+import { CATALOG, type Code, type ParamsOf, renderTemplate } from '../../../shared/domain/catalog';
+import { draftOf } from '../../../shared/domain/findings';
 import { renderFinding } from '../../../shared/domain/judge-file';
 import { inspectZips } from '../../../shared/pipeline/inspect-zips';
 import { judgeSampleLine, judgeText, remove, sampleName, sampleText, set } from '../../support/deposits';
@@ -200,19 +201,20 @@ describe('labels the vendor reads', () => {
     {},
     { get: (_target, name) => `valeur-${String(name)}` },
   );
-  it.each(Object.keys(CATALOG))('code %s renders without double spaces or doubled quotes', (code) => {
-    const entry = CATALOG[code];
-    const message = renderTemplate(entry?.message ?? '', 'champ', { ...sample, raison: ' car x vaut y' });
-    expect(message).not.toMatch(/ {2}/);
-    expect(message).not.toMatch(/« "|" »/);
-    const rendered = renderFinding({
-      code,
-      field: 'champ',
-      params: { raison: ' car x vaut y' },
-      severity: 'error',
-    });
-    if (code.startsWith('1')) expect(rendered.message.charAt(0)).toMatch(/[A-ZÀ-Ý]/);
-  });
+  it.each(Object.keys(CATALOG) as Code[])(
+    'code %s renders without double spaces or doubled quotes',
+    (code) => {
+      const entry = CATALOG[code];
+      const message = renderTemplate(entry?.message ?? '', 'champ', { ...sample, raison: ' car x vaut y' });
+      expect(message).not.toMatch(/ {2}/);
+      expect(message).not.toMatch(/« "|" »/);
+      const rendered = renderFinding({
+        ...draftOf(code, 'champ', { raison: ' car x vaut y' } as ParamsOf<typeof code>),
+        severity: 'error',
+      });
+      if (code.startsWith('1')) expect(rendered.message.charAt(0)).toMatch(/[A-ZÀ-Ý]/);
+    },
+  );
   it('quotes a received string one way: « 0000 », not « "0000" »', () => {
     const verdict = judgeSampleLine('MDV-LGC-avance', [set(line('numeroASP'), '"FINMDV000001"')]);
     expect(verdict.libelleTraitement).toContain('« FINMDV000001 »');
