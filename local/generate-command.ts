@@ -12,7 +12,7 @@ import { detectFormat } from '../shared/domain/attachments/attachment-checker';
 import { MAX_ZIP_BYTES } from '../shared/domain/attachments/zip-entries';
 import { depositFacts } from '../shared/domain/deposit-facts';
 import { DEFAULT_LIMITS, parseJsonDocument } from '../shared/domain/json/json-document';
-import { parisDay } from '../shared/domain/judge-file';
+import { parisDay } from '../shared/domain/paris-day';
 import { PROFILES } from '../shared/domain/profiles';
 import type { ProfileId } from '../shared/domain/rules/line-environment';
 import {

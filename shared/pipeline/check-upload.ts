@@ -1,7 +1,7 @@
 import type { ByteRangeSource } from '../adapters/byte-range-source';
 import { depositFacts } from '../domain/deposit-facts';
 import { DEFAULT_LIMITS, parseJsonDocument, sourceTextOf } from '../domain/json/json-document';
-import { parisDay } from '../domain/judge-file';
+import { parisDay } from '../domain/paris-day';
 import type { Referentiel } from '../domain/referentiel';
 import type { DemandType } from '../domain/rules/line-environment';
 import { checkDeposit, type DepositOutputs } from './check-deposit';

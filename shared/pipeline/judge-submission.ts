@@ -11,7 +11,8 @@ import {
   rawText,
   sourceTextOf,
 } from '../domain/json/json-document';
-import { type FileVerdict, judgeParsed, parisDay } from '../domain/judge-file';
+import { type FileVerdict, judgeParsed } from '../domain/judge-file';
+import { parisDay } from '../domain/paris-day';
 import { PROFILES } from '../domain/profiles';
 import type { Avance, Referentiel } from '../domain/referentiel';
 import type { ProfileId } from '../domain/rules/line-environment';

@@ -1,5 +1,5 @@
 import { SERVICES } from '../config/resources';
-import { renderFinding } from '../domain/judge-file';
+import { renderFinding } from '../domain/render-finding';
 import { emitMetrics } from '../observability/logger';
 import type { JudgeDeps } from './judge-submission';
 import { fingerprintOf } from './judge-submission';

@@ -14,6 +14,7 @@ import {
   text,
 } from '../rules/checks';
 import { type LineContext, type Rule, shapeOf, type ValueCheck } from '../rules/engine';
+import { piecesBlockRule, piecesItemRules } from './attachment-rules';
 import {
   centsOf,
   eachScalar,
@@ -24,8 +25,6 @@ import {
   numeroEditeurRules,
   object,
   type Profile,
-  piecesBlockRule,
-  piecesItemRules,
   relation,
   stringAt,
   traitementRules,

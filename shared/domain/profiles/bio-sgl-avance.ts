@@ -1,14 +1,13 @@
 import { itemsOf, propertyOf } from '../json/json-document';
 import { bool, email, field, finess, finessItemChecks, phone, text, upperName } from '../rules/checks';
 import { type Rule, shapeOf } from '../rules/engine';
+import { avanceMandatoryAttachments, fixedCodes, piecesBlockRule, piecesItemRules } from './attachment-rules';
 import {
   avanceHeaderRules,
-  avanceMandatoryAttachments,
   clientUniqueAgreement,
   commandeRules,
   each,
   eachScalar,
-  fixedCodes,
   isTrue,
   MAILIZ_CODE,
   mandataireRules,
@@ -18,8 +17,6 @@ import {
   object,
   operateurMessagerie,
   type Profile,
-  piecesBlockRule,
-  piecesItemRules,
   requiresReferencement,
   stringsOf,
   traitementRules,

@@ -1,21 +1,18 @@
 import { type JsonNode, propertiesOf, propertyOf } from '../json/json-document';
 import { bool, email, falseOrNull, field, finess, phone, upperName } from '../rules/checks';
 import { type Rule, shapeOf, type ValueCheck } from '../rules/engine';
+import { avanceMandatoryAttachments, fixedCodes, piecesBlockRule, piecesItemRules } from './attachment-rules';
 import {
   avanceHeaderRules,
-  avanceMandatoryAttachments,
   clientUniqueAgreement,
   commandeRules,
   each,
-  fixedCodes,
   isTrue,
   mandataireRules,
   nodeAt,
   nonEmptyArray,
   object,
   type Profile,
-  piecesBlockRule,
-  piecesItemRules,
   requiresReferencement,
   stringsOf,
   traitementRules,

@@ -13,15 +13,14 @@ import {
   upperName,
 } from '../rules/checks';
 import { type LineContext, type Presence, type Rule, shapeOf } from '../rules/engine';
+import { avanceMandatoryAttachments, fixedCodes, piecesBlockRule, piecesItemRules } from './attachment-rules';
 import {
   avanceHeaderRules,
-  avanceMandatoryAttachments,
   boolAt,
   clientUniqueAgreement,
   commandeRules,
   each,
   eachScalar,
-  fixedCodes,
   isTrue,
   MAILIZ_CODE,
   mandatairePresence,
@@ -30,8 +29,6 @@ import {
   object,
   operateurMessagerie,
   type Profile,
-  piecesBlockRule,
-  piecesItemRules,
   relation,
   requiresReferencement,
   stringAt,

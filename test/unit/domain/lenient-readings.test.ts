@@ -3,7 +3,7 @@ import { ZipArchive } from '../../../shared/adapters/zip/zip-archive';
 import { annotate } from '../../../shared/domain/annotate';
 import { CATALOG, type Code, type ParamsOf, renderTemplate } from '../../../shared/domain/catalog';
 import { draftOf } from '../../../shared/domain/findings';
-import { renderFinding } from '../../../shared/domain/judge-file';
+import { renderFinding } from '../../../shared/domain/render-finding';
 import { inspectZips } from '../../../shared/pipeline/inspect-zips';
 import { judgeSampleLine, judgeText, remove, sampleName, sampleText, set } from '../../support/deposits';
 import { document, makeZip, renameEntry } from '../../support/zips';

@@ -1,0 +1,11 @@
+/** AAAAMMJJ of an instant in Europe/Paris, the agency's time. */
+export function parisDay(at: Date): string {
+  const parts = new Intl.DateTimeFormat('fr-FR', {
+    timeZone: 'Europe/Paris',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(at);
+  const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? '';
+  return `${part('year')}${part('month')}${part('day')}`;
+}
