@@ -1,6 +1,6 @@
 /**
  * The pipeline's resources and their settings, in one place: the CDK stack builds them from here and
- * the embedded stack (issue 5) creates its buckets, queues, topic and table from the same list.
+ * the embedded stack creates its buckets, queues, topic and table from the same list.
  */
 export const PREFIXES = {
   /** Vendor deposits: depot/<SIRET>/<avance|solde>/<files>. */
@@ -18,8 +18,8 @@ export const PREFIXES = {
 
 /**
  * S3 event notifications into the intake queue: every object created under depot/, whatever its
- * name. S3's suffix filters are case-sensitive, so `.JSON`, `.ZIP` or `notes.txt` used to trigger
- * nothing and vanish; the intake now refuses, with a reason, what is outside the naming scheme.
+ * name. S3's suffix filters are case-sensitive: with them, `.JSON`, `.ZIP` or `notes.txt` would trigger
+ * nothing and vanish; without them, the intake refuses with a reason what is outside the naming scheme.
  */
 export const NOTIFIED_PREFIX = PREFIXES.deposit;
 

@@ -6,8 +6,8 @@ import type { ClaimOwner, EditeurScope, StateStore } from './ports';
 import { REGISTRIES } from './ports';
 
 /**
- * The vendor's history a judgement needs, with the documents' meaning (issue 9), and the claims
- * that make its decisions stick under concurrency (issue 15):
+ * The vendor's history a judgement needs, with the documents' meaning, and the claims that make
+ * its decisions stick under concurrency (two judges at once, a judgement retried):
  * - avance: every judged line uses up its numeroEditeur, accepted or rejected (« si la demande est
  *   rejetée, un nouveau numéro unique doit être généré », seeds 000 and 003);
  * - solde: the number is the avance's; a rejected solde line may come back in a later file; an

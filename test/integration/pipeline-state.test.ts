@@ -8,7 +8,7 @@ import { hopDeposit } from '../support/embedded-deposits';
 
 /**
  * `pipeline --state`: two runs (two processes, as two restarts) sharing one state folder keep the
- * registry, the avances and the numeroASP sequences (issue 9).
+ * registry, the avances and the numeroASP sequences.
  */
 async function dropFolder(fileNumber: string, editeurs: readonly string[]): Promise<string> {
   const drop = await mkdtemp(join(tmpdir(), 'segur-state-drop-'));

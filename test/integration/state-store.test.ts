@@ -8,7 +8,7 @@ import type { Arrival } from '../../shared/pipeline/ports';
 
 /**
  * Each conditional write of the state store, on dynalite over real HTTP: the decisions it takes
- * hold whatever the order and the number of the calls (issue 15).
+ * hold whatever the order and the number of the calls (concurrent judges, retries).
  */
 let dynamo: { endpoint: string; stop(): Promise<void> };
 let client: DynamoDBClient;

@@ -9,7 +9,7 @@ import { judgeSampleLine, judgeText, remove, sampleName, sampleText, set } from 
 import { document, makeZip, renameEntry } from '../../support/zips';
 
 /**
- * What the documents allow, or vendors' tools write, and used to be refused (issue 10): each reading
+ * What the documents allow, or vendors' tools write, beyond a literal reading (docs/decisions.md): each reading
  * accepted (with its warning where there is one), next to a neighbour that stays refused.
  */
 const line = (...path: Array<string | number>) => ['lignesImport', 0, ...path];
