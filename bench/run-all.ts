@@ -57,17 +57,13 @@ async function main(): Promise<void> {
   }
 
   console.log(`Node ${process.version}, ${process.platform}/${process.arch}\n`);
-  console.log(
-    '== Validation: controls 1 and 2 on a 200-line file per profile, median of 200 runs ==',
-  );
+  console.log('== Validation: controls 1 and 2 on a 200-line file per profile, median of 200 runs ==');
   console.log(runValidationBench());
   console.log('\n== Hostile inputs: each judged in its own process (target ≤ 2 s, ≤ 256 MB) ==');
   console.log(await runHostileBench(argv[1] as string));
   console.log('\n== Attachments: a 200 Mo zip, 70 documents, 200-line deposit ==');
   console.log(await runZipBench(argv[1] as string));
-  console.log(
-    `\n== Embedded pipeline: latency, ${submissions} submissions at once, judge memory ==`,
-  );
+  console.log(`\n== Embedded pipeline: latency, ${submissions} submissions at once, judge memory ==`);
   console.log(await runPipelineBench(argv[1] as string, submissions));
   console.log('\n== Kept state (--state): 3,000 objects written through, then a restart ==');
   console.log(await runStateBench(argv[1] as string));
