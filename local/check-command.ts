@@ -8,6 +8,7 @@ import type { Referentiel } from '../shared/domain/referentiel';
 import { validateReferentiel } from '../shared/domain/referentiel-validation';
 import { fileFindingJson, lineJson } from '../shared/domain/reports';
 import type { DemandType } from '../shared/domain/rules/line-environment';
+import { depositSchema } from '../shared/domain/schema/deposit-schema';
 import { reportNames } from '../shared/pipeline/check-deposit';
 import { checkUpload } from '../shared/pipeline/check-upload';
 import { type CliIo, UsageError } from './cli-io';
@@ -17,10 +18,12 @@ import { COLOUR, NO_COLOUR, renderText } from './text-report';
 export const CHECK_USAGE = `Usage : segur-pipeline controler <fichier.json> [--zip <fichier.zip>]... [--type avance|solde]
                         [--profile MDV-LGC|HOP-DPI|BIO-SGL|BIO-LOINC] [--referentiel <referentiel.json>]
                         [--format text|json] [--out <dossier>] [--stats]
+       segur-pipeline controler --schema MDV-LGC|HOP-DPI|BIO-SGL|BIO-LOINC
         (ancien nom : check)
 
 Contrôle un dépôt avant envoi, comme le simulateur de l'ASP, mais avec toutes les erreurs de chaque demande.
 Sans --zip, les pièces justificatives ne sont pas contrôlées (le résumé le dit).
+--schema écrit le schéma JSON (2020-12) du profil, pour votre éditeur ou votre validateur (docs/schemas.md).
 --out écrit le fichier annoté et les rapports ; jamais dans le dossier du dépôt (il écraserait l'original).
 Code de sortie : 0 tout ce qui a été contrôlé est accepté, 1 fichier ou demande rejeté,
                  2 erreur d'usage ou de lecture.`;
@@ -36,10 +39,18 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
     format: { type: 'string', default: 'text' },
     out: { type: 'string' },
     stats: { type: 'boolean', default: false },
+    schema: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
     io.stdout.write(`${CHECK_USAGE}\n`);
+    return 0;
+  }
+  if (values.schema !== undefined) {
+    if (positionals.length > 0) throw new UsageError('--schema s’emploie seul, sans fichier à contrôler');
+    const profile = profileOfSoftware(parseSoftware(values.schema, '--schema') as string);
+    if (!profile) throw new UsageError(`profil inconnu : ${values.schema}`);
+    io.stdout.write(`${JSON.stringify(depositSchema(profile).schema, null, 2)}\n`);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('indiquez un et un seul fichier JSON à contrôler');
@@ -148,10 +159,10 @@ function parseType(value: string | undefined): DemandType | undefined {
   throw new UsageError(`--type accepte avance ou solde (reçu « ${value} »)`);
 }
 
-function parseSoftware(value: string | undefined): string | undefined {
+function parseSoftware(value: string | undefined, option = '--profile'): string | undefined {
   if (value === undefined) return undefined;
   if (SOFTWARES.includes(value)) return value;
-  throw new UsageError(`--profile accepte ${SOFTWARES.join(', ')} (reçu « ${value} »)`);
+  throw new UsageError(`${option} accepte ${SOFTWARES.join(', ')} (reçu « ${value} »)`);
 }
 
 async function openZips(paths: readonly string[]): Promise<LocalFileSource[]> {

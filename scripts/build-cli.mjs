@@ -1,5 +1,7 @@
 // Bundles the CLI with esbuild so that `npx segur-pipeline` starts fast with plain node (no
 // TypeScript loader at run time). Runs on `npm ci` through the `prepare` script.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 await build({
@@ -29,3 +31,18 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// The JSON Schema of each profile, generated from its rules by the command just built (controler
+// --schema): for the repository (dist/schemas/) and inside the small package.
+for (const folder of ['dist/schemas', 'packages/segur-controle/dist/schemas'])
+  mkdirSync(folder, { recursive: true });
+for (const [software, profile] of [
+  ['MDV-LGC', 'MDV-LGC-avance'],
+  ['HOP-DPI', 'HOP-DPI-avance'],
+  ['BIO-SGL', 'BIO-SGL-avance'],
+  ['BIO-LOINC', 'BIO-LOINC-solde'],
+]) {
+  const schema = execFileSync(process.execPath, ['bin/segur-pipeline.js', 'controler', '--schema', software]);
+  for (const folder of ['dist/schemas', 'packages/segur-controle/dist/schemas'])
+    writeFileSync(`${folder}/${profile}.schema.json`, schema);
+}

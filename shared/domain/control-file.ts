@@ -22,7 +22,10 @@ import type { ProfileId } from './rules/line-environment';
  */
 
 /** « Le nombre exact de demandes maximum par fichier JSON est fixé à 200 » (each profile's document). */
-const MAX_LINES = 200;
+export const MAX_LINES = 200;
+/** The numero ANS of the software: 10 characters. */
+export const NUMERO_ANS_LENGTH = 10;
+export const SIRET_PATTERN = /^\d{14}$/;
 
 const HEADER_KEYS = new Set(['impId', 'numeroAns', 'SIRET', 'siret', 'lignesImport']);
 
@@ -47,7 +50,7 @@ export function checkFile(doc: JsonDocument, options: JudgeOptions): FileCheck {
 
   const numeroAns = propertyOf(root, 'numeroAns');
   if (!numeroAns) error('1010', 'numeroAns', root);
-  else if (numeroAns.type !== 'string' || [...String(numeroAns.value)].length !== 10) {
+  else if (numeroAns.type !== 'string' || [...String(numeroAns.value)].length !== NUMERO_ANS_LENGTH) {
     error('1012', 'numeroAns', numeroAns, { recu: excerpt(doc, numeroAns) });
   } else header.numeroAns = numeroAns.value as string;
 
@@ -57,7 +60,7 @@ export function checkFile(doc: JsonDocument, options: JudgeOptions): FileCheck {
   else if (!upper && !lower) error('1010', 'SIRET', root);
   else {
     const siret = (upper ?? lower) as JsonNode;
-    if (siret.type !== 'string' || !/^\d{14}$/.test(String(siret.value))) {
+    if (siret.type !== 'string' || !SIRET_PATTERN.test(String(siret.value))) {
       error('1013', upper ? 'SIRET' : 'siret', siret, { recu: excerpt(doc, siret) });
     } else header.siret = siret.value as string;
   }

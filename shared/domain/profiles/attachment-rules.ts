@@ -1,6 +1,13 @@
 import { type JsonNode, propertyOf } from '../json/json-document';
 import { choice, field, lengthBelow, listLabel, notBlank, text, truncate } from '../rules/checks';
-import type { CheckDraft, LineContext, Rule, Scope, ValueCheck } from '../rules/engine';
+import {
+  type CheckDraft,
+  type LineContext,
+  type Rule,
+  type Scope,
+  type ValueCheck,
+  withSchema,
+} from '../rules/engine';
 
 import { each, firstPositions, nodeAt, nonEmptyArray, relation, stringAt, stringsOf } from './common';
 
@@ -15,6 +22,8 @@ export interface AttachmentPolicy {
   readonly codeOf: (type: string) => string | undefined;
   /** Allowed typeFichier values, for the message. */
   readonly allowedLabel: string;
+  /** The allowed typeFichier values when they are a fixed list (the JSON Schema's enum). */
+  readonly types?: readonly string[];
   readonly mandatory: (ctx: LineContext) => ReadonlyArray<{ type: string; reason?: string }>;
   /** Types a request may carry only once ("une demande ne comporte qu'un seul bon de commande"). */
   readonly single: readonly string[];
@@ -26,8 +35,12 @@ export interface AttachmentPolicy {
 
 export function fixedCodes(
   codes: Readonly<Record<string, string>>,
-): Pick<AttachmentPolicy, 'codeOf' | 'allowedLabel'> {
-  return { codeOf: (type) => codes[type], allowedLabel: listLabel(Object.keys(codes)) };
+): Pick<AttachmentPolicy, 'codeOf' | 'allowedLabel' | 'types'> {
+  return {
+    codeOf: (type) => codes[type],
+    allowedLabel: listLabel(Object.keys(codes)),
+    types: Object.keys(codes),
+  };
 }
 
 const EXTENSION_OF_FORMAT: Readonly<Record<string, string>> = { PDF: 'pdf', PNG: 'png', JPG: 'jpg' };
@@ -42,10 +55,18 @@ export function piecesItemRules(
   profile: { couloir: string; logiciel: string },
   policy: AttachmentPolicy,
 ): readonly Rule[] {
-  const typeCheck: ValueCheck = (node) =>
-    policy.codeOf(node.value as string) !== undefined
-      ? undefined
-      : { code: '2005', params: { attendu: policy.allowedLabel, recu: truncate(node.value as string) } };
+  const typeCheck: ValueCheck = withSchema(
+    (node) =>
+      policy.codeOf(node.value as string) !== undefined
+        ? undefined
+        : { code: '2005', params: { attendu: policy.allowedLabel, recu: truncate(node.value as string) } },
+    policy.types
+      ? { keywords: { enum: [...policy.types] }, format: `valeurs : ${policy.allowedLabel}` }
+      : {
+          format: `valeurs : ${policy.allowedLabel}`,
+          unexpressed: 'les types de pièce des catalogues transcodés',
+        },
+  );
   return [
     each('piecesJustificatives', [
       text('nomFichier', [notBlank, lengthBelow(50)]),

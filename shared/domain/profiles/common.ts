@@ -21,7 +21,20 @@ import {
   truncate,
   upperName,
 } from '../rules/checks';
-import type { CheckDraft, LineContext, Presence, Rule, Scope, Shape, ValueCheck } from '../rules/engine';
+import {
+  type CheckDraft,
+  type ConditionalPresenceSchema,
+  type LineContext,
+  type Presence,
+  type PresenceFunction,
+  type RelationSchema,
+  type Rule,
+  type Scope,
+  type Shape,
+  type SiblingCondition,
+  type ValueCheck,
+  withSchema,
+} from '../rules/engine';
 import type { DemandType, ProfileId } from '../rules/line-environment';
 
 /** A documented profile: couloir + logiciel + demand type, and its rules in table order. */
@@ -79,8 +92,9 @@ export function stringAt(ctx: LineContext, path: string): string | undefined {
 export function relation(
   key: string,
   run: (ctx: LineContext, scope: Scope) => CheckDraft | readonly CheckDraft[] | undefined,
+  schema?: RelationSchema,
 ): Rule {
-  return { kind: 'relation', key, run };
+  return { kind: 'relation', key, run, ...(schema ? { schema } : {}) };
 }
 
 export function object(key: string, rules: readonly Rule[]): Rule {
@@ -95,15 +109,20 @@ export function eachScalar(key: string, type: 'string', checks: readonly ValueCh
   return { kind: 'each', key, item: { type, checks } };
 }
 
+/** Rules under a condition; `schemaIf` says the same condition as sibling values, for the JSON Schema. */
 export function when(
   test: (ctx: LineContext, scope: Scope) => boolean,
   rules: readonly Rule[],
   otherwise?: readonly Rule[],
+  schemaIf?: SiblingCondition,
 ): Rule {
-  return { kind: 'when', test, rules, otherwise };
+  return { kind: 'when', test, rules, otherwise, ...(schemaIf ? { schemaIf } : {}) };
 }
 
-export const nonEmptyArray: ValueCheck = (node) => (itemsOf(node).length > 0 ? undefined : { code: '2020' });
+export const nonEmptyArray: ValueCheck = withSchema(
+  (node) => (itemsOf(node).length > 0 ? undefined : { code: '2020' }),
+  { keywords: { minItems: 1 }, format: 'au moins un élément' },
+);
 
 // ── Entête demande ────────────────────────────────────────────────────────────────────────
 
@@ -111,22 +130,35 @@ export const nonEmptyArray: ValueCheck = (node) => (itemsOf(node).length > 0 ? u
 export const numeroEditeurRules: readonly ValueCheck[] = [
   lengthEquals(5),
   alphanumeric,
-  (node, ctx) => {
-    const value = node.value as string;
-    const first = ctx.env.firstLineOfNumeroEditeur.get(value);
-    return first !== undefined && first !== ctx.numLigne
-      ? { code: '2030', params: { recu: value, autreLigne: first } }
-      : undefined;
-  },
+  withSchema(
+    (node, ctx) => {
+      const value = node.value as string;
+      const first = ctx.env.firstLineOfNumeroEditeur.get(value);
+      return first !== undefined && first !== ctx.numLigne
+        ? { code: '2030', params: { recu: value, autreLigne: first } }
+        : undefined;
+    },
+    {
+      format: 'unique dans le fichier',
+      unexpressed: 'un même numeroEditeur sur deux lignes du fichier (2030)',
+    },
+  ),
 ];
 
 /** In the pipeline a numeroEditeur once used (accepted or rejected) may not come back (seeds §1.2). */
-const numeroEditeurNotUsedBefore: ValueCheck = (node, ctx) => {
-  const origin = ctx.env.usedNumerosEditeur?.get(node.value as string);
-  return origin === undefined
-    ? undefined
-    : { code: '2031', params: { recu: node.value as string, origine: origin } };
-};
+const numeroEditeurNotUsedBefore: ValueCheck = withSchema(
+  (node, ctx) => {
+    const origin = ctx.env.usedNumerosEditeur?.get(node.value as string);
+    return origin === undefined
+      ? undefined
+      : { code: '2031', params: { recu: node.value as string, origine: origin } };
+  },
+  {
+    format: 'jamais utilisé dans un dépôt précédent',
+    unexpressed:
+      'un numeroEditeur déjà utilisé dans un dépôt précédent (2031, la chaîne de traitement seule le sait)',
+  },
+);
 
 export function avanceHeaderRules(): readonly Rule[] {
   return [
@@ -149,12 +181,15 @@ export function commandeRules(): Rule {
 }
 
 /** The profile's plafond HT, when the référentiel gives one (contracts §4, `plafonds`). */
-export const notAbovePlafond: ValueCheck = (node, ctx) => {
-  const plafond = ctx.env.plafond;
-  if (plafond === undefined) return undefined;
-  const raw = rawText(ctx.doc, node);
-  return centsOf(raw) <= centsOf(plafond) ? undefined : { code: '2070', params: { recu: raw, plafond } };
-};
+export const notAbovePlafond: ValueCheck = withSchema(
+  (node, ctx) => {
+    const plafond = ctx.env.plafond;
+    if (plafond === undefined) return undefined;
+    const raw = rawText(ctx.doc, node);
+    return centsOf(raw) <= centsOf(plafond) ? undefined : { code: '2070', params: { recu: raw, plafond } };
+  },
+  { unexpressed: 'le plafond du profil, donné par le référentiel (2070)' },
+);
 
 /** Two-decimal amounts compared in whole cents: no float rounding. */
 export function centsOf(amountText: string): number {
@@ -189,14 +224,29 @@ export function traitementRules(): readonly Rule[] {
 const MANDATAIRE_REASON = ' car isClientUnique vaut false et isMandataire vaut true';
 
 /** nom/email/telephoneMandataire: filled when isClientUnique = false and isMandataire = true, null otherwise. */
-export function mandatairePresence(base: string): (ctx: LineContext) => Presence {
-  return (ctx) => {
+export function mandatairePresence(base: string): PresenceFunction {
+  const presence = (ctx: LineContext): Presence => {
     const unique = boolAt(ctx, `${base}.isClientUnique`);
     const mandataire = boolAt(ctx, `${base}.isMandataire`);
     if (unique === undefined || mandataire === undefined) return { mode: 'nullable' };
     if (!unique && mandataire) return { mode: 'required', reason: MANDATAIRE_REASON };
     return { mode: 'null', reason: ` car isClientUnique vaut ${unique} et isMandataire vaut ${mandataire}` };
   };
+  const schema: ConditionalPresenceSchema = {
+    description: 'obligatoire si isClientUnique vaut false et isMandataire vaut true, null sinon',
+    base: 'nullable',
+    cases: [
+      { when: { isClientUnique: false, isMandataire: true }, mode: 'required' },
+      { when: { isClientUnique: true }, mode: 'null' },
+      { when: { isMandataire: false }, mode: 'null' },
+    ],
+  };
+  return Object.assign(presence, { schema });
+}
+
+/** Sibling conditions joined: a case of `presence` that also needs `extra`. */
+export function andCondition(extra: SiblingCondition, condition: SiblingCondition): SiblingCondition {
+  return { ...extra, ...condition };
 }
 
 /**
@@ -208,7 +258,7 @@ export function clientUniqueAgreement(
   noun: { readonly one: string; readonly many: string },
   count: (ctx: LineContext) => number | undefined,
 ): Rule {
-  return relation('', (ctx) => {
+  const check = (ctx: LineContext): CheckDraft | undefined => {
     const unique = boolAt(ctx, `${base}.isClientUnique`);
     const n = count(ctx);
     if (unique === undefined || n === undefined || n === 0) return undefined;
@@ -227,6 +277,10 @@ export function clientUniqueAgreement(
       };
     }
     return undefined;
+  };
+  return relation('', check, {
+    cases: [],
+    unexpressed: `isClientUnique en accord avec le nombre de ${noun.many} (2023)`,
   });
 }
 
@@ -246,7 +300,7 @@ export function noDuplicateAmongSiblings(
   // One index per list (value → first position), built on its first item: linear, where comparing
   // each item with every earlier one took 46 s on a list of 20,000.
   const indexes = new WeakMap<readonly JsonNode[], Map<string, number>>();
-  return (node, _ctx, scope) => {
+  const check: ValueCheck = (node, _ctx, scope) => {
     const siblings = scope.siblings ?? [];
     let index = indexes.get(siblings);
     if (!index) {
@@ -260,6 +314,10 @@ export function noDuplicateAmongSiblings(
       ? { code: '2024', params: { recu: String(node.value), liste: listLabelText } }
       : undefined;
   };
+  return withSchema(check, {
+    format: 'sans doublon dans la liste',
+    unexpressed: `un doublon dans ${listLabelText}`,
+  });
 }
 
 export function firstPositions(
@@ -279,10 +337,13 @@ export function firstPositions(
 const OPERATEUR_CODES = new Set(operateurs.map((entry) => entry.code));
 export const MAILIZ_CODE = 'MAI_15';
 
-export const operateurMessagerie: ValueCheck = (node) =>
-  OPERATEUR_CODES.has(node.value as string)
-    ? undefined
-    : { code: '2040', params: { recu: truncate(node.value as string) } };
+export const operateurMessagerie: ValueCheck = withSchema(
+  (node) =>
+    OPERATEUR_CODES.has(node.value as string)
+      ? undefined
+      : { code: '2040', params: { recu: truncate(node.value as string) } },
+  { keywords: { enum: [...OPERATEUR_CODES] }, format: 'code d’opérateur de messagerie de la liste de l’ASP' },
+);
 
 /**
  * "Focus sur les scénarios d'installation": a scenario answer that needs a référencement profile.
@@ -292,7 +353,7 @@ export function requiresReferencement(
   profil: ReferencementProfile,
   applies: (node: JsonNode) => boolean,
 ): ValueCheck {
-  return (node, ctx) => {
+  const check: ValueCheck = (node, ctx) => {
     if (!applies(node)) return undefined;
     const recu = rawText(ctx.doc, node);
     const label = REFERENCEMENT_PROFILES[profil];
@@ -303,6 +364,9 @@ export function requiresReferencement(
       ? undefined
       : { code: '2041', params: { recu, profil: label, numeroAns: ctx.env.numeroAns } };
   };
+  return withSchema(check, {
+    unexpressed: `le référencement « ${REFERENCEMENT_PROFILES[profil]} » demandé par cette réponse, donné par le référentiel`,
+  });
 }
 
 export const isTrue = (node: JsonNode): boolean => node.type === 'boolean' && node.value === true;

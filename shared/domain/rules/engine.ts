@@ -63,14 +63,64 @@ export type Presence =
 /** A draft produced by a check: its field defaults to the field being checked. */
 export type CheckDraft = { [C in Code]: Omit<DraftOf<C>, 'field'> & { readonly field?: string } }[Code];
 
-export type ValueCheck = (node: JsonNode, ctx: LineContext, scope: Scope) => CheckDraft | undefined;
+export type ValueCheck = ((node: JsonNode, ctx: LineContext, scope: Scope) => CheckDraft | undefined) & {
+  /** What the check says in a JSON Schema (schema/deposit-schema.ts); absent: it cannot be said there. */
+  readonly schema?: CheckSchema;
+};
+
+/**
+ * A check as a JSON Schema says it: keywords on the value, the table's wording of the format (for
+ * the property's description), and what the schema cannot say of it (for the list of rules only
+ * `controler` checks). A schema keyword may be weaker than the check, never stronger: a value the
+ * check accepts always validates.
+ */
+export interface CheckSchema {
+  readonly keywords?: Readonly<Record<string, unknown>>;
+  readonly format?: string;
+  readonly unexpressed?: string;
+  /** A warning: it rejects nothing, so the schema does not hold it against the value. */
+  readonly warningOnly?: boolean;
+}
+
+/** Values of sibling keys (in the same object) that make a condition hold: `{ commandePour: 'LIBERAL' }`. */
+export type SiblingCondition = Readonly<Record<string, string | boolean>>;
+
+/**
+ * A presence that depends on sibling values, as a JSON Schema `if`/`then` can say it: the cases
+ * where the field is required, must be null, or left empty; otherwise it may be absent or null.
+ */
+export interface ConditionalPresenceSchema {
+  readonly description: string;
+  /** When no case holds: present (maybe null), or free to be absent. */
+  readonly base: 'nullable' | 'optional';
+  readonly cases: ReadonlyArray<{
+    readonly when: SiblingCondition;
+    readonly mode: 'required' | 'null' | 'empty';
+    readonly allowFalse?: boolean;
+  }>;
+  /** What the cases leave to controler (a condition on another block of the line). */
+  readonly unexpressed?: string;
+}
+
+/** A conditional presence, with its schema when it can be said: the function is what controler runs. */
+export type PresenceFunction = ((ctx: LineContext, scope: Scope) => Presence) & {
+  readonly schema?: ConditionalPresenceSchema;
+};
+
+/** A check with what a JSON Schema says of it. */
+export function withSchema(
+  check: (node: JsonNode, ctx: LineContext, scope: Scope) => CheckDraft | undefined,
+  schema: CheckSchema,
+): ValueCheck {
+  return Object.assign(check, { schema });
+}
 
 export interface FieldRule {
   readonly kind: 'field';
   readonly key: string;
   /** Other accepted spellings of the key (formats.md decision 6): exactly one may be present. */
   readonly aliases?: readonly string[];
-  readonly presence: Presence | ((ctx: LineContext, scope: Scope) => Presence);
+  readonly presence: Presence | PresenceFunction;
   readonly type?: JsonType;
   /** Run in order once presence and type hold; the first error stops the field. */
   readonly checks?: readonly ValueCheck[];
@@ -97,6 +147,17 @@ export interface RelationRule {
   /** Key (relative to the scope) the finding names by default; '' names the scope itself. */
   readonly key: string;
   readonly run: (ctx: LineContext, scope: Scope) => CheckDraft | readonly CheckDraft[] | undefined;
+  /** What a JSON Schema says of the relation: keywords on the key's value when siblings hold values. */
+  readonly schema?: RelationSchema;
+}
+
+export interface RelationSchema {
+  readonly cases: ReadonlyArray<{
+    readonly when: SiblingCondition;
+    readonly keywords: Readonly<Record<string, unknown>>;
+  }>;
+  /** What the cases leave to controler. */
+  readonly unexpressed?: string;
 }
 
 /** Rules that only apply when a condition on the line holds (e.g. commandePour = STRUCTURE). */
@@ -105,6 +166,8 @@ export interface WhenRule {
   readonly test: (ctx: LineContext, scope: Scope) => boolean;
   readonly rules: readonly Rule[];
   readonly otherwise?: readonly Rule[];
+  /** The condition as sibling values, when a JSON Schema `if` can say it. */
+  readonly schemaIf?: SiblingCondition;
 }
 
 export type Rule = FieldRule | ObjectRule | EachRule | RelationRule | WhenRule;
