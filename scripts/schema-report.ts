@@ -5,6 +5,9 @@ import { depositSchema } from '../shared/domain/schema/deposit-schema';
 for (const profile of Object.values(PROFILES)) {
   const { schema, unexpressed } = depositSchema(profile);
   const bytes = Buffer.byteLength(JSON.stringify(schema, null, 2));
-  console.log(`\n== ${profile.id} : ${(bytes / 1024).toFixed(1)} Ko, ${unexpressed.length} règle(s) hors du schéma ==`);
-  for (const item of unexpressed) console.log(`- ${item.field || '(la demande ou le fichier)'} : ${item.rule}`);
+  console.log(
+    `\n== ${profile.id} : ${(bytes / 1024).toFixed(1)} Ko, ${unexpressed.length} règle(s) hors du schéma ==`,
+  );
+  for (const item of unexpressed)
+    console.log(`- ${item.field || '(la demande ou le fichier)'} : ${item.rule}`);
 }

@@ -224,3 +224,27 @@ describe('segur-pipeline check', () => {
     expect(failure.stderr).toBe('segur-pipeline : fichier « absent.json » : introuvable\n');
   });
 });
+
+describe('segur-pipeline controler --schema', () => {
+  it('prints the profile’s JSON Schema, which validates the sample and refuses a line without typeAction', async () => {
+    const { default: Ajv2020 } = await import('ajv/dist/2020');
+    const printed = await run(['controler', '--schema', 'HOP-DPI']);
+    expect(printed.code).toBe(0);
+    const schema = JSON.parse(printed.stdout);
+    expect(schema.$id).toBe('urn:segur-numerique:depot:HOP-DPI-avance:1');
+    const validate = new Ajv2020({ strict: true, allowUnionTypes: true }).compile(schema);
+    expect(validate(JSON.parse(sampleText('HOP-DPI-avance')))).toBe(true);
+    const broken = JSON.parse(sampleText('HOP-DPI-avance'));
+    delete broken.lignesImport[0].typeAction;
+    expect(validate(broken)).toBe(false);
+  });
+
+  it.each([
+    [['controler', '--schema', 'RAD-RIS'], '--schema accepte MDV-LGC, HOP-DPI, BIO-SGL, BIO-LOINC'],
+    [['controler', 'x.json', '--schema', 'HOP-DPI'], '--schema s’emploie seul'],
+  ])('refuses %j in French', async (args, message) => {
+    const result = await run(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});
