@@ -1,8 +1,10 @@
 import { NO_COLOUR, renderText } from '../local/text-report';
 import { BlobSource } from '../shared/adapters/blob-source';
+import { PROFILES } from '../shared/domain/profiles';
 import type { Referentiel } from '../shared/domain/referentiel';
 import { validateReferentiel } from '../shared/domain/referentiel-validation';
 import { summarize } from '../shared/domain/reports';
+import { depositSchema } from '../shared/domain/schema/deposit-schema';
 import { reportNames } from '../shared/pipeline/check-deposit';
 import { checkUpload, UPLOAD_LIMIT_BYTES } from '../shared/pipeline/check-upload';
 
@@ -68,6 +70,21 @@ function download(name: string, content: string, type: string): HTMLAnchorElemen
   link.download = name;
   link.textContent = `Télécharger ${name}`;
   return link;
+}
+
+/** Each profile's JSON Schema, generated here from the same rules, offered for the vendor's editor. */
+function offerSchemas(): void {
+  const list = byId('schemas');
+  for (const profile of Object.values(PROFILES)) {
+    const text = `${JSON.stringify(depositSchema(profile).schema, null, 2)}\n`;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([text], { type: 'application/schema+json' }));
+    link.download = `${profile.id}.schema.json`;
+    link.textContent = `${profile.id}.schema.json`;
+    const item = document.createElement('li');
+    item.append(link, ` : ${profile.title}`);
+    list.append(item);
+  }
 }
 
 async function run(): Promise<void> {
@@ -153,6 +170,7 @@ function init(): void {
     show();
   });
   byId('controler').addEventListener('click', () => void run());
+  offerSchemas();
   document.body.dataset.state = 'pret';
 }
 

@@ -6,6 +6,8 @@ import { loadReferentiel } from '../../local/check-command';
 import { NO_COLOUR, renderText } from '../../local/text-report';
 import { serveSimulator } from '../../local/web-server';
 import { LocalFileSource } from '../../shared/adapters/byte-range-source';
+import { PROFILES } from '../../shared/domain/profiles';
+import { depositSchema } from '../../shared/domain/schema/deposit-schema';
 import { checkUpload } from '../../shared/pipeline/check-upload';
 import { launchChromium } from '../support/chromium';
 import { ROOT } from '../support/deposits';
@@ -104,6 +106,20 @@ describe('the deposit simulator in Chromium', () => {
       ),
     );
     expect(refused).toBe('refusé');
+    expect(requests).toEqual([server.url]);
+    await page.close();
+  });
+
+  it('offers each profile’s JSON Schema, the same as controler --schema prints, without a request', async () => {
+    const { page, requests, problems } = await open();
+    await expect(page.locator('#schemas a').count()).resolves.toBe(4);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('a[download="MDV-LGC-avance.schema.json"]'),
+    ]);
+    const saved = JSON.parse(await readFile((await download.path()) as string, 'utf8'));
+    expect(saved).toEqual(depositSchema(PROFILES['MDV-LGC-avance']).schema);
+    expect(problems).toEqual([]);
     expect(requests).toEqual([server.url]);
     await page.close();
   });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -52,6 +52,21 @@ describe('the segur-controle package', () => {
     const modules = (await readdir(join(installed, 'node_modules'))).filter((name) => !name.startsWith('.'));
     expect(modules).toEqual(['segur-controle']);
     expect(await sizeOf(join(installed, 'node_modules'))).toBeLessThan(5 * 1024 * 1024);
+  });
+
+  it('ships the four JSON Schemas, the same as its controler --schema prints', async () => {
+    const folder = join(installed, 'node_modules', 'segur-controle', 'dist', 'schemas');
+    expect((await readdir(folder)).sort()).toEqual([
+      'BIO-LOINC-solde.schema.json',
+      'BIO-SGL-avance.schema.json',
+      'HOP-DPI-avance.schema.json',
+      'MDV-LGC-avance.schema.json',
+    ]);
+    const bin = join(installed, 'node_modules', '.bin', 'segur-pipeline');
+    const printed = await run(bin, ['controler', '--schema', 'BIO-LOINC']);
+    expect(JSON.parse(printed.stdout)).toEqual(
+      JSON.parse(await readFile(join(folder, 'BIO-LOINC-solde.schema.json'), 'utf8')),
+    );
   });
 
   it('runs segur-pipeline check: 0 on the sample with its zip, 1 with each error on a faulty deposit', async () => {
