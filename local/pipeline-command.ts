@@ -176,9 +176,7 @@ export async function runPipeline(
     io.stdout.write(
       'Mode --chaos : événements en retard, désordonnés, parfois doublés ; jugements en parallèle ; DynamoDB limité par moments.\n',
     );
-  let timedOut = false;
-  // Each file on its own: one that cannot be uploaded (an odd name the S3 emulator refuses…) is
-  // reported and the run goes on; the run then exits 1, with every other result written.
+  // Files that could not be uploaded or copied back: reported, the run goes on and exits 1.
   const failed: Array<{ path: string; reason: string }> = [];
   const latest = new Map<string, ResultMessage>();
   const writeSummary = () =>
@@ -192,49 +190,12 @@ export async function runPipeline(
         'aucun référentiel : la plateforme ne juge aucun dépôt sans lui ; indiquez --referentiel <fichier> (events/referentiel.json pour les exemples) ou un --state qui en contient un',
       );
     if (stack.recovery) io.stdout.write(recoveryLine(stack.recovery));
-    let alreadyThere = 0;
-    for (const file of files) {
-      try {
-        // With --state, a file judged in an earlier run is there already: sent again, it would be a
-        // new upload under a judged name (refused, 1052). The same bytes are not sent twice.
-        if (await stack.holdsIdentical(file.key, await s3EtagOf(file.path))) {
-          alreadyThere++;
-          continue;
-        }
-        await stack.uploadFile(file.key, file.path);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        failed.push({ path: file.path, reason });
-        io.stderr.write(`segur-pipeline : dépôt impossible de ${file.path} : ${reason}\n`);
-      }
-    }
+    const alreadyThere = await uploadDrop(stack, files, io, failed);
     io.stdout.write(
       `${files.length - failed.length - alreadyThere} fichier(s) déposé(s)${alreadyThere > 0 ? ` (${alreadyThere} déjà déposé(s) à l'identique, non renvoyé(s))` : ''} ; jugements en cours…\n`,
     );
 
-    let shown = 0;
-    let idleRounds = 0;
-    for (;;) {
-      while (shown < stack.results.length)
-        io.stdout.write(`  ${describe(stack.results[shown++] as ResultMessage)}\n`);
-      if ((await stack.pendingWork()) === 0) idleRounds++;
-      else idleRounds = 0;
-      if (idleRounds >= 2) {
-        const waiting = await stack.store.listWaiting('9999-12-31T00:00:00Z');
-        if (waiting.length === 0) break;
-        await stack.sweepNow();
-        idleRounds = 0;
-      }
-      if (Date.now() - started > timeoutMs) {
-        timedOut = true;
-        break;
-      }
-      // A dead letter means the pipeline itself failed: no point waiting for the rest.
-      if (Object.values(await stack.deadLetters()).some((count) => count > 0)) break;
-      await sleep(150);
-    }
-    while (shown < stack.results.length)
-      io.stdout.write(`  ${describe(stack.results[shown++] as ResultMessage)}\n`);
+    const timedOut = await awaitJudgements(stack, io, started + timeoutMs);
 
     for (const result of stack.results) latest.set(result.submissionId, result);
     await writeSummary();
@@ -247,12 +208,7 @@ export async function runPipeline(
     const deadLetters = await stack.deadLetters();
     const dead = Object.entries(deadLetters).filter(([, count]) => count > 0);
 
-    io.stdout.write(`\n   ${'soumission'.padEnd(62)} ${'statut'.padEnd(16)} acceptées rejetées\n`);
-    for (const result of latest.values()) {
-      io.stdout.write(
-        `${verdictMark(result)}  ${printable(result.submissionId).padEnd(62)} ${statusWord(result).padEnd(16)} ${String(result.accepted).padStart(9)} ${String(result.rejected).padStart(8)}\n`,
-      );
-    }
+    io.stdout.write(summaryTable(latest.values()));
     io.stdout.write(
       `\n${latest.size} soumission(s) jugée(s) en ${((Date.now() - started) / 1000).toFixed(1)} s ; ${copied.length} fichier(s) copiés dans ${outDir}/retour, résumé dans ${outDir}/summary.json, courriels dans ${outDir}/mail/, journaux dans ${process.env.SEGUR_LOG_FILE}\n`,
     );
@@ -273,6 +229,77 @@ export async function runPipeline(
   } finally {
     await stack.stop();
   }
+}
+
+/**
+ * Uploads each file of the drop folder on its own: one that cannot be uploaded (an odd name the S3
+ * emulator refuses…) is reported in `failed` and the run goes on. Returns how many were there
+ * already: with --state, a file judged in an earlier run sent again would be a new upload under a
+ * judged name (refused, 1052), so the same bytes are not sent twice.
+ */
+async function uploadDrop(
+  stack: EmbeddedStack,
+  files: DropScan['files'],
+  io: CliIo,
+  failed: Array<{ path: string; reason: string }>,
+): Promise<number> {
+  let alreadyThere = 0;
+  for (const file of files) {
+    try {
+      if (await stack.holdsIdentical(file.key, await s3EtagOf(file.path))) {
+        alreadyThere++;
+        continue;
+      }
+      await stack.uploadFile(file.key, file.path);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      failed.push({ path: file.path, reason });
+      io.stderr.write(`segur-pipeline : dépôt impossible de ${file.path} : ${reason}\n`);
+    }
+  }
+  return alreadyThere;
+}
+
+/**
+ * Prints each result as it comes until the stack is idle with nothing waiting (a grace period is
+ * ended by a sweep, as the batch uploaded everything first), a dead letter appears (the pipeline
+ * itself failed: no point waiting for the rest) or the deadline passes. Returns whether it did.
+ */
+async function awaitJudgements(stack: EmbeddedStack, io: CliIo, deadline: number): Promise<boolean> {
+  let shown = 0;
+  const showNew = () => {
+    while (shown < stack.results.length)
+      io.stdout.write(`  ${describe(stack.results[shown++] as ResultMessage)}\n`);
+  };
+  let idleRounds = 0;
+  let timedOut = false;
+  for (;;) {
+    showNew();
+    if ((await stack.pendingWork()) === 0) idleRounds++;
+    else idleRounds = 0;
+    if (idleRounds >= 2) {
+      const waiting = await stack.store.listWaiting('9999-12-31T00:00:00Z');
+      if (waiting.length === 0) break;
+      await stack.sweepNow();
+      idleRounds = 0;
+    }
+    if (Date.now() > deadline) {
+      timedOut = true;
+      break;
+    }
+    if (Object.values(await stack.deadLetters()).some((count) => count > 0)) break;
+    await sleep(150);
+  }
+  showNew();
+  return timedOut;
+}
+
+/** The last verdict of each submission, one row each. */
+function summaryTable(results: Iterable<ResultMessage>): string {
+  let table = `\n   ${'soumission'.padEnd(62)} ${'statut'.padEnd(16)} acceptées rejetées\n`;
+  for (const result of results)
+    table += `${verdictMark(result)}  ${printable(result.submissionId).padEnd(62)} ${statusWord(result).padEnd(16)} ${String(result.accepted).padStart(9)} ${String(result.rejected).padStart(8)}\n`;
+  return table;
 }
 
 /** What a restart on a kept state did after a crash, in one line (nothing when there was nothing to do). */

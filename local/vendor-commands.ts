@@ -152,76 +152,29 @@ export async function runDeposit(args: readonly string[], io: CliIo, deps: Vendo
   // Every key checked before anything leaves: a name the pipeline would refuse is said here.
   const folder = `${PREFIXES.deposit}${siret}/${type}/`;
   const jsonKey = `${folder}${basename(jsonPath)}`;
-  const parsedJsonKey = parseDepositKey(jsonKey);
-  if (!parsedJsonKey.ok || !/^JSON-\d{10}-\d{8}-\d{3}$/.test(parsedJsonKey.key.base))
-    throw new UsageError(
-      `« ${basename(jsonPath)} » : nom attendu JSON-<numeroAns sur 10 chiffres>-<AAAAMMJJ>-<NNN>.json`,
-    );
   const zips = values.zip ?? [];
-  for (const zip of zips) {
-    const parsed = parseDepositKey(`${folder}${basename(zip)}`);
-    if (!parsed.ok || parsed.key.kind !== 'zip' || parsed.key.base !== parsedJsonKey.key.base)
-      throw new UsageError(
-        `« ${basename(zip)} » : un .zip porte le nom de son JSON (${parsedJsonKey.key.base}.zip ou ${parsedJsonKey.key.base}-<suffixe>.zip)`,
-      );
-    await stat(zip).catch(() => {
-      throw new UsageError(`fichier « ${zip} » illisible`);
-    });
-  }
+  const base = await depositBase(folder, jsonPath, zips);
 
   const connection = await connect(values, deps.sts);
   try {
     // A judged name is frozen: nothing is sent under it that the pipeline would refuse (1052).
-    const judged = await judgedDeposit(connection, siret, type, parsedJsonKey.key.base);
+    const judged = await judgedDeposit(connection, siret, type, base);
     const { replaced, identical } = judged
       ? await compareWithDeposited(connection, folder, [jsonPath, ...zips])
       : { replaced: [], identical: new Set<string>() };
     if (judged) {
       if (replaced.length > 0) {
         io.stderr.write(
-          `segur-pipeline : ${parsedJsonKey.key.base} a déjà été jugé le ${frenchDateTime(judged.toISOString())} ; ` +
+          `segur-pipeline : ${base} a déjà été jugé le ${frenchDateTime(judged.toISOString())} ; ` +
             `${replaced.join(', ')} ${replaced.length > 1 ? 'remplaceraient les fichiers jugés et seraient refusés' : 'remplacerait le fichier jugé et serait refusé'} (1052), le premier jugement restant valable. Rien n'a été envoyé.\n` +
-            `  À faire : déposez la correction sous un nouveau numéro de fichier (${await nextFileName(connection, folder, parsedJsonKey.key.base)}) avec ses .zip, et de nouveaux numéros éditeur pour les demandes d'avance rejetées.\n`,
+            `  À faire : déposez la correction sous un nouveau numéro de fichier (${await nextFileName(connection, folder, base)}) avec ses .zip, et de nouveaux numéros éditeur pour les demandes d'avance rejetées.\n`,
         );
         return 1;
       }
     }
     // The zips first: when the JSON arrives, its documents are already there to be checked.
-    for (const zip of zips) {
-      // Already there with the same bytes (a zip re-sent with its JSON): nothing to send again.
-      if (identical.has(basename(zip))) continue;
-      const key = `${folder}${basename(zip)}`;
-      // Streamed in parts: a 200 Mo zip never sits in memory whole.
-      await new Upload({
-        client: connection.s3,
-        params: { Bucket: connection.inputBucket, Key: key, Body: createReadStream(zip) },
-        partSize: PART_BYTES,
-      }).done();
-      io.stdout.write(`déposé : s3://${connection.inputBucket}/${key}\n`);
-    }
-    // The same JSON sent twice is judged once: the second sending would get no new verdict to wait for.
-    const previous = await depositedObject(connection, jsonKey);
-    let since: Date;
-    if (previous && previous.eTag === (await md5Of(jsonPath))) {
-      since = previous.lastModified;
-      io.stdout.write(
-        `déjà déposé à l'identique le ${frenchDateTime(since.toISOString())} : pas de second envoi ; son verdict est celui de ce dépôt\n`,
-      );
-    } else {
-      await new Upload({
-        client: connection.s3,
-        params: {
-          Bucket: connection.inputBucket,
-          Key: jsonKey,
-          Body: createReadStream(jsonPath),
-          ContentType: 'application/json',
-        },
-        partSize: PART_BYTES,
-      }).done();
-      io.stdout.write(`déposé : s3://${connection.inputBucket}/${jsonKey}\n`);
-      // The deposit's own time, by S3's clock: a return written after it answers this deposit.
-      since = (await depositedObject(connection, jsonKey))?.lastModified ?? new Date(0);
-    }
+    await sendZips(connection, folder, zips, identical, io);
+    const since = await sendJson(connection, jsonKey, jsonPath, io);
     if (!values.attendre) return 0;
     io.stdout.write('en attente du verdict…\n');
     const verdict = await waitForVerdict(connection, type, basename(jsonPath), since, delaySeconds, deps);
@@ -235,7 +188,7 @@ export async function runDeposit(args: readonly string[], io: CliIo, deps: Vendo
       connection,
       `${PREFIXES.output}${siret}/${type}/`,
       values.out,
-      (key) => key.includes(`/${parsedJsonKey.key.base}`),
+      (key) => key.includes(`/${base}`),
     );
     for (const notice of notices) io.stdout.write(`${notice}\n`);
     io.stdout.write(`${verdict.line}\nretours copiés dans ${values.out} : ${copied.length} fichier(s)\n`);
@@ -243,6 +196,82 @@ export async function runDeposit(args: readonly string[], io: CliIo, deps: Vendo
   } finally {
     connection.s3.destroy();
   }
+}
+
+/**
+ * The deposit's base name, once every key is checked: a name the pipeline would refuse is said
+ * before anything leaves (the JSON's nomenclature, each zip named after its JSON, readable files).
+ */
+async function depositBase(folder: string, jsonPath: string, zips: readonly string[]): Promise<string> {
+  const parsedJsonKey = parseDepositKey(`${folder}${basename(jsonPath)}`);
+  if (!parsedJsonKey.ok || !/^JSON-\d{10}-\d{8}-\d{3}$/.test(parsedJsonKey.key.base))
+    throw new UsageError(
+      `« ${basename(jsonPath)} » : nom attendu JSON-<numeroAns sur 10 chiffres>-<AAAAMMJJ>-<NNN>.json`,
+    );
+  const base = parsedJsonKey.key.base;
+  for (const zip of zips) {
+    const parsed = parseDepositKey(`${folder}${basename(zip)}`);
+    if (!parsed.ok || parsed.key.kind !== 'zip' || parsed.key.base !== base)
+      throw new UsageError(
+        `« ${basename(zip)} » : un .zip porte le nom de son JSON (${base}.zip ou ${base}-<suffixe>.zip)`,
+      );
+    await stat(zip).catch(() => {
+      throw new UsageError(`fichier « ${zip} » illisible`);
+    });
+  }
+  return base;
+}
+
+/** Each zip streamed in parts (a 200 Mo zip never sits in memory whole), but those already there as they are. */
+async function sendZips(
+  connection: VendorConnection,
+  folder: string,
+  zips: readonly string[],
+  identical: ReadonlySet<string>,
+  io: CliIo,
+): Promise<void> {
+  for (const zip of zips) {
+    if (identical.has(basename(zip))) continue;
+    const key = `${folder}${basename(zip)}`;
+    await new Upload({
+      client: connection.s3,
+      params: { Bucket: connection.inputBucket, Key: key, Body: createReadStream(zip) },
+      partSize: PART_BYTES,
+    }).done();
+    io.stdout.write(`déposé : s3://${connection.inputBucket}/${key}\n`);
+  }
+}
+
+/**
+ * The JSON, unless the same bytes are there already (judged once: a second sending would get no
+ * new verdict to wait for). Returns the deposit's own time, by S3's clock: a return written after
+ * it answers this deposit.
+ */
+async function sendJson(
+  connection: VendorConnection,
+  jsonKey: string,
+  jsonPath: string,
+  io: CliIo,
+): Promise<Date> {
+  const previous = await depositedObject(connection, jsonKey);
+  if (previous && previous.eTag === (await md5Of(jsonPath))) {
+    io.stdout.write(
+      `déjà déposé à l'identique le ${frenchDateTime(previous.lastModified.toISOString())} : pas de second envoi ; son verdict est celui de ce dépôt\n`,
+    );
+    return previous.lastModified;
+  }
+  await new Upload({
+    client: connection.s3,
+    params: {
+      Bucket: connection.inputBucket,
+      Key: jsonKey,
+      Body: createReadStream(jsonPath),
+      ContentType: 'application/json',
+    },
+    partSize: PART_BYTES,
+  }).done();
+  io.stdout.write(`déposé : s3://${connection.inputBucket}/${jsonKey}\n`);
+  return (await depositedObject(connection, jsonKey))?.lastModified ?? new Date(0);
 }
 
 export async function runFetch(args: readonly string[], io: CliIo, deps: VendorDeps = {}): Promise<number> {
