@@ -7,6 +7,7 @@ import type { SqsHandler } from '../local/embedded/queue-poller';
 import { makeZip } from '../test/support/zips';
 import { hopTtcDeposit } from './hop-deposit';
 import { type Figures, formatTable, runScenario } from './measure';
+import { countRequests } from './request-counter';
 import { peakRssMb } from './zip-bench';
 
 /**
@@ -80,6 +81,10 @@ async function startStack(vendors: number, judgeMemory?: { peak: number }) {
   return stack;
 }
 
+async function waitForIdle(stack: EmbeddedStack): Promise<void> {
+  while ((await stack.pendingWork()) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 async function waitForResults(stack: EmbeddedStack, count: number, timeoutMs: number): Promise<boolean> {
   const started = Date.now();
   while (stack.results.length < count) {
@@ -97,11 +102,20 @@ export async function runPipelineScenario(name: string, count: number): Promise<
     const stack = await startStack(0, memory);
     try {
       const { siret, name: base, json } = deposit(0);
+      // The functions' requests (intake, judge, notify): not the bench's uploads nor the embedded
+      // stack's own polling (on AWS, Lambda's event source mappings do it, outside the functions).
+      const own = new Set<object>(Object.values(stack.clients));
+      const counter = countRequests((client) => own.has(client));
       await stack.upload(`depot/${siret}/avance/${base}.json`, json);
       await stack.uploadFile(`depot/${siret}/avance/${base}.zip`, BIG_ZIP);
       const started = performance.now();
       if (!(await waitForResults(stack, 1, 60_000))) throw new Error('pas de résultat en 60 s');
       figures.latencyMs = performance.now() - started;
+      await waitForIdle(stack);
+      const { byOperation, total } = counter.counts();
+      counter.stop();
+      figures.requests = total;
+      figures.requestsByOperation = [...byOperation].map(([key, count]) => `${key} ${count}`).join(', ');
       figures.accepted = stack.results[0]?.accepted ?? 0;
       figures.judgeRssMb = memory.peak / 1024 / 1024;
     } finally {
@@ -178,6 +192,9 @@ export async function runPipelineBench(self: string, submissions: number): Promi
         'process peak RSS (MB)': latency.peakRssMb.toFixed(0),
       },
     ]),
+    '',
+    `AWS requests the functions sent for that submission (intake, judge, notify): ${latency.requests}`,
+    `  ${latency.requestsByOperation}`,
     '',
     formatTable([
       {

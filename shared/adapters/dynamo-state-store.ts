@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -14,6 +15,8 @@ import type { Avance, AvanceStatut } from '../domain/referentiel';
 import {
   type Arrival,
   type ArrivalOutcome,
+  type AvanceLineClaim,
+  type AvanceLineClaims,
   type ClaimOwner,
   contentEtag,
   type EditeurScope,
@@ -31,16 +34,21 @@ import {
  * - SUB#<id> / ZIP#<name>: each zip that arrived;
  * - SUB#<id> / JUDGEMENT#<fingerprint>: the claim on one judgement of one content (a lease);
  * - <registry> / <key>: a key of a registry (numeroEditeur of a software, avance closed, FINESS
- *   paid) and the submission that holds it, taken by a conditional write;
- * - ASPNUM#<siret>#<numeroAns> / <numeroEditeur>: the numeroASP given to a request, for ever the same;
+ *   paid) and the submission that holds it, taken by a conditional write; an avance line's claim
+ *   also holds its numeroASP (`line: 2`), so that a judged line costs one write;
+ * - ASPNUM#<siret>#<numeroAns> / <numeroEditeur>: the numeroASP of claims written before numbers
+ *   lived in them (read only for such claims, never written any more);
  * - SEQ#<name> / SEQ: atomic counters (numeroASP per couloir, impId);
- * - AVANCE#<numeroASP> / AVANCE: the accepted avances, for the solde checks.
+ * - AVANCE#<numeroASP> / AVANCE: the accepted avances' facts, for the solde checks, written in
+ *   batches; AVANCE#<numeroASP> / STATUT: the status operators set (it overrides the facts' own).
  * Every decision of uniqueness is a conditional write at the moment of the decision, never a read
  * then a write; every batch read retries what DynamoDB leaves unprocessed; every query paginates.
  */
 const WAITING = 'WAITING';
 const BATCH_ATTEMPTS = 10;
 
+/** Conditional writes in flight at once for one judgement: 200 lines in a few rounds, within a table's burst. */
+const CLAIMS_IN_FLIGHT = 50;
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 const pause = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random())));
@@ -488,93 +496,147 @@ export class DynamoStateStore implements StateStore {
   }
 
   /**
-   * The numeroASP of each request, the same every time it is asked again: existing ones in one
-   * BatchGet, the missing ones from one atomic increment of the couloir's sequence (numbers are
-   * never given twice), each written under a condition so that a concurrent judgement's number wins.
+   * One conditional UpdateItem per line: the claim (absent, or already this submission's) and, for
+   * an accepted line, `numeroASP = if_not_exists(numeroASP, :new)`, so that a number once given
+   * stays and a concurrent judgement of the same submission cannot give a second one. The new
+   * numbers come from one increment of the sequence, only for the accepted lines that have none
+   * (`known`): a number a race leaves unused is never given to anyone.
    */
-  async numerosAspFor(
+  async claimAvanceLines(
+    scope: EditeurScope,
+    couloir: string,
+    lines: readonly AvanceLineClaim[],
+    owner: ClaimOwner,
+    known: ReadonlyMap<string, string> = new Map(),
+  ): Promise<AvanceLineClaims> {
+    const registry = `EDITEUR#${scope.siret}#${scope.numeroAns}#${scope.type}`;
+    const unique = [...new Map(lines.map((line) => [line.numeroEditeur, line])).values()];
+    const needing = unique.filter((line) => line.accepted && !known.has(line.numeroEditeur));
+    const last = needing.length > 0 ? await this.next(`ASP#${couloir}`, needing.length) : 0;
+    const fresh = new Map(
+      needing.map((line, index) => [
+        line.numeroEditeur,
+        `FIN${couloir}${String(last - needing.length + 1 + index).padStart(6, '0')}`,
+      ]),
+    );
+    const lost = new Map<string, ClaimOwner>();
+    const numerosAsp = new Map<string, string>();
+    await inBatches(unique, CLAIMS_IN_FLIGHT, async (line) => {
+      const numeroASP = line.accepted
+        ? (known.get(line.numeroEditeur) ?? fresh.get(line.numeroEditeur))
+        : undefined;
+      try {
+        const result = await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: registry, sk: line.numeroEditeur },
+            UpdateExpression: `SET #submission = :me, #file = :file, #line = :line${numeroASP ? ', #asp = if_not_exists(#asp, :asp)' : ''}`,
+            ConditionExpression: 'attribute_not_exists(pk) OR #submission = :me',
+            ExpressionAttributeNames: {
+              '#submission': 'submissionId',
+              '#file': 'fileName',
+              '#line': 'line',
+              ...(numeroASP ? { '#asp': 'numeroASP' } : {}),
+            },
+            ExpressionAttributeValues: {
+              ':me': owner.submissionId,
+              ':file': owner.fileName,
+              ':line': 2,
+              ...(numeroASP ? { ':asp': numeroASP } : {}),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        const given = result.Attributes?.numeroASP;
+        if (line.accepted && typeof given === 'string') numerosAsp.set(line.numeroEditeur, given);
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const holder = await this.doc.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: { pk: registry, sk: line.numeroEditeur },
+            ConsistentRead: true,
+          }),
+        );
+        if (holder.Item) lost.set(line.numeroEditeur, ownerOf(holder.Item));
+      }
+    });
+    return { lost, numerosAsp };
+  }
+
+  async legacyNumerosAsp(
     scope: EditeurScope,
     numerosEditeur: readonly string[],
-    couloir: string,
   ): Promise<Map<string, string>> {
     const pk = `ASPNUM#${scope.siret}#${scope.numeroAns}`;
-    const unique = [...new Set(numerosEditeur)];
-    const given = new Map<string, string>();
-    for (const item of await this.batchGet(unique.map((sk) => ({ pk, sk }))))
-      given.set(item.sk as string, item.numeroASP as string);
-    const missing = unique.filter((numero) => !given.has(numero));
-    if (missing.length === 0) return given;
-    const last = await this.next(`ASP#${couloir}`, missing.length);
-    await inBatches(
-      missing.map((numero, index) => ({ numero, index })),
-      16,
-      async ({ numero, index }) => {
-        const numeroASP = `FIN${couloir}${String(last - missing.length + 1 + index).padStart(6, '0')}`;
-        try {
-          await this.doc.send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: { pk, sk: numero, numeroASP },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          );
-          given.set(numero, numeroASP);
-        } catch (error) {
-          if (!isConditionFailure(error)) throw error;
-          // A concurrent judgement of the same request won: its number stands (ours is never reused).
-          const winner = await this.doc.send(
-            new GetCommand({ TableName: this.tableName, Key: { pk, sk: numero }, ConsistentRead: true }),
-          );
-          given.set(numero, winner.Item?.numeroASP as string);
-        }
-      },
-    );
-    return given;
+    const items = await this.batchGet([...new Set(numerosEditeur)].map((sk) => ({ pk, sk })));
+    return new Map(items.map((item) => [item.sk as string, item.numeroASP as string]));
   }
 
   async nextImpId(): Promise<string> {
     return `IMP${String(await this.next('IMPID')).padStart(9, '0')}`;
   }
 
-  /** New avances only, each under a condition: a re-judgement never resets a status an operator set. */
+  /**
+   * The facts of accepted avances, 25 items per BatchWriteItem (unprocessed ones retried): a
+   * re-judgement writes the same facts again (its content is frozen); the status is apart.
+   */
   async recordAvances(avances: readonly Avance[]): Promise<void> {
-    await inBatches(avances, 16, async (avance) => {
-      try {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { pk: `AVANCE#${avance.numeroASP}`, sk: 'AVANCE', ...avance },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
+    const items = avances.map(({ statut: _statut, ...facts }) => ({
+      PutRequest: { Item: { pk: `AVANCE#${facts.numeroASP}`, sk: 'AVANCE', ...facts, statut: 'ACCEPTEE' } },
+    }));
+    for (let start = 0; start < items.length; start += 25) {
+      let pending: Array<Record<string, unknown>> = items.slice(start, start + 25);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= BATCH_ATTEMPTS)
+          throw new Error(`${pending.length} écriture(s) non traitée(s) par DynamoDB`);
+        if (attempt > 0) await pause(attempt);
+        const result = await this.doc.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
         );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        pending = (result.UnprocessedItems?.[this.tableName] ?? []) as Array<Record<string, unknown>>;
       }
-    });
-  }
-
-  async findAvances(numerosASP: readonly string[]): Promise<Avance[]> {
-    const keys = [...new Set(numerosASP)].map((numeroASP) => ({ pk: `AVANCE#${numeroASP}`, sk: 'AVANCE' }));
-    return (await this.batchGet(keys)).map(({ pk: _pk, sk: _sk, ...avance }) => avance as unknown as Avance);
-  }
-
-  async setAvanceStatus(numeroASP: string, statut: AvanceStatut): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: `AVANCE#${numeroASP}`, sk: 'AVANCE' },
-          UpdateExpression: 'SET #statut = :statut',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#statut': 'statut' },
-          ExpressionAttributeValues: { ':statut': statut },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
     }
+  }
+
+  /** Each avance's facts with the status an operator set, if any. */
+  async findAvances(numerosASP: readonly string[]): Promise<Avance[]> {
+    const unique = [...new Set(numerosASP)];
+    const keys = unique.flatMap((numeroASP) => [
+      { pk: `AVANCE#${numeroASP}`, sk: 'AVANCE' },
+      { pk: `AVANCE#${numeroASP}`, sk: 'STATUT' },
+    ]);
+    const items = await this.batchGet(keys);
+    const statuses = new Map(
+      items
+        .filter((item) => item.sk === 'STATUT')
+        .map((item) => [item.pk as string, item.statut as AvanceStatut]),
+    );
+    return items
+      .filter((item) => item.sk === 'AVANCE')
+      .map(({ pk, sk: _sk, ...avance }) => ({
+        ...(avance as unknown as Avance),
+        statut: statuses.get(pk as string) ?? (avance.statut as AvanceStatut),
+      }));
+  }
+
+  /** An operator's decision, kept apart from the facts a judgement writes: false for an unknown avance. */
+  async setAvanceStatus(numeroASP: string, statut: AvanceStatut): Promise<boolean> {
+    const facts = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `AVANCE#${numeroASP}`, sk: 'AVANCE' },
+        ConsistentRead: true,
+      }),
+    );
+    if (!facts.Item) return false;
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `AVANCE#${numeroASP}`, sk: 'STATUT', statut },
+      }),
+    );
+    return true;
   }
 
   /**
@@ -642,6 +704,8 @@ function ownerOf(item: Record<string, unknown>): ClaimOwner {
   return {
     submissionId: String(item.submissionId ?? ''),
     fileName: String(item.fileName ?? item.submissionId ?? ''),
+    ...(typeof item.numeroASP === 'string' ? { numeroASP: item.numeroASP } : {}),
+    ...(item.line === undefined && String(item.pk ?? '').startsWith('EDITEUR#') ? { legacy: true } : {}),
   };
 }
 

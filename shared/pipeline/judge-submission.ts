@@ -21,7 +21,6 @@ import { emitMetrics, type Logger } from '../observability/logger';
 import { inspectZips } from './inspect-zips';
 import {
   contentEtag,
-  type EditeurScope,
   type JudgedContent,
   type JudgeRequest,
   type ObjectStore,
@@ -32,7 +31,13 @@ import {
   type WorkQueues,
 } from './ports';
 import { refuse } from './refusal';
-import { claimDecisions, readHistory } from './registry-claims';
+import {
+  type ClaimContext,
+  claimAvanceLines,
+  claimDecisions,
+  type History,
+  readHistory,
+} from './registry-claims';
 import { type ResultMessage, resultMessage } from './result-message';
 import { contentToJudge } from './submission-content';
 import { outputFolder, writeReports } from './write-reports';
@@ -196,7 +201,7 @@ async function judgeClaimed(
   if (await claimDecisions(claims, verdict, doc, history)) {
     verdict = judge();
   }
-  const numeroAspByLine = await giveNumerosAsp(deps.store, scope, verdict);
+  const numeroAspByLine = await giveNumerosAsp(claims, verdict, history);
   if (doc && numeroAspByLine.size > 0) {
     await deps.store.recordAvances(acceptedAvances(doc, verdict, numeroAspByLine));
   }
@@ -291,24 +296,30 @@ async function writeOutputsOnce(
   }
 }
 
-/** numeroASP for the accepted avance lines (their numbers are this submission's: claimed above). */
+/**
+ * numeroASP for the accepted avance lines, from their claims. A line accepted only when judged
+ * again (after a lost claim) has none yet: it is claimed now, with its number.
+ */
 async function giveNumerosAsp(
-  store: StateStore,
-  scope: EditeurScope,
+  claims: ClaimContext,
   verdict: FileVerdict,
+  history: History,
 ): Promise<Map<number, string>> {
   const numeroAspByLine = new Map<number, string>();
   const profile = verdict.profile ? PROFILES[verdict.profile as ProfileId] : undefined;
   if (verdict.status !== 'processed' || profile?.type !== 'avance') return numeroAspByLine;
   const accepted = verdict.lines.filter((line) => line.accepted && isStorableNumero(line.numeroEditeur));
-  if (accepted.length === 0) return numeroAspByLine;
-  const numeros = await store.numerosAspFor(
-    scope,
-    accepted.map((line) => line.numeroEditeur as string),
-    profile.couloir,
+  const unnumbered = accepted.filter((line) => !history.ownNumerosAsp.has(line.numeroEditeur as string));
+  await claimAvanceLines(
+    claims,
+    verdict,
+    unnumbered.map((line) => ({ numeroEditeur: line.numeroEditeur as string, accepted: true })),
+    history,
   );
-  for (const line of accepted)
-    numeroAspByLine.set(line.numLigne, numeros.get(line.numeroEditeur as string) as string);
+  for (const line of accepted) {
+    const numeroASP = history.ownNumerosAsp.get(line.numeroEditeur as string);
+    if (numeroASP) numeroAspByLine.set(line.numLigne, numeroASP);
+  }
   return numeroAspByLine;
 }
 

@@ -109,6 +109,23 @@ export interface ArrivalOutcome {
 export interface ClaimOwner {
   readonly submissionId: string;
   readonly fileName: string;
+  /** An avance line's numeroASP, kept in its numeroEditeur's claim (one item per line). */
+  readonly numeroASP?: string;
+  /** Claims written before numbers lived in them: their numeroASP is in the former ASPNUM items. */
+  readonly legacy?: boolean;
+}
+
+/** An avance line to claim: its numeroEditeur, and whether it is accepted (it then gets a numeroASP). */
+export interface AvanceLineClaim {
+  readonly numeroEditeur: string;
+  readonly accepted: boolean;
+}
+
+export interface AvanceLineClaims {
+  /** numeroEditeur held by another submission → its holder (the line is judged again with it known). */
+  readonly lost: Map<string, ClaimOwner>;
+  /** numeroEditeur → the numeroASP of each accepted line claimed (the same every time it is asked). */
+  readonly numerosAsp: Map<string, string>;
 }
 
 export interface Arrival {
@@ -165,14 +182,26 @@ export interface StateStore {
   claim(registry: string, keys: readonly string[], owner: ClaimOwner): Promise<Map<string, ClaimOwner>>;
   /** Gives back keys `owner` holds (a line that lost another of its claims). */
   release(registry: string, keys: readonly string[], owner: ClaimOwner): Promise<void>;
-  /** The numeroASP of each request (by numeroEditeur): the same one every time it is asked again. */
-  numerosAspFor(
+  /**
+   * An avance's lines, one write each: every judged line uses up its numeroEditeur (a conditional
+   * write), and an accepted line gets its numeroASP in the same item, kept when it has one already
+   * (`known`, or written by an earlier judgement of the submission). Numbers come from one atomic
+   * increment of the couloir's sequence and are never given twice.
+   */
+  claimAvanceLines(
     scope: EditeurScope,
-    numerosEditeur: readonly string[],
     couloir: string,
-  ): Promise<Map<string, string>>;
+    lines: readonly AvanceLineClaim[],
+    owner: ClaimOwner,
+    known?: ReadonlyMap<string, string>,
+  ): Promise<AvanceLineClaims>;
+  /** The numeroASP of claims written before numbers lived in them (a state kept from then). */
+  legacyNumerosAsp(scope: EditeurScope, numerosEditeur: readonly string[]): Promise<Map<string, string>>;
   nextImpId(): Promise<string>;
-  /** New avances only, each by a conditional write: an avance's status never goes backwards. */
+  /**
+   * The accepted avances' facts, in batches: written again identically by a re-judgement (the
+   * content is frozen), while their status lives apart, set by operators only, so it never goes back.
+   */
   recordAvances(avances: readonly Avance[]): Promise<void>;
   findAvances(numerosASP: readonly string[]): Promise<Avance[]>;
   setAvanceStatus(numeroASP: string, statut: AvanceStatut): Promise<boolean>;

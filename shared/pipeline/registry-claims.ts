@@ -1,8 +1,10 @@
 import { NUMERO_ASP_PATTERN, NUMERO_EDITEUR_PATTERN } from '../domain/deposit-facts';
 import { itemsOf, type JsonDocument, type JsonNode, propertyOf } from '../domain/json/json-document';
 import type { FileVerdict } from '../domain/judge-file';
+import { PROFILES } from '../domain/profiles';
 import { BIO_LOINC_SOLDE } from '../domain/profiles/bio-loinc-solde';
-import type { ClaimOwner, EditeurScope, StateStore } from './ports';
+import type { ProfileId } from '../domain/rules/line-environment';
+import type { AvanceLineClaim, ClaimOwner, EditeurScope, StateStore } from './ports';
 import { REGISTRIES } from './ports';
 
 /**
@@ -20,6 +22,8 @@ import { REGISTRIES } from './ports';
 export interface History {
   /** Avance: numeroEditeur → the file that used it. */
   readonly usedNumerosEditeur: Map<string, string>;
+  /** Avance: numeroEditeur → the numeroASP this submission's earlier judgement gave (kept for ever). */
+  readonly ownNumerosAsp: Map<string, string>;
   /** Solde: numeroASP → the file whose accepted solde closed it. */
   readonly closedAvances: Map<string, string>;
   /** BIO-LOINC: FINESS → the file whose accepted solde paid it. */
@@ -51,8 +55,18 @@ export async function readHistory(context: ClaimContext, doc: JsonDocument | und
         : [];
     });
     const used = await store.registryOwners(REGISTRIES.numerosEditeur(scope), numeros);
+    const own = [...used].filter(([, holder]) => holder.submissionId === owner.submissionId);
+    const ownNumerosAsp = new Map(
+      own.flatMap(([numero, holder]) => (holder.numeroASP ? [[numero, holder.numeroASP]] : [])),
+    );
+    // A state kept from before numbers lived in the claims: their numbers are read where they were.
+    const legacy = own.filter(([, holder]) => holder.legacy).map(([numero]) => numero);
+    if (legacy.length > 0)
+      for (const [numero, numeroASP] of await store.legacyNumerosAsp(scope, legacy))
+        ownNumerosAsp.set(numero, numeroASP);
     return {
       usedNumerosEditeur: othersOnly(used, owner.submissionId),
+      ownNumerosAsp,
       closedAvances: new Map(),
       paidFiness: new Map(),
     };
@@ -65,6 +79,7 @@ export async function readHistory(context: ClaimContext, doc: JsonDocument | und
   ]);
   return {
     usedNumerosEditeur: new Map(),
+    ownNumerosAsp: new Map(),
     closedAvances: othersOnly(closed, owner.submissionId),
     paidFiness: othersOnly(paid, owner.submissionId),
   };
@@ -84,16 +99,14 @@ export async function claimDecisions(
   const { store, scope, owner } = context;
   if (scope.type === 'avance') {
     // Every judged line uses up its number; a line already refused for it (2031) claims nothing.
-    const numeros = verdict.lines.flatMap((line) =>
+    const lines = verdict.lines.flatMap((line) =>
       line.numeroEditeur !== null &&
       NUMERO_EDITEUR_PATTERN.test(line.numeroEditeur) &&
       !history.usedNumerosEditeur.has(line.numeroEditeur)
-        ? [line.numeroEditeur]
+        ? [{ numeroEditeur: line.numeroEditeur, accepted: line.accepted }]
         : [],
     );
-    const lost = await store.claim(REGISTRIES.numerosEditeur(scope), numeros, owner);
-    for (const [numero, winner] of lost) history.usedNumerosEditeur.set(numero, winner.fileName);
-    return lost.size > 0;
+    return (await claimAvanceLines(context, verdict, lines, history)) > 0;
   }
   const lines = doc ? itemsOf(propertyOf(doc.root, 'lignesImport')) : [];
   const finessRegistry = REGISTRIES.paidFiness(scope.siret, scope.numeroAns);
@@ -119,6 +132,30 @@ export async function claimDecisions(
     );
   }
   return lostAny;
+}
+
+/**
+ * Claims avance lines, one write each, and keeps in `history` what came of it: the numeroASP of
+ * the accepted ones, the winners of lost claims. Returns how many claims were lost.
+ */
+export async function claimAvanceLines(
+  context: ClaimContext,
+  verdict: FileVerdict,
+  lines: readonly AvanceLineClaim[],
+  history: History,
+): Promise<number> {
+  if (lines.length === 0) return 0;
+  const couloir = verdict.profile ? PROFILES[verdict.profile as ProfileId].couloir : '';
+  const { lost, numerosAsp } = await context.store.claimAvanceLines(
+    context.scope,
+    couloir,
+    lines,
+    context.owner,
+    history.ownNumerosAsp,
+  );
+  for (const [numero, winner] of lost) history.usedNumerosEditeur.set(numero, winner.fileName);
+  for (const [numero, numeroASP] of numerosAsp) history.ownNumerosAsp.set(numero, numeroASP);
+  return lost.size;
 }
 
 function numeroAspOf(line: JsonNode): string | undefined {

@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createStateTable } from '../../local/embedded/create-resources';
 import { startDynalite } from '../../local/embedded/start-dynalite';
 import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
 import { injectDynamoFaults, seededRandom } from '../../shared/adapters/fault-injection';
+import { TABLE } from '../../shared/config/resources';
 import type { Avance } from '../../shared/domain/referentiel';
 import type { Arrival } from '../../shared/pipeline/ports';
 
@@ -133,14 +135,60 @@ describe('registries', () => {
 describe('numeroASP and avances', () => {
   const scope = { siret: '88558855858745', numeroAns: '1234567890', type: 'avance' as const };
 
-  it('gives each request one numeroASP, the same when asked again, never twice', async () => {
+  const line = (numeroEditeur: string, accepted = true) => ({ numeroEditeur, accepted });
+  const registry = `EDITEUR#${scope.siret}#${scope.numeroAns}#avance`;
+
+  it('claims each line once with its numeroASP: a concurrent file loses the line, a retry keeps the number', async () => {
+    const first = { submissionId: 'S1', fileName: 'JSON-1.json' };
+    const second = { submissionId: 'S2', fileName: 'JSON-2.json' };
     const [a, b] = await Promise.all([
-      store.numerosAspFor(scope, ['N0001', 'N0002'], 'HOP'),
-      store.numerosAspFor(scope, ['N0002', 'N0003'], 'HOP'),
+      store.claimAvanceLines(scope, 'HOP', [line('N0001'), line('N0002')], first),
+      store.claimAvanceLines(scope, 'HOP', [line('N0002'), line('N0003')], second),
     ]);
-    expect(a.get('N0002')).toBe(b.get('N0002'));
-    expect(new Set([a.get('N0001'), a.get('N0002'), b.get('N0003')]).size).toBe(3);
-    expect((await store.numerosAspFor(scope, ['N0001'], 'HOP')).get('N0001')).toBe(a.get('N0001'));
+    // N0002 is one file's, and only that file has a number for it.
+    expect(a.lost.has('N0002')).toBe(!b.lost.has('N0002'));
+    const winner = a.lost.has('N0002') ? b : a;
+    expect(winner.numerosAsp.get('N0002')).toMatch(/^FINHOP\d{6}$/);
+    expect((a.lost.has('N0002') ? a : b).numerosAsp.has('N0002')).toBe(false);
+    const given = [a.numerosAsp.get('N0001'), winner.numerosAsp.get('N0002'), b.numerosAsp.get('N0003')];
+    expect(new Set(given).size).toBe(3);
+    // The same submission judged twice at once (a retry racing a slow judge): one number per line.
+    const [again, racing] = await Promise.all([
+      store.claimAvanceLines(scope, 'HOP', [line('N0001')], first),
+      store.claimAvanceLines(scope, 'HOP', [line('N0001')], first),
+    ]);
+    expect(again.numerosAsp.get('N0001')).toBe(a.numerosAsp.get('N0001'));
+    expect(racing.numerosAsp.get('N0001')).toBe(a.numerosAsp.get('N0001'));
+    // Read back with its holder and number, as the next judgement's history reads it.
+    const owners = await store.registryOwners(registry, ['N0001']);
+    expect(owners.get('N0001')).toEqual({ ...first, numeroASP: a.numerosAsp.get('N0001') });
+  });
+
+  it('uses up a rejected line’s number without a numeroASP, and numbers it once accepted', async () => {
+    const owner = { submissionId: 'S4', fileName: 'JSON-4.json' };
+    const rejected = await store.claimAvanceLines(scope, 'HOP', [line('N0004', false)], owner);
+    expect(rejected.numerosAsp.size).toBe(0);
+    expect((await store.registryOwners(registry, ['N0004'])).get('N0004')).toEqual(owner);
+    const accepted = await store.claimAvanceLines(scope, 'HOP', [line('N0004')], owner);
+    expect(accepted.numerosAsp.get('N0004')).toMatch(/^FINHOP\d{6}$/);
+  });
+
+  it('reads the numbers of claims kept from before numbers lived in them', async () => {
+    const raw = DynamoDBDocumentClient.from(client);
+    await raw.send(
+      new PutCommand({
+        TableName: TABLE.name,
+        Item: { pk: registry, sk: 'N0009', submissionId: 'S9', fileName: 'JSON-9.json' },
+      }),
+    );
+    await raw.send(
+      new PutCommand({
+        TableName: TABLE.name,
+        Item: { pk: `ASPNUM#${scope.siret}#${scope.numeroAns}`, sk: 'N0009', numeroASP: 'FINHOP000042' },
+      }),
+    );
+    expect((await store.registryOwners(registry, ['N0009'])).get('N0009')?.legacy).toBe(true);
+    expect((await store.legacyNumerosAsp(scope, ['N0009'])).get('N0009')).toBe('FINHOP000042');
   });
 
   it('never turns a paid avance back to accepted, and finds every avance under throttled batch reads', async () => {
