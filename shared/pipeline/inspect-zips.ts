@@ -13,8 +13,11 @@ export interface ZipStats {
   readonly zipBytesTotal: number;
 }
 
-/** How many first-bytes reads run at once: enough to hide S3 latency, few enough to be polite. */
-const HEAD_CONCURRENCY = 8;
+/**
+ * How many first-bytes reads run at once: 200 documents in about 7 rounds on S3 (not 25), well
+ * within what one S3 prefix serves (5,500 GET/s).
+ */
+const HEAD_CONCURRENCY = 32;
 
 /**
  * Reads the zips of a submission by their central directories, then the first bytes of the
@@ -31,10 +34,9 @@ export async function inspectZips(
       .map((entry) => ({ archive, entry })),
   );
   const heads: EntryHead[] = [];
-  for (let start = 0; start < wanted.length; start += HEAD_CONCURRENCY) {
-    const batch = wanted.slice(start, start + HEAD_CONCURRENCY);
-    const results = await Promise.all(batch.map(({ archive, entry }) => archive.readHead(entry)));
-    for (const head of results) if (head) heads.push(head);
+  for (const archive of archives) {
+    const entries = wanted.filter((item) => item.archive === archive).map((item) => item.entry);
+    for (const head of await archive.readHeads(entries, HEAD_CONCURRENCY)) if (head) heads.push(head);
   }
   const inspection: ZipInspection = { listings: archives.map((archive) => archive.listing), heads };
   return {

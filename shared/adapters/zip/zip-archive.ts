@@ -76,6 +76,45 @@ export class ZipArchive {
   }
 
   /**
+   * The first bytes of several entries, in as few reads as their places allow: entries whose
+   * windows (local header, name, first bytes) lie close together (gaps under MERGE_GAP_BYTES) are
+   * read as one span of at most MAX_SPAN_BYTES, so 200 small documents cost a few requests, while
+   * 200 documents of 1 Mo each cost one short read each; `concurrency` reads run at once.
+   */
+  async readHeads(
+    entries: readonly ZipEntryInfo[],
+    concurrency: number,
+  ): Promise<Array<EntryHead | undefined>> {
+    const windows = entries
+      .map((entry, index) => ({ index, start: entry.localHeaderOffset, end: this.windowEnd(entry) }))
+      .sort((a, b) => a.start - b.start);
+    const spans: Array<{ start: number; end: number }> = [];
+    for (const window of windows) {
+      const last = spans.at(-1);
+      if (last && window.start - last.end < MERGE_GAP_BYTES && window.end - last.start <= MAX_SPAN_BYTES)
+        last.end = Math.max(last.end, window.end);
+      else spans.push({ start: window.start, end: window.end });
+    }
+    // Only spans holding several windows are read ahead; a lone window is read by readHead itself.
+    const shared = spans.filter(
+      (span) => windows.filter((w) => w.start >= span.start && w.end <= span.end).length > 1,
+    );
+    await inPool(shared, concurrency, (span) => this.reader.cache(span.start, span.end - span.start));
+    const heads: Array<EntryHead | undefined> = new Array(entries.length);
+    await inPool(windows, concurrency, async (window) => {
+      heads[window.index] = await this.readHead(entries[window.index] as ZipEntryInfo);
+    });
+    return heads;
+  }
+
+  /** Where the bytes readHead wants of an entry end (its guess of the local header's size included). */
+  private windowEnd(entry: ZipEntryInfo): number {
+    const nameLength = this.nameLengths.get(entry) ?? 0;
+    const want = Math.min(entry.compressedSize, entry.method === 0 ? HEAD_BYTES : 4096);
+    return entry.localHeaderOffset + 30 + nameLength + 64 + want;
+  }
+
+  /**
    * The first bytes of an entry's content: read from its local header on, inflated only as far as
    * those bytes need (a partial inflate of at most 4 KiB of input, output capped).
    */
@@ -315,6 +354,17 @@ class CachingReader extends yauzl.RandomAccessReader {
     }
   }
 
+  /** Reads [offset, offset + length) once and keeps it: the entries' heads inside are served from it. */
+  async cache(offset: number, length: number): Promise<void> {
+    const end = Math.min(offset + length, this.source.size);
+    if (
+      end <= offset ||
+      this.segments.some((segment) => offset >= segment.start && end <= segment.start + segment.bytes.length)
+    )
+      return;
+    this.segments.push({ start: offset, bytes: await this.fetch(offset, end - offset) });
+  }
+
   /** Bytes at [offset, offset + length), clipped to the object, from the cache when it holds them. */
   async bytes(offset: number, length: number): Promise<Uint8Array> {
     const end = Math.min(offset + length, this.source.size);
@@ -370,4 +420,22 @@ class CachingReader extends yauzl.RandomAccessReader {
   override _readStreamForRange(): never {
     throw new Error('lecture en flux non utilisée : les entrées ne sont jamais décompressées entières');
   }
+}
+
+/** Entries' windows closer than this are read as one span (the bytes between cost less than a request). */
+const MERGE_GAP_BYTES = 64 * 1024;
+/** The largest span read at once, so that a judgement's memory stays small whatever the zip holds. */
+const MAX_SPAN_BYTES = 1024 * 1024;
+
+/** Runs `work` on every item, at most `width` at a time (a pool: one slow read does not hold the others). */
+async function inPool<T>(
+  items: readonly T[],
+  width: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }

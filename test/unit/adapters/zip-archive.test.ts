@@ -40,6 +40,48 @@ describe('ZipArchive', () => {
     expect(source.bytesRead - before).toBeLessThan(2 * (30 + 5 + 64 + 4096));
   });
 
+  it('reads the heads of 200 small documents in a few reads, and of documents far apart one read each', async () => {
+    const small = await makeZip(
+      Array.from({ length: 200 }, (_, index) => ({
+        name: `HOP-DPI-Va1-BDC-${String(index).padStart(5, '0')}.pdf`,
+        content: Buffer.concat([document('PDF'), Buffer.alloc(2_000, index % 251)]),
+      })),
+      // No comment: a tail read of 64 KiB would hold the last entries, this measures the spans.
+    );
+    const counted = new BufferSource('petits.zip', small);
+    let reads = 0;
+    const read = counted.read.bind(counted);
+    counted.read = (offset, length) => {
+      reads++;
+      return read(offset, length);
+    };
+    const archive = await ZipArchive.open(counted);
+    const opened = reads;
+    const heads = await archive.readHeads(archive.listing.entries, 32);
+    // The same heads as one read per entry gives, in the entries' order.
+    const one = await open(small);
+    const single = await Promise.all(one.archive.listing.entries.map((entry) => one.archive.readHead(entry)));
+    expect(heads.map((head) => head?.path)).toEqual(single.map((head) => head?.path));
+    expect(heads.map((head) => head && detectFormat(head.bytes))).toEqual(
+      single.map((head) => head && detectFormat(head.bytes)),
+    );
+    expect(reads - opened).toBeLessThanOrEqual(Math.ceil(small.length / (1024 * 1024)) + 1);
+
+    const far = await makeZip(
+      Array.from({ length: 4 }, (_, index) => ({
+        name: `doc-${index}.pdf`,
+        content: Buffer.concat([document('PDF'), Buffer.alloc(300_000, 7)]),
+        compress: false,
+      })),
+    );
+    const apart = new BufferSource('loin.zip', far);
+    const farArchive = await ZipArchive.open(apart);
+    const before = apart.bytesRead;
+    await farArchive.readHeads(farArchive.listing.entries, 32);
+    // Short reads only: never the 1.2 Mo between the heads.
+    expect(apart.bytesRead - before).toBeLessThan(4 * (30 + 20 + 64 + 4096 + 1024));
+  });
+
   it('reads zip64 archives', async () => {
     const zip = await makeZip([{ name: 'MDV-LGC-Va1-BDC-00001.pdf', content: document('PDF') }], {
       zip64: true,
