@@ -14,7 +14,9 @@ export function countRequests(ignore: (client: object) => boolean = () => false)
   counts(): RequestCounts;
   stop(): void;
 } {
-  const base = Object.getPrototypeOf(S3Client.prototype) as { send: (...args: unknown[]) => Promise<unknown> };
+  const base = Object.getPrototypeOf(S3Client.prototype) as {
+    send: (...args: unknown[]) => Promise<unknown>;
+  };
   const original = base.send;
   const byOperation = new Map<string, number>();
   base.send = function counted(this: object, command: unknown, ...rest: unknown[]) {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { runGenerateBench } from './generate-bench';
 import { runHostileBench, runHostileScenario } from './hostile-bench';
 import { runPipelineBench, runPipelineScenario } from './pipeline-bench';
@@ -68,9 +69,16 @@ async function main(): Promise<void> {
   console.log('\n== Kept state (--state): 3,000 objects written through, then a restart ==');
   console.log(await runStateBench(argv[1] as string));
   console.log('\n== Spreadsheet to deposit: generer, 200 rows with their documents, checked ==');
-  console.log(await runGenerateBench());
+  // In its own process, as every scenario: its peak RSS is then generer's, not the whole bench's.
+  console.log(ownProcess(argv[1] as string, '--only-generate'));
   console.log('\n== Deposit simulator and small package ==');
   console.log(await runWebBench());
+}
+
+function ownProcess(self: string, option: string): string {
+  const child = spawnSync(process.execPath, [self, option], { encoding: 'utf8' });
+  if (child.status !== 0) return `${option} a échoué : ${child.stderr}`;
+  return child.stdout.trim();
 }
 
 main().catch((error) => {

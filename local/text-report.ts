@@ -68,7 +68,7 @@ export function renderText(verdict: FileVerdict, palette: Palette, context: Text
     const summary = summarize(verdict);
     const tone = summary.rejected === 0 ? palette.ok : palette.ko;
     out.push(
-      `${tone(`${summary.lines} demande(s) : ${summary.accepted} acceptée(s), ${summary.rejected} rejetée(s)`)} ; ${summary.warnings} avertissement(s) (sans effet sur le verdict)`,
+      `${tone(`${summary.lines} demande(s) : ${summary.accepted} acceptée(s), ${summary.rejected} rejetée(s)`)}${summary.warnings > 0 ? ` ; ${summary.warnings} avertissement(s) (sans effet sur le verdict)` : ''}`,
     );
     const declared = context.declaredAttachments ?? 0;
     if (!context.zipsGiven && declared > 0)

@@ -40,8 +40,13 @@ export interface FileCheck {
 export function checkFile(doc: JsonDocument, options: JudgeOptions): FileCheck {
   const root = doc.root;
   const errors: Finding[] = [];
+  // `null`: a finding with no place in the text (the file's name); undefined: the file as a whole.
   const error: ErrorSink = (code, field, node, params) =>
-    errors.push({ ...draftOf(code, field, params), severity: 'error', offset: (node ?? root).offset });
+    errors.push({
+      ...draftOf(code, field, params),
+      severity: 'error',
+      ...(node === null ? {} : { offset: (node ?? root).offset }),
+    });
   const header: FileCheck['header'] = {};
 
   const impId = propertyOf(root, 'impId');
@@ -94,7 +99,7 @@ export function checkFile(doc: JsonDocument, options: JudgeOptions): FileCheck {
 type ErrorSink = <C extends Code>(
   code: C,
   field: string,
-  node: JsonNode | undefined,
+  node: JsonNode | undefined | null,
   params?: ParamsOf<C>,
 ) => void;
 
@@ -148,16 +153,16 @@ const FILE_NAME = /^JSON-(.+)-(\d{8})-(\d{3})\.json$/;
 function checkFileName(fileName: string, numeroAns: string | undefined, error: ErrorSink): void {
   const match = FILE_NAME.exec(fileName);
   if (!match) {
-    error('1030', '', undefined, { nom: fileName });
+    error('1030', '', null, { nom: fileName });
     return;
   }
   const [, nameAns = '', stamp = '', number = ''] = match;
   if (numeroAns !== undefined && nameAns !== numeroAns)
-    error('1031', '', undefined, { nomAns: nameAns, numeroAns });
+    error('1031', '', null, { nomAns: nameAns, numeroAns });
   const year = Number(stamp.slice(0, 4));
   const month = Number(stamp.slice(4, 6));
   const day = Number(stamp.slice(6, 8));
-  if (!isCalendarDate(year, month, day)) error('1032', '', undefined, { date: stamp });
+  if (!isCalendarDate(year, month, day)) error('1032', '', null, { date: stamp });
   if (number === '000') error('1033', '', undefined, { numero: number });
 }
 

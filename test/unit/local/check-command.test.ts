@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { main } from '../../../local/cli';
+import { parisDay } from '../../../shared/domain/paris-day';
 import { mutate, ROOT, SAMPLES, sampleText, set } from '../../support/deposits';
 
 /** The `check` command as a vendor runs it: exit codes, both output formats, --out, --stats. */
@@ -246,5 +247,23 @@ describe('segur-pipeline controler --schema', () => {
     const result = await run(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+});
+
+describe('controler’s text, read by a vendor', () => {
+  it('says nothing of warnings when there are none, and places a file-name error nowhere in the text', async () => {
+    // Named for today (Paris time), as a deposit is: no warning on its date either.
+    const today = await tempFile(
+      `JSON-1234567890-${parisDay(new Date())}-001.json`,
+      sampleText('HOP-DPI-avance'),
+    );
+    const clean = await run(['controler', today]);
+    expect(clean.stdout).toMatch(/demande\(s\) : \d+ acceptée\(s\), \d+ rejetée\(s\)\n/);
+    expect(clean.stdout).not.toContain('0 avertissement(s)');
+    const renamed = await tempFile('JSON-123-20221104-001.json', sampleText('HOP-DPI-avance'));
+    const misnamed = await run(['controler', renamed]);
+    expect(misnamed.code).toBe(1);
+    expect(misnamed.stdout).toContain('erreur 1031');
+    expect(misnamed.stdout).not.toContain('texte du fichier, l. 1, col. 1');
   });
 });
