@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { closestName } from '../shared/generation/closest-name';
+import { closestName } from '../shared/domain/closest-name';
 import { UsageError } from './cli-io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -226,7 +226,7 @@ export const CATALOG = {
   '2001': {
     severity: 'error',
     title: 'Balise obligatoire absente',
-    message: '{field} est obligatoire et absent',
+    message: '{field} est obligatoire et absent{faute}',
     hint: 'Ajoutez la balise, même quand sa valeur est null ou false : le format demande toutes les balises.',
   },
   '2002': {
@@ -311,7 +311,7 @@ export const CATALOG = {
   '2015': {
     severity: 'error',
     title: 'Balise à renseigner',
-    message: '{field} doit être renseigné{raison}',
+    message: '{field} doit être renseigné{raison}{faute}',
     hint: 'Renseignez la valeur : la condition indiquée la rend obligatoire.',
   },
   '2016': {
@@ -612,7 +612,7 @@ export const CATALOG = {
   '8001': {
     severity: 'warning',
     title: 'Balise inconnue',
-    message: "la balise {field} n'est pas prévue par le format {profil} ; elle est ignorée",
+    message: "la balise {field} n'est pas prévue par le format {profil} ; elle est ignorée{suggestion}",
     hint: 'Supprimez la balise ou corrigez son orthographe.',
   },
   '8002': {
@@ -726,8 +726,9 @@ export function renderTemplate(template: string, field: string, params: Params =
       out += printable(field);
     } else {
       const value = params[part];
-      // `raison` is an optional clause (« car isMandataire vaut true »): absent means no clause.
-      out += value === undefined ? (part === 'raison' ? '' : `{${part}}`) : boundedParam(String(value));
+      // Optional clauses (« car isMandataire vaut true », « vouliez-vous dire … ? »): absent, none.
+      out +=
+        value === undefined ? (OPTIONAL_CLAUSES.has(part) ? '' : `{${part}}`) : boundedParam(String(value));
     }
   }
   // An optional clause (« car … ») written after « : » would leave two spaces: one is enough.
@@ -735,6 +736,9 @@ export function renderTemplate(template: string, field: string, params: Params =
 }
 
 const compiled = new Map<string, string[]>();
+
+/** Parameters that are whole clauses of a message, left out when the finding has none. */
+const OPTIONAL_CLAUSES = new Set(['raison', 'faute', 'suggestion']);
 
 /**
  * A value shown in a message: at most MAX_PARAM_CHARS characters (a 500,000-digit amount must not

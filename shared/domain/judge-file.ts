@@ -94,6 +94,14 @@ export interface Judgement {
 }
 
 /** Control 1 then, when the file passes, control 2 on every line. Pure: no I/O. */
+/** A missing tag's error (2001, 2015) that names the tag written with a typo beside it. */
+function withTypo(finding: Finding, typos: ReadonlyMap<string, string>): Finding {
+  const written = typos.get(finding.field);
+  if (!written || (finding.code !== '2001' && finding.code !== '2015')) return finding;
+  const faute = ` (la balise ${written.slice(written.lastIndexOf('.') + 1)} écrite à sa place est-elle une faute de frappe ?)`;
+  return { ...finding, params: { ...finding.params, faute } } as Finding;
+}
+
 export function judgeFile(bytes: Uint8Array, options: JudgeOptions): Judgement {
   return judgeParsed(parseJsonDocument(bytes, options.limits ?? DEFAULT_LIMITS, options.totalBytes), options);
 }
@@ -208,8 +216,15 @@ function judgeLine(
 ): LineVerdict {
   const findings: Finding[] = [];
   runRules(profile.rules, { doc, line, numLigne, env, findings }, { node: line, path: '' });
+  // A tag written with a typo is both unknown and missing: the missing one's error names it.
+  const typos = new Map<string, string>();
+  const unknown = unknownKeyFindings(profile.shape, line, '', profile.id, (written, known) =>
+    typos.set(known, written),
+  );
+  for (let index = 0; typos.size > 0 && index < findings.length; index++)
+    findings[index] = withTypo(findings[index] as Finding, typos);
   // A loop, not push(...spread): a hostile line of 150,000 unknown keys overflows the call stack.
-  for (const finding of unknownKeyFindings(profile.shape, line, '', profile.id)) findings.push(finding);
+  for (const finding of unknown) findings.push(finding);
   const render = (finding: Finding) => renderFinding(finding, doc, numLigne);
   let omitted = 0;
   const shown = (severity: Finding['severity']) => {

@@ -1,6 +1,6 @@
+import { closestName, comparable } from '../domain/closest-name';
 import type { Profile } from '../domain/profiles';
 import { type Cell, cellValue, type JsonValue, RawNumber } from './cell-values';
-import { closestName, comparable } from './closest-name';
 import { type ColumnSpec, columnsOf, generatedFields, patternOf } from './sheet-columns';
 
 /**

@@ -1,4 +1,5 @@
 import { CATALOG, type Code } from '../catalog';
+import { closestName } from '../closest-name';
 import type { DraftOf, Finding, FindingDraft } from '../findings';
 import {
   describeType,
@@ -437,7 +438,14 @@ function addToShape(shape: Shape, rules: readonly Rule[]): void {
 }
 
 /** Warnings for keys the format does not know (formats.md decision 6: reported, not rejected). */
-export function unknownKeyFindings(shape: Shape, node: JsonNode, path: string, profile: string): Finding[] {
+export function unknownKeyFindings(
+  shape: Shape,
+  node: JsonNode,
+  path: string,
+  profile: string,
+  /** Told of each unknown key close to a known one the object lacks (its path, the known key's path). */
+  onTypo?: (unknownPath: string, knownPath: string) => void,
+): Finding[] {
   const findings: Finding[] = [];
   // Path segments are kept on a stack and joined only for an unknown key: most lines have none.
   const segments: string[] = path === '' ? [] : [path];
@@ -458,10 +466,20 @@ export function unknownKeyFindings(shape: Shape, node: JsonNode, path: string, p
       if (!keyNode) continue;
       const key = keyNode.value as string;
       if (!current.keys.has(key)) {
+        // A known key the object lacks, close to this one: a typo, said as such.
+        const present = new Set(children.map((child) => child.children?.[0]?.value as string));
+        const suggestion = closestName(
+          key,
+          [...current.keys.keys()].filter((known) => !present.has(known)),
+        );
+        if (suggestion) onTypo?.(pathNow(key), pathNow(suggestion));
         findings.push({
           code: '8001',
           field: pathNow(key),
-          params: { profil: profile },
+          params: {
+            profil: profile,
+            ...(suggestion ? { suggestion: ` (vouliez-vous dire ${suggestion} ?)` } : {}),
+          },
           severity: 'warning',
           offset: keyNode.offset,
         });
