@@ -438,6 +438,15 @@ function addToShape(shape: Shape, rules: readonly Rule[]): void {
 }
 
 /** Warnings for keys the format does not know (formats.md decision 6: reported, not rejected). */
+/** Unknown keys per line looked at for a typo (as many as a report shows). */
+const MAX_SUGGESTIONS = 50;
+
+/** The known keys an object lacks: what a typo may have been meant for. */
+function missingKeys(shape: Shape, children: readonly JsonNode[]): string[] {
+  const present = new Set(children.map((child) => child.children?.[0]?.value as string));
+  return [...shape.keys.keys()].filter((known) => !present.has(known));
+}
+
 export function unknownKeyFindings(
   shape: Shape,
   node: JsonNode,
@@ -447,6 +456,7 @@ export function unknownKeyFindings(
   onTypo?: (unknownPath: string, knownPath: string) => void,
 ): Finding[] {
   const findings: Finding[] = [];
+  let suggested = 0;
   // Path segments are kept on a stack and joined only for an unknown key: most lines have none.
   const segments: string[] = path === '' ? [] : [path];
   const pathNow = (key: string) => [...segments, key].join('.').replace(/\.\[/g, '[');
@@ -461,17 +471,16 @@ export function unknownKeyFindings(
       }
       return;
     }
+    let missing: string[] | undefined;
     for (const property of children) {
       const keyNode = property.children?.[0];
       if (!keyNode) continue;
       const key = keyNode.value as string;
       if (!current.keys.has(key)) {
-        // A known key the object lacks, close to this one: a typo, said as such.
-        const present = new Set(children.map((child) => child.children?.[0]?.value as string));
-        const suggestion = closestName(
-          key,
-          [...current.keys.keys()].filter((known) => !present.has(known)),
-        );
+        // A known key the object lacks, close to this one: a typo, said as such. Looked for among
+        // the first unknown keys only: a hostile line of 150,000 unknown keys stays linear.
+        missing ??= missingKeys(current, children);
+        const suggestion = suggested++ < MAX_SUGGESTIONS ? closestName(key, missing) : undefined;
         if (suggestion) onTypo?.(pathNow(key), pathNow(suggestion));
         findings.push({
           code: '8001',
