@@ -9,8 +9,21 @@ export interface Recipient {
 }
 
 /** RFC 2047: a UTF-8 subject in a header. */
-function encodedWord(text: string): string {
-  return /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
+export function encodedWords(text: string): string {
+  if (/^[\x20-\x7e]*$/.test(text)) return text;
+  // RFC 2047: an encoded word is at most 75 characters; 45 bytes of UTF-8 make 60 of base64, plus
+  // `=?UTF-8?B?` and `?=`. Cut between characters, never inside one, and folded onto new lines.
+  const words: string[] = [];
+  let chunk = '';
+  for (const character of text) {
+    if (Buffer.byteLength(chunk + character, 'utf8') > 45) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += character;
+  }
+  if (chunk) words.push(chunk);
+  return words.map((word) => `=?UTF-8?B?${Buffer.from(word, 'utf8').toString('base64')}?=`).join('\r\n ');
 }
 
 /**
@@ -81,7 +94,7 @@ export async function writeMail(
   const headers = [
     'From: Segur numerique <no-reply@segur.localhost>',
     `To: <${to}>`,
-    `Subject: ${encodedWord(subject)}`,
+    `Subject: ${encodedWords(subject)}`,
     `Date: ${new Date().toUTCString()}`,
     'MIME-Version: 1.0',
     ...(siret ? [`X-Segur-Siret: ${siret}`] : []),

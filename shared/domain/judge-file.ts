@@ -94,10 +94,8 @@ export interface Judgement {
 }
 
 /** Control 1 then, when the file passes, control 2 on every line. Pure: no I/O. */
-/** A missing tag's error (2001, 2015) that names the tag written with a typo beside it. */
-function withTypo(finding: Finding, typos: ReadonlyMap<string, string>): Finding {
-  const written = typos.get(finding.field);
-  if (!written || (finding.code !== '2001' && finding.code !== '2015')) return finding;
+/** A missing tag's error (2001, 2015) that names the tag written with a typo in its place. */
+function withTypo(finding: Finding, written: string): Finding {
   const faute = ` (la balise ${written.slice(written.lastIndexOf('.') + 1)} écrite à sa place est-elle une faute de frappe ?)`;
   return { ...finding, params: { ...finding.params, faute } } as Finding;
 }
@@ -221,10 +219,17 @@ function judgeLine(
   const unknown = unknownKeyFindings(profile.shape, line, '', profile.id, (written, known) =>
     typos.set(known, written),
   );
-  for (let index = 0; typos.size > 0 && index < findings.length; index++)
-    findings[index] = withTypo(findings[index] as Finding, typos);
+  // Reported once: the missing tag's error names the misspelt one, which is then no warning of its own.
+  const named = new Set<string>();
+  for (let index = 0; typos.size > 0 && index < findings.length; index++) {
+    const finding = findings[index] as Finding;
+    const written = typos.get(finding.field);
+    if (!written || (finding.code !== '2001' && finding.code !== '2015')) continue;
+    findings[index] = withTypo(finding, written);
+    named.add(written);
+  }
   // A loop, not push(...spread): a hostile line of 150,000 unknown keys overflows the call stack.
-  for (const finding of unknown) findings.push(finding);
+  for (const finding of unknown) if (!named.has(finding.field)) findings.push(finding);
   const render = (finding: Finding) => renderFinding(finding, doc, numLigne);
   let omitted = 0;
   const shown = (severity: Finding['severity']) => {

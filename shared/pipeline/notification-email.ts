@@ -1,4 +1,4 @@
-import { toWellFormedText } from '../domain/catalog';
+import { CATALOG, toWellFormedText } from '../domain/catalog';
 import { printable } from '../domain/printable';
 import { escapeHtml, frenchDateTime } from '../domain/reports';
 import type { ResultLine, ResultMessage } from './result-message';
@@ -45,7 +45,7 @@ export function notificationEmail(result: ResultMessage, links: OutputLinks = ne
   const sections = emailSections(result, links);
   const text = toWellFormedText(`${sections.map(sectionText).join('\n\n')}\n`);
   return {
-    subject: asciiSubject(subjectOf(result)),
+    subject: emailSubject(subjectOf(result)),
     text,
     html: toWellFormedText(emailHtml(result, sections)),
   };
@@ -60,7 +60,10 @@ function subjectOf(result: ResultMessage): string {
 
 function emailSections(result: ResultMessage, links: OutputLinks): Section[] {
   const sections: Section[] = [{ paragraphs: ['Bonjour,'] }];
-  const fileErrors = result.fileErrors.map((error) => ({ text: `[${error.code}] ${error.message}` }));
+  const fileErrors = result.fileErrors.map((error) => ({
+    text: `[${error.code}] ${error.message}`,
+    sub: toDo(error.code),
+  }));
   if (result.outcome === 'refus' || result.outcome === 'rejet-technique') {
     sections.push({
       paragraphs: [
@@ -113,9 +116,18 @@ function rejectedItem(line: ResultLine): { text: string; sub: string[] } {
   const head = `Ligne ${line.numLigne}${line.numeroEditeur ? ` (n° éditeur ${line.numeroEditeur})` : ''} : rejetée, code ${line.codeTraitement}`;
   // Result messages from before the errors were carried: the label, as the annotated file has it.
   const errors = line.errors ?? [{ code: line.codeTraitement, field: '', message: line.libelleTraitement }];
-  const sub = errors.map((error) => `[${error.code}] ${error.message.replace(/^Ligne \d+ : /, '')}`);
+  const sub = errors.flatMap((error) => [
+    `[${error.code}] ${error.message.replace(/^Ligne \d+ : /, '')}`,
+    ...toDo(error.code),
+  ]);
   if (line.errorsOmitted) sub.push(`… et ${line.errorsOmitted} autre(s) erreur(s), dans le rapport.`);
   return { text: head, sub };
+}
+
+/** « À faire : … », the catalog's hint for a code, as the reports give it. */
+function toDo(code: string): string[] {
+  const entry = (CATALOG as Readonly<Record<string, { hint: string } | undefined>>)[code];
+  return entry ? [`À faire : ${entry.hint}`] : [];
 }
 
 /** Where the returns are: the vendor's own folder, and the links when there are some. */
@@ -191,19 +203,19 @@ function emailHtml(result: ResultMessage, sections: readonly Section[]): string 
   return `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>${e(subjectOf(result))}</title><style>
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;max-width:46rem;color:#1b1b1b;line-height:1.45}
 h2{font-size:1rem;margin:1.2rem 0 .3rem}.banner{padding:.6rem 1rem;border-radius:.5rem}.banner.ko{background:#fdecec}.banner.ok{background:#e8f5ec}
-li{margin:.15rem 0}a{word-break:break-all}
+li{margin:.15rem 0}a{white-space:nowrap}
 </style></head><body>
 ${body}
 </body></html>
 `;
 }
 
-/** SNS takes an ASCII subject of fewer than 100 characters: accents dropped, dashes plain. */
-function asciiSubject(text: string): string {
-  const ascii = text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[\u2013\u2014]/g, '-')
-    .replace(/[^\x20-\x7e]/g, '?');
-  return ascii.length < 100 ? ascii : `${ascii.slice(0, 96)}...`;
+/**
+ * SNS takes a subject of UTF-8 text without line breaks or control characters, under 100
+ * characters: written in French with its accents (the email's encoding, RFC 2047, is the mail
+ * system's job), cut with « … » when a long file name would pass the limit.
+ */
+function emailSubject(text: string): string {
+  const characters = [...printable(text).replace(/\s+/g, ' ')];
+  return characters.length < 100 ? characters.join('') : `${characters.slice(0, 98).join('')}…`;
 }

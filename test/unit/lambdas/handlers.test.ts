@@ -294,12 +294,12 @@ describe('notify handler', () => {
     },
   };
 
-  it('publishes one French email with an ASCII subject and the siret attribute', async () => {
+  it('publishes one French email, its subject with accents, and the siret attribute', async () => {
     sns.on(PublishCommand).resolves({ MessageId: '1' });
     expect(await notify.handler(sqsEvent(result))).toEqual({ batchItemFailures: [] });
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input?.Subject).toBe(
-      'Segur numerique - JSON-1234567890-20220315-001.json : 1 demande(s) acceptee(s), 1 rejetee(s)',
+      'Ségur numérique – JSON-1234567890-20220315-001.json : 1 demande(s) acceptée(s), 1 rejetée(s)',
     );
     // Every error of the line, not only the first: the missing document behind the bad date too.
     expect(input?.Message).toContain('  - Ligne 2 (n° éditeur 00002) : rejetée, code 2009');

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { writeMail } from '../../../local/embedded/mailbox';
 import { createAttachmentChecker } from '../../../shared/domain/attachments/attachment-checker';
 import { judgeFile } from '../../../shared/domain/judge-file';
@@ -128,6 +129,58 @@ describe('the notification email', () => {
     );
   });
 
+  it('reads in a mail client: subject with accents, the « À faire » of each error in both parts (mailparser)', async () => {
+    const result = resultMessage(
+      { submissionId: 'x/avance/y', siret: SIRET, type: 'avance' },
+      verdict,
+      new Map(),
+      outputs('y'),
+    );
+    const email = notificationEmail(result);
+    const dir = await mkdtemp(join(tmpdir(), 'segur-mail-'));
+    const parsed = await simpleParser(
+      await readFile(await writeMail(dir, 1, 'editeur@localhost', email.subject, email, SIRET)),
+    );
+    expect(parsed.subject).toBe(
+      `Ségur numérique – ${result.fileName} : 0 demande(s) acceptée(s), 2 rejetée(s)`,
+    );
+    expect(parsed.text).toContain(
+      '[2006] beneficiaires.liberal[0].RPPS doit compter exactement 11 caractères',
+    );
+    expect(parsed.text).toContain(
+      'À faire : Vérifiez le numéro : ni espace, ni caractère manquant ou en trop.',
+    );
+    const html = String(parsed.html);
+    expect(html).toContain(
+      '<li>À faire : Vérifiez le numéro : ni espace, ni caractère manquant ou en trop.</li>',
+    );
+    expect(html).toContain('a{white-space:nowrap}');
+  });
+
+  it('says in words what a refusal means and what to do', () => {
+    const refusal = notificationEmail({
+      submissionId: `${SIRET}/avance/JSON-1234567890-20220315-001`,
+      siret: SIRET,
+      type: 'avance',
+      fileName: 'JSON-1234567890-20220315-001.json',
+      profile: null,
+      status: 'rejected',
+      outcome: 'refus',
+      accepted: 0,
+      rejected: 0,
+      fileErrors: [{ code: '1051', message: 'Le fichier JSON-1234567890-20220315-001.json est absent' }],
+      lines: [],
+      outputs: {
+        annotated: null,
+        reportJson: `s3://r/retour/${SIRET}/avance/x.refus.json`,
+        reportHtml: `s3://r/retour/${SIRET}/avance/x.refus.json`,
+      },
+    });
+    expect(refusal.subject).toBe('Ségur numérique – JSON-1234567890-20220315-001.json : fichier non traité');
+    expect(refusal.text).toContain("n'a pas été traité ; aucune demande n'a été examinée");
+    expect(refusal.text).toMatch(/À faire : \S/);
+  });
+
   it('is written as an .eml whose text part reads as is and whose HTML part decodes whole', async () => {
     const result = resultMessage(
       { submissionId: 'x/avance/y', siret: SIRET, type: 'avance' },
@@ -147,6 +200,17 @@ describe('the notification email', () => {
       'a été contrôlé : 0 demande(s) acceptée(s), 2 rejetée(s).',
     );
     for (const line of eml.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+    // The subject in French with its accents, as RFC 2047 encoded words of at most 75 characters.
+    expect(email.subject).toBe(
+      `Ségur numérique – ${result.fileName} : 0 demande(s) acceptée(s), 2 rejetée(s)`,
+    );
+    const subject = /^Subject: (.*(?:\r\n .*)*)/m.exec(eml)?.[1] ?? '';
+    const words = subject.split('\r\n ');
+    for (const word of words) expect(word.length).toBeLessThanOrEqual(75);
+    const decoded = words
+      .map((word) => Buffer.from(/^=\?UTF-8\?B\?(.*)\?=$/.exec(word)?.[1] ?? '', 'base64').toString('utf8'))
+      .join('');
+    expect(decoded).toBe(email.subject);
     const parts = mimeParts(eml);
     expect(parts.get('text/plain')).toBe(email.text);
     expect(parts.get('text/html')?.trimEnd()).toBe(email.html.trimEnd());
