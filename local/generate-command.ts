@@ -147,8 +147,9 @@ export async function runGenerate(
     }
     for (const file of files)
       for (const name of file.written) await rename(join(staging, name), join(values.out, name));
+    for (const warning of phoneWarnings(lines)) io.stdout.write(`attention : ${warning}\n`);
     io.stdout.write(
-      `${lines.length} demande(s) en ${files.length} fichier(s), prêts à déposer dans depot/${siret}/${profile.type}/ : ${files.flatMap((file) => file.written).join(', ')} (dans ${values.out})\n`,
+      `${lines.length} demande(s) en ${files.length} fichier(s), écrits dans ${values.out} : ${files.flatMap((file) => file.written).join(', ')} ; à déposer tels quels (segur-pipeline deposer) dans depot/${siret}/${profile.type}/.\n`,
     );
     return 0;
   } finally {
@@ -292,13 +293,16 @@ async function checkGenerated(
       `${accepted === verdict.lines.length && verdict.status === 'processed' ? '✔' : '✘'} ${file.base}.json : ${verdict.lines.length} demande(s), ${accepted} acceptée(s), ${verdict.lines.length - accepted} rejetée(s) ; ${zipCount} .zip\n`,
     );
     for (const error of verdict.fileErrors)
-      io.stderr.write(`${file.base}.json : [${error.code}] ${error.message}\n`);
+      io.stderr.write(`${file.base}.json : [${error.code}] ${error.message}\n  → ${error.hint}\n`);
     for (const line of verdict.lines) {
-      const row = file.lines[line.numLigne - 1]?.row;
-      for (const error of line.errors)
+      const built = file.lines[line.numLigne - 1];
+      for (const error of line.errors) {
+        const value = built ? valueAt(built.line, error.field) : undefined;
         io.stderr.write(
-          `ligne ${row} du tableur, colonne ${sheetColumn(error.field)} : [${error.code}] ${error.message.replace(/^Ligne \d+ : /, '')}\n`,
+          `ligne ${built?.row} du tableur, colonne ${sheetColumn(error.field)} : [${error.code}] ${error.message.replace(/^Ligne \d+ : /, '')}\n` +
+            `  → ${excelDamage(error.code, value) ?? error.hint}\n`,
         );
+      }
     }
     return verdict.status === 'rejected'
       ? Math.max(1, verdict.lines.length)
@@ -306,6 +310,50 @@ async function checkGenerated(
   } finally {
     await Promise.all(zips.map((zip) => zip.close()));
   }
+}
+
+/**
+ * Excel turns an identifier typed in a General cell into a number: « 00003 » becomes 3, an RPPS or
+ * a FINESS loses its leading zeros. A value of digits shorter than required is named as such.
+ */
+function excelDamage(code: string, value: unknown): string | undefined {
+  if ((code !== '2006' && code !== '2014') || typeof value !== 'string' || !/^\d+$/.test(value))
+    return undefined;
+  return `le tableur a sans doute lu « ${value} » comme un nombre et retiré ses zéros en tête : formatez la colonne en Texte, puis saisissez à nouveau les numéros avec leurs zéros.`;
+}
+
+/** A phone Excel read as a number: 9 digits, its leading 0 gone (612345678). Accepted, but said. */
+function phoneWarnings(lines: readonly BuiltLine[]): string[] {
+  const warnings: string[] = [];
+  for (const built of lines)
+    walkValues(built.line, '', (path, value) => {
+      if (
+        /(^|\.)telephone\w*$/.test(path.replace(/\[\d+\]/g, '')) &&
+        typeof value === 'string' &&
+        /^[1-9]\d{8}$/.test(value)
+      )
+        warnings.push(
+          `ligne ${built.row} du tableur, colonne ${path} : « ${value} » a 9 chiffres, le 0 du début a sans doute été retiré par le tableur (formatez la colonne en Texte) ; accepté tel quel.`,
+        );
+    });
+  return warnings;
+}
+
+function walkValues(value: unknown, path: string, visit: (path: string, value: unknown) => void): void {
+  if (Array.isArray(value)) value.forEach((item, index) => walkValues(item, `${path}[${index}]`, visit));
+  else if (value !== null && typeof value === 'object' && !(value instanceof RawNumber))
+    for (const [key, item] of Object.entries(value)) walkValues(item, path ? `${path}.${key}` : key, visit);
+  else visit(path, value);
+}
+
+/** The value at a finding's field (`beneficiaires.liberal[0].RPPS`) in a built line. */
+function valueAt(line: unknown, field: string): unknown {
+  let node: unknown = line;
+  for (const step of field.split(/\.|\[(\d+)\]/).filter((part) => part !== undefined && part !== '')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[step];
+  }
+  return node;
 }
 
 /** The column a finding comes from: a document's name and format come from its `fichier` column. */

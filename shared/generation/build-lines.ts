@@ -39,6 +39,7 @@ interface Column {
 export type DocumentFormat = (source: string) => { format?: 'PDF' | 'PNG' | 'JPG'; problem?: string };
 
 const EXTENSION = { PDF: 'pdf', PNG: 'png', JPG: 'jpg' } as const;
+const FORMAT_PATTERN = 'piecesJustificatives[i].formatFichier';
 
 /** The header matched to the profile's columns: case, accents and spaces ignored. */
 export function matchHeader(
@@ -48,6 +49,8 @@ export function matchHeader(
   const specs = columnsOf(profile);
   const byKey = new Map(specs.map((spec) => [comparable(spec.pattern), spec]));
   const generated = new Set(generatedFields(profile).map(comparable));
+  // Vendors' own exports carry formatFichier: taken, and checked against the document's bytes.
+  const formatColumn = comparable(FORMAT_PATTERN);
   const problems: SheetProblem[] = [];
   const columns: Column[] = [];
   const seen = new Set<string>();
@@ -58,7 +61,15 @@ export function matchHeader(
     const key = comparable(pattern);
     const spec = byKey.get(key);
     const where = `colonne ${index + 1} « ${title} »`;
-    if (generated.has(key)) {
+    if (key === formatColumn && !seen.has(`${key}${indexes.join(',')}`)) {
+      seen.add(`${key}${indexes.join(',')}`);
+      columns.push({
+        header: title,
+        path: title.replace(/\s+/g, ''),
+        spec: { pattern: FORMAT_PATTERN, kind: 'text', mandatory: false },
+        indexes,
+      });
+    } else if (generated.has(key)) {
       problems.push({
         row: 1,
         column: title,
@@ -127,14 +138,17 @@ function lineOf(
     (a, b) => order.indexOf(a.spec.pattern) - order.indexOf(b.spec.pattern) || a.path.localeCompare(b.path),
   );
   const documents: SheetDocument[] = [];
-  const pieces = new Map<number, { typeFichier?: string; source?: string }>();
+  const pieces = new Map<number, { typeFichier?: string; source?: string; formatFichier?: string }>();
   for (const column of sorted) {
     const value = values.get(column.path) ?? null;
     if (column.spec.pattern.startsWith('piecesJustificatives[i].')) {
       const index = column.indexes[0] ?? 0;
       const piece = pieces.get(index) ?? {};
-      if (typeof value === 'string')
-        piece[column.spec.pattern.endsWith('.fichier') ? 'source' : 'typeFichier'] = value;
+      if (typeof value === 'string') {
+        const part = column.spec.pattern.split('.').pop();
+        piece[part === 'fichier' ? 'source' : part === 'formatFichier' ? 'formatFichier' : 'typeFichier'] =
+          value;
+      }
       pieces.set(index, piece);
       if (!('piecesJustificatives' in tree)) tree.piecesJustificatives = [];
       continue;
@@ -164,6 +178,14 @@ function lineOf(
     const { format, problem } = formatOf(piece.source);
     if (!format) {
       problems.push({ row, column, message: problem ?? `« ${piece.source} » : format illisible` });
+      continue;
+    }
+    if (piece.formatFichier !== undefined && piece.formatFichier.trim().toUpperCase() !== format) {
+      problems.push({
+        row,
+        column: `piecesJustificatives[${index}].formatFichier`,
+        message: `formatFichier « ${piece.formatFichier} » ne correspond pas au document « ${piece.source} », dont le contenu est ${format} : corrigez la cellule ou retirez la colonne (generer lit le format dans le document)`,
+      });
       continue;
     }
     const nomFichier = `${profile.couloir}-${profile.logiciel}-Va1-${code}-${numeroEditeur}.${EXTENSION[format]}`;

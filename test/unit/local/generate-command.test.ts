@@ -96,7 +96,10 @@ describe('segur-pipeline generer', () => {
       const result = await run(args(dir, csv, ans, profile));
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      expect(result.stdout).toContain(`prêts à déposer dans depot/${SIRET}/${type}/`);
+      expect(result.stdout).toContain(
+        `à déposer tels quels (segur-pipeline deposer) dans depot/${SIRET}/${type}/.`,
+      );
+      expect(result.stdout).toContain(`écrits dans ${join(dir, 'out')} : JSON-`);
       const base = `JSON-${ans}-${DAY}-001`;
       const check = await controler(dir, base);
       expect(check.code).toBe(0);
@@ -225,6 +228,58 @@ describe('segur-pipeline generer', () => {
     );
     expect(result.stderr).toContain("rien n'est écrit");
     expect(await readdir(join(dir, 'out'))).toEqual([]);
+  });
+
+  it('names what Excel damaged: identifiers without their leading zeros, a phone without its 0; prints the hints', async () => {
+    const { dir, header, row } = await model('MDV-LGC');
+    // An .xlsx whose General cells hold numbers: « 00007 » typed became 7, « 0612345678 » 612345678.
+    const typed = row.map((cell, index) => {
+      const name = header[index] ?? '';
+      if (name === 'numeroEditeur') return 7;
+      if (/telephone/i.test(name) && cell !== '') return 612345678;
+      if (/montant/i.test(name)) return Number(cell);
+      if (cell === 'oui' || cell === 'non') return cell === 'oui';
+      return cell === '' ? null : cell;
+    });
+    const xlsx = join(dir, 'excel.xlsx');
+    await writeExcelFile([header, typed] as never).toFile(xlsx);
+    const result = await run(args(dir, xlsx, '3456789012', 'MDV-LGC'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'colonne numeroEditeur : [2006] numeroEditeur doit compter exactement 5 caractères (reçu « 7 »',
+    );
+    expect(result.stderr).toContain(
+      '→ le tableur a sans doute lu « 7 » comme un nombre et retiré ses zéros en tête : formatez la colonne en Texte',
+    );
+
+    // The same with the identifier as text: accepted, and the phone said to have lost its 0.
+    const fixed = typed.map((value, index) => (header[index] === 'numeroEditeur' ? '00007' : value));
+    await writeExcelFile([header, fixed] as never).toFile(xlsx);
+    const accepted = await run(args(dir, xlsx, '3456789012', 'MDV-LGC'));
+    expect(accepted.stderr).toBe('');
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toMatch(
+      /attention : ligne 2 du tableur, colonne \S*telephone\w* : « 612345678 » a 9 chiffres, le 0 du début a sans doute été retiré/,
+    );
+  });
+
+  it('takes a formatFichier column that matches the documents, and names the cell of one that does not', async () => {
+    const { dir, csv, header, row } = await model('MDV-LGC');
+    const documents = header.flatMap((name, index) => (name.endsWith('.fichier') ? [index] : []));
+    const withFormat = [
+      ...header,
+      ...documents.map((index) => (header[index] as string).replace('.fichier', '.formatFichier')),
+    ];
+    await writeFile(csv, csvText([withFormat, [...row, ...documents.map(() => 'PDF')]]));
+    const taken = await run(args(dir, csv, '3456789012', 'MDV-LGC'));
+    expect(taken.stderr).toBe('');
+    expect(taken.code).toBe(0);
+    await writeFile(csv, csvText([withFormat, [...row, ...documents.map(() => 'PNG')]]));
+    const wrong = await run(args(dir, csv, '3456789012', 'MDV-LGC'));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(
+      'ligne 2 du tableur, colonne piecesJustificatives[0].formatFichier : formatFichier « PNG » ne correspond pas au document « doc-',
+    );
   });
 
   it.each([
