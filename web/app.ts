@@ -7,6 +7,8 @@ import { summarize } from '../shared/domain/reports';
 import { depositSchema } from '../shared/domain/schema/deposit-schema';
 import { reportNames } from '../shared/pipeline/check-deposit';
 import { checkUpload, UPLOAD_LIMIT_BYTES } from '../shared/pipeline/check-upload';
+import { add, type ChosenFiles, type Role, remove, roleOf, sizeText } from './chosen-files';
+import { verdictCards } from './verdict-cards';
 
 /**
  * The deposit simulator: the same checks as `segur-pipeline controler`, in the browser, on files
@@ -17,36 +19,43 @@ import { checkUpload, UPLOAD_LIMIT_BYTES } from '../shared/pipeline/check-upload
  */
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const chosen: { depot?: File; zips: File[]; referentiel?: File } = { zips: [] };
+const chosen: ChosenFiles = { zips: [], refused: [] };
 const urls: string[] = [];
 
+/** The files given, by role, each with its size and a button to remove it; refused ones with why. */
 function show(): void {
-  byId('depot-choisi').textContent = chosen.depot
-    ? `${chosen.depot.name} (${sizeText(chosen.depot.size)})`
-    : '';
-  byId('zips-choisis').textContent = chosen.zips
-    .map((zip) => `${zip.name} (${sizeText(zip.size)})`)
-    .join(', ');
-  byId('referentiel-choisi').textContent = chosen.referentiel?.name ?? '';
+  const entries: Array<[string, File | undefined]> = [
+    ['depot-choisi', chosen.depot],
+    ['referentiel-choisi', chosen.referentiel],
+  ];
+  for (const [id, file] of entries) byId(id).replaceChildren(...(file ? [fileItem(file)] : []));
+  byId('zips-choisis').replaceChildren(...chosen.zips.map((zip) => fileItem(zip)));
+  byId('refuses').replaceChildren(...chosen.refused.map(({ file, reason }) => fileItem(file, reason)));
   byId<HTMLButtonElement>('controler').disabled = !chosen.depot;
 }
 
-function sizeText(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} Mo`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} Ko`;
-  return `${bytes} o`;
+function fileItem(file: File, refused?: string): HTMLLIElement {
+  const item = document.createElement('li');
+  const name = document.createElement('span');
+  name.className = 'nom';
+  name.textContent = file.name;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'retirer';
+  button.textContent = 'Retirer';
+  button.setAttribute('aria-label', `Retirer ${file.name}`);
+  button.addEventListener('click', () => {
+    remove(chosen, file);
+    show();
+    byId('zone').focus();
+  });
+  item.append(name, ` (${sizeText(file.size)})${refused ? ` : ${refused}` : ''} `, button);
+  return item;
 }
 
-/** A dropped set of files, sorted as a vendor would: zips, the référentiel, the deposit. */
-async function sortDropped(files: readonly File[]): Promise<void> {
-  for (const file of files) {
-    if (/\.zip$/i.test(file.name)) chosen.zips.push(file);
-    else if (/\.json$/i.test(file.name)) {
-      const head = await file.slice(0, 4096).text();
-      if (/referentiel/i.test(file.name) || /"referencements"\s*:/.test(head)) chosen.referentiel = file;
-      else chosen.depot = file;
-    }
-  }
+/** Files dropped or chosen, each put in its role (or refused with the reason). */
+async function take(files: readonly File[]): Promise<void> {
+  for (const file of files) add(chosen, file, await roleOf(file));
   show();
 }
 
@@ -93,7 +102,6 @@ async function run(): Promise<void> {
   document.body.dataset.state = 'en-cours';
   const verdictLine = byId('verdict');
   const text = byId<HTMLPreElement>('texte');
-  const frame = byId<HTMLIFrameElement>('rapport');
   const downloads = byId('telechargements');
   for (const url of urls.splice(0)) URL.revokeObjectURL(url);
   downloads.replaceChildren();
@@ -128,9 +136,9 @@ async function run(): Promise<void> {
       declaredAttachments: checked.declaredAttachments,
       zipsGiven: zips.length > 0,
     });
-    text.hidden = false;
-    frame.srcdoc = reportHtml;
-    frame.hidden = false;
+    const source = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, UPLOAD_LIMIT_BYTES));
+    byId('cartes').replaceChildren(verdictCards(verdict, source));
+    byId('resultat').hidden = false;
     const names = reportNames(depot.name);
     if (annotated !== undefined)
       downloads.append(download(depot.name, annotated, 'application/json;charset=utf-8'));
@@ -155,19 +163,28 @@ function init(): void {
   zone.addEventListener('drop', (event) => {
     event.preventDefault();
     zone.classList.remove('over');
-    void sortDropped([...(event.dataTransfer?.files ?? [])]);
+    void take([...(event.dataTransfer?.files ?? [])]);
   });
-  byId<HTMLInputElement>('depot').addEventListener('change', (event) => {
-    chosen.depot = (event.target as HTMLInputElement).files?.[0];
-    show();
-  });
-  byId<HTMLInputElement>('zips').addEventListener('change', (event) => {
-    chosen.zips = [...((event.target as HTMLInputElement).files ?? [])];
-    show();
-  });
-  byId<HTMLInputElement>('referentiel').addEventListener('change', (event) => {
-    chosen.referentiel = (event.target as HTMLInputElement).files?.[0];
-    show();
+  const inputs: Array<[string, Role]> = [
+    ['depot', 'depot'],
+    ['zips', 'zip'],
+    ['referentiel', 'referentiel'],
+  ];
+  for (const [id, role] of inputs) {
+    const input = byId<HTMLInputElement>(id);
+    input.addEventListener('change', () => {
+      // A JSON chosen as the deposit is the deposit; any other kind is refused with the reason.
+      const files = [...(input.files ?? [])];
+      void Promise.all(files.map(async (file) => [file, await roleOf(file)] as const)).then(async (roles) => {
+        for (const [file, found] of roles)
+          add(chosen, file, typeof found === 'object' || role === 'zip' ? found : role);
+        input.value = '';
+        show();
+      });
+    });
+  }
+  byId<HTMLInputElement>('erreurs-seulement').addEventListener('change', (event) => {
+    byId('cartes').classList.toggle('erreurs-seulement', (event.target as HTMLInputElement).checked);
   });
   byId('controler').addEventListener('click', () => void run());
   offerSchemas();

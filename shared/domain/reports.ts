@@ -115,10 +115,10 @@ h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.2rem;margin-top:2rem}
 .ok{color:#18753c}.ko{color:#c9191e}.warn{color:#8a5a00}.info{color:#4a4a8a}
 table{border-collapse:collapse;width:100%;margin-top:.5rem}th,td{border-bottom:1px solid #e5e5e5;padding:.45rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f6f6}code{background:#f3f3f3;padding:0 .2rem;border-radius:.2rem}
-.finding{margin:.2rem 0}.hint{color:#555;font-size:.92em}.pos{color:#777;font-size:.85em;white-space:nowrap}
+.finding{margin:.2rem 0}.hint{color:#555;font-size:.92em}.pos{color:#595959;font-size:.85em;white-space:nowrap}
 .banner{padding:1rem;border-radius:.5rem;margin:1rem 0}.banner.ko{background:#fdecec}.banner.ok{background:#e8f5ec}
 .src{margin:.3rem 0 0;padding:.3rem .5rem;background:#f7f7f9;border-left:3px solid #c9191e;font:0.85em ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;word-break:break-all}
-.src .at{color:#777}.src mark{background:#ffd8d8;color:#8c0000;font-weight:600;padding:0 .1rem}
+.src .at{color:#595959}.src mark{background:#ffd8d8;color:#8c0000;font-weight:600;padding:0 .1rem}
 `;
 
 export function buildHtmlReport(verdict: FileVerdict, context: ReportContext): string {

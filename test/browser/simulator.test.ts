@@ -67,6 +67,9 @@ async function open(): Promise<Opened> {
 }
 
 async function check(page: Page, deposit: string, zips: string[], referentiel?: string): Promise<void> {
+  // The files of an earlier check are removed first, as a vendor would.
+  while ((await page.locator('button.retirer').count()) > 0)
+    await page.locator('button.retirer').first().click();
   await page.setInputFiles('#depot', deposit);
   await page.setInputFiles('#zips', zips);
   if (referentiel) await page.setInputFiles('#referentiel', referentiel);
@@ -132,8 +135,15 @@ describe('the deposit simulator in Chromium', () => {
       '✔ 2 demande(s) acceptée(s), 0 rejetée(s) sur 2.',
     );
     expect(await page.textContent('#texte')).toBe(await cliText(args[0], [...args[1]], args[2]));
-    const report = page.frameLocator('#rapport');
-    await expect(report.locator('h1').textContent()).resolves.toBe('Rapport de contrôle du dépôt');
+    // The result read in the page, not in a frame: the summary, the accepted lines folded.
+    await expect(page.textContent('.cartes .resume')).resolves.toMatch(
+      /^2 demande\(s\) : 2 acceptée\(s\), 0 rejetée\(s\)(, \d+ avertissement\(s\) sans effet sur le verdict)?\.$/,
+    );
+    await expect(page.locator('#rapport').count()).resolves.toBe(0);
+    await expect(page.locator('details.acceptees summary').textContent()).resolves.toBe(
+      '2 demande(s) acceptée(s)',
+    );
+    await expect(page.locator('details.acceptees').getAttribute('open')).resolves.toBeNull();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.click('a[download="JSON-3456789012-20221104-001.rapport.json"]'),
@@ -157,9 +167,16 @@ describe('the deposit simulator in Chromium', () => {
     const text = (await page.textContent('#texte')) as string;
     expect(text).toBe(await cliText(deposit, [`${MDV}.zip`]));
     expect(text).toContain('erreur 2006');
-    await expect(page.frameLocator('#rapport').locator('mark').first().textContent()).resolves.toContain(
-      '888',
+    // One card per rejected line: each error's field, the value where it is, the message and what to do.
+    const card = page.locator('.carte.ko').first();
+    await expect(card.locator('h3').textContent()).resolves.toMatch(
+      /^Ligne 1 \(n° éditeur \w+\) : rejetée, code 2006$/,
     );
+    await expect(card.locator('li.erreur strong').first().textContent()).resolves.toBe(
+      'erreur 2006 – beneficiaires.liberal[0].RPPS',
+    );
+    await expect(card.locator('mark').first().textContent()).resolves.toContain('888');
+    await expect(card.locator('.afaire').first().textContent()).resolves.toMatch(/^À faire : \S/);
     // Rejected at control 1: the reports, and no annotated file.
     const broken = join(ROOT, 'events/faulty/fichier-virgule-manquante/JSON-3456789012-20221104-001.json');
     await check(page, broken, []);
@@ -194,7 +211,7 @@ describe('the deposit simulator in Chromium', () => {
         .getElementById('zone')
         ?.dispatchEvent(new dom.DragEvent('drop', { dataTransfer: transfer, bubbles: true }));
     }, payload);
-    await expect(page.textContent('#referentiel-choisi')).resolves.toBe('referentiel.json');
+    await expect(page.textContent('#referentiel-choisi .nom')).resolves.toBe('referentiel.json');
     await expect(page.textContent('#depot-choisi')).resolves.toContain('JSON-3456789012-20221104-001.json');
     await expect(page.textContent('#zips-choisis')).resolves.toContain('JSON-3456789012-20221104-001.zip');
     await page.click('#controler');
@@ -206,6 +223,86 @@ describe('the deposit simulator in Chromium', () => {
     expect(await page.textContent('#texte')).not.toContain('non vérifié');
     expect(problems).toEqual([]);
     expect(requests).toEqual([server.url]);
+    await page.close();
+  });
+
+  it('acknowledges every file: one it does not take with the reason, the same zip once, each removable', async () => {
+    const { page, problems } = await open();
+    const pdf = join(work, 'bon-de-commande.pdf');
+    await writeFile(pdf, '%PDF-1.4\n%%EOF\n');
+    await page.setInputFiles('#zips', [`${MDV}.zip`]);
+    await page.setInputFiles('#zips', [`${MDV}.zip`, pdf]);
+    await expect(page.locator('#zips-choisis li').count()).resolves.toBe(1);
+    await expect(page.textContent('#zips-choisis')).resolves.toMatch(
+      /JSON-3456789012-20221104-001\.zip \(\d+(,\d)? (o|Ko)\)/,
+    );
+    await expect(page.textContent('#refuses')).resolves.toContain(
+      "bon-de-commande.pdf (15 o) : un fichier PDF n'est pas pris : le simulateur contrôle un fichier JSON de demandes et ses .zip",
+    );
+    await page.click('button[aria-label="Retirer bon-de-commande.pdf"]');
+    await expect(page.locator('#refuses li').count()).resolves.toBe(0);
+    await page.click('button[aria-label="Retirer JSON-3456789012-20221104-001.zip"]');
+    await expect(page.locator('#zips-choisis li').count()).resolves.toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('works with the keyboard alone, and the errors-only filter hides the accepted lines', async () => {
+    const { page, problems } = await open();
+    await page.setInputFiles(
+      '#depot',
+      join(ROOT, 'events/faulty/mdv-rpps-15-chiffres/JSON-3456789012-20221104-001.json'),
+    );
+    // Tab to the button, Enter: the check runs.
+    for (let presses = 0; presses < 12; presses++) {
+      await page.keyboard.press('Tab');
+      if (
+        (await page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { activeElement: { id?: string } | null } }).document
+              .activeElement?.id,
+        )) === 'controler'
+      )
+        break;
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('body[data-state="fini"]');
+    await expect(page.locator('.carte.ko').count()).resolves.toBeGreaterThan(0);
+    await page.focus('#erreurs-seulement');
+    await page.keyboard.press('Space');
+    await expect(page.locator('#cartes.erreurs-seulement').count()).resolves.toBe(1);
+    await expect(page.locator('details.acceptees').isVisible()).resolves.toBe(false);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('passes axe-core with no serious or critical violation, the page and the report', async () => {
+    const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+    const page = await browser.newPage({ bypassCSP: true });
+    const audit = async () => {
+      await page.evaluate(axeSource);
+      const results = await page.evaluate(() =>
+        (
+          globalThis as unknown as {
+            axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
+          }
+        ).axe.run(),
+      );
+      return results.violations
+        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+        .map((violation) => `${violation.id} (${violation.impact}, ${violation.nodes.length})`);
+    };
+    await page.goto(server.url);
+    await check(page, join(ROOT, 'events/faulty/mdv-rpps-15-chiffres/JSON-3456789012-20221104-001.json'), [
+      `${MDV}.zip`,
+    ]);
+    expect(await audit()).toEqual([]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('a[download$=".rapport.html"]'),
+    ]);
+    await page.setContent(await readFile((await download.path()) as string, 'utf8'));
+    expect(await audit()).toEqual([]);
     await page.close();
   });
 
