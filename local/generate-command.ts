@@ -340,8 +340,9 @@ function phoneWarnings(lines: readonly BuiltLine[]): string[] {
 }
 
 function walkValues(value: unknown, path: string, visit: (path: string, value: unknown) => void): void {
-  if (Array.isArray(value)) value.forEach((item, index) => walkValues(item, `${path}[${index}]`, visit));
-  else if (value !== null && typeof value === 'object' && !(value instanceof RawNumber))
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) walkValues(item, `${path}[${index}]`, visit);
+  } else if (value !== null && typeof value === 'object' && !(value instanceof RawNumber))
     for (const [key, item] of Object.entries(value)) walkValues(item, path ? `${path}.${key}` : key, visit);
   else visit(path, value);
 }
