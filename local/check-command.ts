@@ -2,10 +2,11 @@ import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LocalFileSource } from '../shared/adapters/byte-range-source';
 import { readCappedFile } from '../shared/adapters/capped-file-read';
-import { DEFAULT_LIMITS } from '../shared/domain/json/json-document';
+import { DEFAULT_LIMITS, parseJsonDocument } from '../shared/domain/json/json-document';
 import { profileFor, profileOfSoftware } from '../shared/domain/profiles';
 import type { Referentiel } from '../shared/domain/referentiel';
 import { validateReferentiel } from '../shared/domain/referentiel-validation';
+import { renderFinding } from '../shared/domain/render-finding';
 import { fileFindingJson, lineJson } from '../shared/domain/reports';
 import type { DemandType } from '../shared/domain/rules/line-environment';
 import { depositSchema } from '../shared/domain/schema/deposit-schema';
@@ -200,18 +201,26 @@ export async function readInput(path: string, what: string): Promise<Uint8Array>
   }
 }
 
+/** Errors of an invalid référentiel listed at once: the operator fixes them in one go. */
+const REFERENTIEL_ERRORS_SHOWN = 20;
+
 export async function loadReferentiel(path: string): Promise<Referentiel> {
   const bytes = await readInput(path, 'référentiel');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (error) {
-    throw new UsageError(`référentiel « ${path} » : JSON invalide (${(error as Error).message})`);
-  }
-  const outcome = validateReferentiel(parsed);
+  // Read by the deposits' own parser first: its errors are in French, with the line and column.
+  const tree = parseJsonDocument(bytes);
+  if (!tree.ok)
+    throw new UsageError(
+      `référentiel « ${path} » : ${renderFinding({ ...tree.finding, severity: 'error' }).message}`,
+    );
+  const outcome = validateReferentiel(JSON.parse(new TextDecoder().decode(bytes)));
+  if (!outcome.ok && outcome.errors.length === 1)
+    throw new UsageError(`référentiel « ${path} » invalide : ${outcome.errors[0]}`);
   if (!outcome.ok) {
-    const more = outcome.errors.length > 1 ? ` (et ${outcome.errors.length - 1} autre(s))` : '';
-    throw new UsageError(`référentiel « ${path} » invalide : ${outcome.errors[0]}${more}`);
+    const shown = outcome.errors.slice(0, REFERENTIEL_ERRORS_SHOWN);
+    const more = outcome.errors.length - shown.length;
+    throw new UsageError(
+      `référentiel « ${path} » invalide, ${outcome.errors.length} erreur(s) :\n${shown.map((error) => `  - ${error}`).join('\n')}${more > 0 ? `\n  … et ${more} autre(s)` : ''}`,
+    );
   }
   return outcome.referentiel;
 }

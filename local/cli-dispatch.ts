@@ -1,3 +1,4 @@
+import { awsErrorText } from './aws-error-text';
 import { type CliIo, UsageError } from './cli-io';
 
 /**
@@ -58,5 +59,7 @@ export async function dispatch(
 /** One line for the person at the terminal: usage errors as said, anything else by message. */
 function describeError(error: unknown): string {
   if (error instanceof UsageError) return error.message;
-  return `erreur inattendue : ${error instanceof Error ? error.message : String(error)}`;
+  return (
+    awsErrorText(error) ?? `erreur inattendue : ${error instanceof Error ? error.message : String(error)}`
+  );
 }

@@ -207,7 +207,9 @@ describe('segur-pipeline check', () => {
     );
     const result = await run(['check', sample('MDV-LGC-avance'), '--referentiel', path]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/référentiel « .* » invalide : .*numeroAns.* \(et 1 autre\(s\)\)/);
+    expect(result.stderr).toMatch(
+      /référentiel « .* » invalide, 2 erreur\(s\) :\n {2}- .*numeroAns.*\n {2}- .*siret/,
+    );
   });
 
   it('runs as the package bin in a real process, without a stack trace on errors', async () => {
