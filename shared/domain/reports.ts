@@ -147,7 +147,7 @@ export function buildHtmlReport(verdict: FileVerdict, context: ReportContext): s
   } else {
     const banner = summary.rejected === 0 ? 'ok' : 'ko';
     parts.push(
-      `<div class="banner ${banner}"><strong>${summary.accepted} demande(s) acceptée(s), ${summary.rejected} rejetée(s)</strong> sur ${summary.lines}. Une demande rejetée se soumet à nouveau, corrigée, dans un nouveau fichier et avec un nouveau numéro éditeur.</div>`,
+      `<div class="banner ${banner}"><strong>${summary.accepted} demande(s) acceptée(s), ${summary.rejected} rejetée(s)</strong> sur ${summary.lines}.${summary.rejected > 0 ? ' Une demande rejetée se soumet à nouveau, corrigée, dans un nouveau fichier et avec un nouveau numéro éditeur.' : ''}</div>`,
     );
     parts.push(`<div class="summary">`);
     parts.push(`<div class="card"><span>Demandes</span><b>${summary.lines}</b></div>`);

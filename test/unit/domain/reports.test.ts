@@ -57,6 +57,13 @@ describe('rapport.html', () => {
     expect(html).toContain('À faire : Vérifiez le jour et le mois');
   });
 
+  it('tells how to send a rejected request again only when one was rejected', () => {
+    const again = 'Une demande rejetée se soumet à nouveau';
+    expect(buildHtmlReport(verdictWith([]), context)).not.toContain(again);
+    const rejected = verdictWith([set(['lignesImport', 0, 'typeAction'], '"M"')]);
+    expect(buildHtmlReport(rejected, context)).toContain(again);
+  });
+
   it('escapes whatever the vendor wrote', () => {
     const html = buildHtmlReport(
       verdictWith([set(['lignesImport', 0, 'typeAction'], '"<script>alert(1)</script>"')]),
