@@ -32,6 +32,12 @@ function show(): void {
   byId('zips-choisis').replaceChildren(...chosen.zips.map((zip) => fileItem(zip)));
   byId('refuses').replaceChildren(...chosen.refused.map(({ file, reason }) => fileItem(file, reason)));
   byId<HTMLButtonElement>('controler').disabled = !chosen.depot;
+  // Files given but no deposit: the page says what it waits for, rather than a silent grey button.
+  const waiting =
+    !chosen.depot && (chosen.zips.length > 0 || chosen.refused.length > 0 || chosen.referentiel);
+  byId('aide-controle').textContent = waiting
+    ? 'Ajoutez le fichier JSON du dépôt (JSON-<numéro ANS>-<AAAAMMJJ>-<NNN>.json) pour lancer le contrôle.'
+    : '';
 }
 
 function fileItem(file: File, refused?: string): HTMLLIElement {

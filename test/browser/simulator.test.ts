@@ -233,6 +233,8 @@ describe('the deposit simulator in Chromium', () => {
     await page.setInputFiles('#zips', [`${MDV}.zip`]);
     await page.setInputFiles('#zips', [`${MDV}.zip`, pdf]);
     await expect(page.locator('#zips-choisis li').count()).resolves.toBe(1);
+    // A zip alone: the page says it waits for the deposit's JSON.
+    await expect(page.textContent('#aide-controle')).resolves.toContain('Ajoutez le fichier JSON du dépôt');
     await expect(page.textContent('#zips-choisis')).resolves.toMatch(
       /JSON-3456789012-20221104-001\.zip \(\d+(,\d)? (o|Ko)\)/,
     );
