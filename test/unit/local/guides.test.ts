@@ -1,61 +1,26 @@
 import { mkdtemp, readdir, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../local/cli';
 import { ROOT } from '../../support/deposits';
+import { allCommands, argsOf, runCli } from '../../support/guide-commands';
 
-/**
- * The French guides' commands, as written: those of the blocks marked « essayé par les tests » run
- * here word for word (from a scratch folder where `events/` is the repository's), and every other
- * command of the guides names a command the tool has.
- */
-const GUIDES = ['docs/guide-editeur.md', 'docs/guide-operateur.md'];
-const MARK = '<!-- essayé par les tests -->';
-
-interface GuideCommand {
-  readonly guide: string;
-  readonly line: string;
-  readonly tried: boolean;
-}
-
-async function commandsOf(guide: string): Promise<GuideCommand[]> {
-  const text = await readFile(join(ROOT, guide), 'utf8');
-  const commands: GuideCommand[] = [];
-  for (const block of text.matchAll(/(<!-- essayé par les tests -->\n)?```bash\n([\s\S]*?)```/g))
-    for (const line of (block[2] ?? '').split('\n').map((entry) => entry.trim()))
-      if (line.startsWith('npx segur-pipeline '))
-        commands.push({ guide, line, tried: block[1] === `${MARK}\n` });
-  return commands;
-}
-
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
-
-const argsOf = (line: string) => line.replace(/^npx segur-pipeline /, '').split(/\s+/);
+/** The French guides' commands that run on this machine alone, word for word (see support/guide-commands.ts). */
+let scratch: string;
+let home: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'segur-guides-'));
+  await symlink(join(ROOT, 'events'), join(scratch, 'events'));
+  home = process.cwd();
+  process.chdir(scratch);
+});
+afterAll(() => process.chdir(home));
 
 describe('the French guides', () => {
-  let scratch: string;
-  let home: string;
-  beforeAll(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'segur-guides-'));
-    await symlink(join(ROOT, 'events'), join(scratch, 'events'));
-    home = process.cwd();
-    process.chdir(scratch);
-  });
-  afterAll(() => process.chdir(home));
-
   it('run, word for word, every command of their tried blocks: none fails', async () => {
-    const commands = (await Promise.all(GUIDES.map(commandsOf))).flat().filter((command) => command.tried);
+    const commands = (await allCommands()).filter((command) => command.tried === 'local');
     expect(commands.length).toBeGreaterThanOrEqual(5);
     for (const command of commands) {
-      const result = await run(argsOf(command.line));
+      const result = await runCli(argsOf(command.line));
       expect({ command: command.line, code: result.code, stderr: result.stderr }).toMatchObject({
         code: 0,
         stderr: '',
@@ -70,11 +35,11 @@ describe('the French guides', () => {
   });
 
   it('name only commands the tool has, each with its help', async () => {
-    const commands = (await Promise.all(GUIDES.map(commandsOf))).flat();
-    expect(commands.some((command) => !command.tried)).toBe(true);
+    const commands = await allCommands();
+    expect(commands.some((command) => command.tried === undefined)).toBe(true);
     for (const command of commands) {
       const [verb] = argsOf(command.line);
-      const help = await run([verb as string, '--help']);
+      const help = await runCli([verb as string, '--help']);
       expect({ command: command.line, code: help.code }).toEqual({ command: command.line, code: 0 });
     }
   });

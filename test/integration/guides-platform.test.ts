@@ -1,0 +1,55 @@
+import { mkdtemp, readdir, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../support/deposits';
+import { useEmbeddedStack } from '../support/embedded-stack';
+import { allCommands, argsOf, runCli } from '../support/guide-commands';
+
+/** The French guides' commands that need the platform, word for word on the embedded stack (--endpoint instead of the role). */
+let scratch: string;
+let home: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'segur-guides-'));
+  await symlink(join(ROOT, 'events'), join(scratch, 'events'));
+  home = process.cwd();
+  process.chdir(scratch);
+});
+afterAll(() => process.chdir(home));
+
+describe('the guides’ commands that need the platform, on the embedded stack', () => {
+  const embedded = useEmbeddedStack('guides', { notifyExternalWrites: true });
+
+  it('deposit, fetch the returns, publish the référentiel, list, mark an avance paid, replay: none fails', async () => {
+    const commands = (await allCommands()).filter((command) => command.tried === 'embedded');
+    expect(commands.map((command) => argsOf(command.line)[0])).toEqual([
+      'deposer',
+      'recuperer',
+      'publier-referentiel',
+      'lister-soumissions',
+      'marquer-avance',
+      'rejouer',
+    ]);
+    const { aws, dynamodb } = embedded.stack.endpoints;
+    for (const command of commands) {
+      const args = argsOf(command.line);
+      const role = args.indexOf('--role-arn');
+      if (role >= 0) args.splice(role, 2);
+      const vendor = args[0] === 'deposer' || args[0] === 'recuperer';
+      const result = await runCli([
+        ...args,
+        '--endpoint',
+        aws,
+        ...(vendor ? [] : ['--dynamodb-endpoint', dynamodb]),
+      ]);
+      expect({ command: command.line, code: result.code, stderr: result.stderr }).toMatchObject({
+        code: 0,
+        stderr: '',
+      });
+      if (args[0] === 'lister-soumissions')
+        expect(result.stdout).toContain('88558855858745/avance/JSON-3456789012-20221104-001');
+    }
+    await expect(readdir(join(scratch, 'retour', '88558855858745', 'avance'))).resolves.toContain(
+      'JSON-3456789012-20221104-001.rapport.json',
+    );
+  });
+});
