@@ -1,20 +1,10 @@
-import { mkdtemp, readdir, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT } from '../support/deposits';
 import { useEmbeddedStack } from '../support/embedded-stack';
-import { allCommands, argsOf, runCli } from '../support/guide-commands';
+import { allCommands, argsOf, runCli, useScratchFolder } from '../support/guide-commands';
 
 /** The French guides' commands that need the platform, word for word on the embedded stack (--endpoint instead of the role). */
-let scratch: string;
-let home: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'segur-guides-'));
-  await symlink(join(ROOT, 'events'), join(scratch, 'events'));
-  home = process.cwd();
-  process.chdir(scratch);
-});
-afterAll(() => process.chdir(home));
+const scratchFolder = useScratchFolder();
 
 describe('the guides’ commands that need the platform, on the embedded stack', () => {
   const embedded = useEmbeddedStack('guides', { notifyExternalWrites: true });
@@ -48,7 +38,7 @@ describe('the guides’ commands that need the platform, on the embedded stack',
       if (args[0] === 'lister-soumissions')
         expect(result.stdout).toContain('88558855858745/avance/JSON-3456789012-20221104-001');
     }
-    await expect(readdir(join(scratch, 'retour', '88558855858745', 'avance'))).resolves.toContain(
+    await expect(readdir(join(scratchFolder.path, 'retour', '88558855858745', 'avance'))).resolves.toContain(
       'JSON-3456789012-20221104-001.rapport.json',
     );
   });

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../local/cli';
 import { ROOT } from './deposits';
@@ -43,3 +44,24 @@ export async function runCli(args: string[]) {
 }
 
 export const argsOf = (line: string) => line.replace(/^npx segur-pipeline /, '').split(/\s+/);
+
+/**
+ * A scratch folder the test file works in (its process's current directory until the end), where
+ * `events/` is the repository's: the guides' relative paths hold, their outputs land there.
+ */
+export function useScratchFolder(): { readonly path: string } {
+  let path = '';
+  let home = '';
+  beforeAll(async () => {
+    path = await mkdtemp(join(tmpdir(), 'segur-guides-'));
+    await symlink(join(ROOT, 'events'), join(path, 'events'));
+    home = process.cwd();
+    process.chdir(path);
+  });
+  afterAll(() => process.chdir(home));
+  return {
+    get path() {
+      return path;
+    },
+  };
+}

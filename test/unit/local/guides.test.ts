@@ -1,19 +1,9 @@
-import { mkdtemp, readdir, readFile, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT } from '../../support/deposits';
-import { allCommands, argsOf, runCli } from '../../support/guide-commands';
+import { allCommands, argsOf, runCli, useScratchFolder } from '../../support/guide-commands';
 
 /** The French guides' commands that run on this machine alone, word for word (see support/guide-commands.ts). */
-let scratch: string;
-let home: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'segur-guides-'));
-  await symlink(join(ROOT, 'events'), join(scratch, 'events'));
-  home = process.cwd();
-  process.chdir(scratch);
-});
-afterAll(() => process.chdir(home));
+const scratchFolder = useScratchFolder();
 
 describe('the French guides', () => {
   it('run, word for word, every command of their tried blocks: none fails', async () => {
@@ -27,11 +17,13 @@ describe('the French guides', () => {
       });
     }
     // What they say they do is there: the model sheet, the returns and emails of the local run.
-    await expect(readFile(join(scratch, 'demandes.csv'), 'utf8')).resolves.toContain('numeroEditeur');
-    await expect(readdir(join(scratch, 'sortie', 'retour', '88558855858745', 'avance'))).resolves.toContain(
-      'JSON-3456789012-20221104-001.rapport.html',
+    await expect(readFile(join(scratchFolder.path, 'demandes.csv'), 'utf8')).resolves.toContain(
+      'numeroEditeur',
     );
-    expect((await readdir(join(scratch, 'sortie', 'mail'))).length).toBeGreaterThan(0);
+    await expect(
+      readdir(join(scratchFolder.path, 'sortie', 'retour', '88558855858745', 'avance')),
+    ).resolves.toContain('JSON-3456789012-20221104-001.rapport.html');
+    expect((await readdir(join(scratchFolder.path, 'sortie', 'mail'))).length).toBeGreaterThan(0);
   });
 
   it('name only commands the tool has, each with its help', async () => {

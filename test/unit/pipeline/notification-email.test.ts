@@ -129,7 +129,8 @@ describe('the notification email', () => {
     );
   });
 
-  it('reads in a mail client: subject with accents, the « À faire » of each error in both parts (mailparser)', async () => {
+  /** The email of this verdict, written as the embedded mailbox writes it (.eml). */
+  async function writtenEmail() {
     const result = resultMessage(
       { submissionId: 'x/avance/y', siret: SIRET, type: 'avance' },
       verdict,
@@ -138,9 +139,12 @@ describe('the notification email', () => {
     );
     const email = notificationEmail(result);
     const dir = await mkdtemp(join(tmpdir(), 'segur-mail-'));
-    const parsed = await simpleParser(
-      await readFile(await writeMail(dir, 1, 'editeur@localhost', email.subject, email, SIRET)),
-    );
+    return { result, email, path: await writeMail(dir, 1, 'editeur@localhost', email.subject, email, SIRET) };
+  }
+
+  it('reads in a mail client: subject with accents, the « À faire » of each error in both parts (mailparser)', async () => {
+    const { result, path } = await writtenEmail();
+    const parsed = await simpleParser(await readFile(path));
     expect(parsed.subject).toBe(
       `Ségur numérique – ${result.fileName} : 0 demande(s) acceptée(s), 2 rejetée(s)`,
     );
@@ -182,15 +186,7 @@ describe('the notification email', () => {
   });
 
   it('is written as an .eml whose text part reads as is and whose HTML part decodes whole', async () => {
-    const result = resultMessage(
-      { submissionId: 'x/avance/y', siret: SIRET, type: 'avance' },
-      verdict,
-      new Map(),
-      outputs('y'),
-    );
-    const email = notificationEmail(result);
-    const dir = await mkdtemp(join(tmpdir(), 'segur-mail-'));
-    const path = await writeMail(dir, 1, 'editeur@localhost', email.subject, email, SIRET);
+    const { result, email, path } = await writtenEmail();
     const eml = await readFile(path, 'latin1');
     expect(eml).toContain('Content-Type: multipart/alternative;');
     expect(eml).toContain('Content-Transfer-Encoding: 8bit');
