@@ -521,6 +521,7 @@ export class DynamoStateStore implements StateStore {
     );
     const lost = new Map<string, ClaimOwner>();
     const numerosAsp = new Map<string, string>();
+    const givenNow = new Set<string>();
     await inBatches(unique, CLAIMS_IN_FLIGHT, async (line) => {
       const numeroASP = line.accepted
         ? (known.get(line.numeroEditeur) ?? fresh.get(line.numeroEditeur))
@@ -549,6 +550,8 @@ export class DynamoStateStore implements StateStore {
         );
         const given = result.Attributes?.numeroASP;
         if (line.accepted && typeof given === 'string') numerosAsp.set(line.numeroEditeur, given);
+        if (typeof given === 'string' && given === fresh.get(line.numeroEditeur))
+          givenNow.add(line.numeroEditeur);
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         const holder = await this.doc.send(
@@ -561,7 +564,7 @@ export class DynamoStateStore implements StateStore {
         if (holder.Item) lost.set(line.numeroEditeur, ownerOf(holder.Item));
       }
     });
-    return { lost, numerosAsp };
+    return { lost, numerosAsp, givenNow };
   }
 
   async legacyNumerosAsp(
@@ -577,11 +580,28 @@ export class DynamoStateStore implements StateStore {
     return `IMP${String(await this.next('IMPID')).padStart(9, '0')}`;
   }
 
-  /**
-   * The facts of accepted avances, 25 items per BatchWriteItem (unprocessed ones retried): a
-   * re-judgement writes the same facts again (its content is frozen); the status is apart.
-   */
+  /** Each avance only if absent (a re-judgement): a status already there, in the item or apart, stays. */
   async recordAvances(avances: readonly Avance[]): Promise<void> {
+    await inBatches(avances, 16, async (avance) => {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: `AVANCE#${avance.numeroASP}`, sk: 'AVANCE', ...avance },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    });
+  }
+
+  /**
+   * Avances this judgement numbered, 25 items per BatchWriteItem (unprocessed ones retried): no
+   * operator can have set their status yet (marquer-avance needs the avance to exist).
+   */
+  async recordNewAvances(avances: readonly Avance[]): Promise<void> {
     const items = avances.map(({ statut: _statut, ...facts }) => ({
       PutRequest: { Item: { pk: `AVANCE#${facts.numeroASP}`, sk: 'AVANCE', ...facts, statut: 'ACCEPTEE' } },
     }));

@@ -203,7 +203,9 @@ async function judgeClaimed(
   }
   const numeroAspByLine = await giveNumerosAsp(claims, verdict, history);
   if (doc && numeroAspByLine.size > 0) {
-    await deps.store.recordAvances(acceptedAvances(doc, verdict, numeroAspByLine));
+    const avances = acceptedAvances(doc, verdict, numeroAspByLine);
+    await deps.store.recordNewAvances(avances.filter((avance) => history.givenNow.has(avance.numeroASP)));
+    await deps.store.recordAvances(avances.filter((avance) => !history.givenNow.has(avance.numeroASP)));
   }
   const judgedContent: JudgedContent = {
     json,

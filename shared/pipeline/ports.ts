@@ -126,6 +126,8 @@ export interface AvanceLineClaims {
   readonly lost: Map<string, ClaimOwner>;
   /** numeroEditeur → the numeroASP of each accepted line claimed (the same every time it is asked). */
   readonly numerosAsp: Map<string, string>;
+  /** numeroEditeur of the lines whose numeroASP this very call gave (never given before). */
+  readonly givenNow: Set<string>;
 }
 
 export interface Arrival {
@@ -199,9 +201,11 @@ export interface StateStore {
   legacyNumerosAsp(scope: EditeurScope, numerosEditeur: readonly string[]): Promise<Map<string, string>>;
   nextImpId(): Promise<string>;
   /**
-   * The accepted avances' facts, in batches: written again identically by a re-judgement (the
-   * content is frozen), while their status lives apart, set by operators only, so it never goes back.
+   * Avances whose numbers this judgement gave: nobody can have set their status yet, so they are
+   * written in batches, with no condition.
    */
+  recordNewAvances(avances: readonly Avance[]): Promise<void>;
+  /** Avances whose numbers were given before (a re-judgement): each only if absent, a status never goes back. */
   recordAvances(avances: readonly Avance[]): Promise<void>;
   findAvances(numerosASP: readonly string[]): Promise<Avance[]>;
   setAvanceStatus(numeroASP: string, statut: AvanceStatut): Promise<boolean>;

@@ -24,6 +24,8 @@ export interface History {
   readonly usedNumerosEditeur: Map<string, string>;
   /** Avance: numeroEditeur → the numeroASP this submission's earlier judgement gave (kept for ever). */
   readonly ownNumerosAsp: Map<string, string>;
+  /** Avance: the numeroASP this very judgement gave (their avances are new). */
+  readonly givenNow: Set<string>;
   /** Solde: numeroASP → the file whose accepted solde closed it. */
   readonly closedAvances: Map<string, string>;
   /** BIO-LOINC: FINESS → the file whose accepted solde paid it. */
@@ -67,6 +69,7 @@ export async function readHistory(context: ClaimContext, doc: JsonDocument | und
     return {
       usedNumerosEditeur: othersOnly(used, owner.submissionId),
       ownNumerosAsp,
+      givenNow: new Set(),
       closedAvances: new Map(),
       paidFiness: new Map(),
     };
@@ -80,6 +83,7 @@ export async function readHistory(context: ClaimContext, doc: JsonDocument | und
   return {
     usedNumerosEditeur: new Map(),
     ownNumerosAsp: new Map(),
+    givenNow: new Set(),
     closedAvances: othersOnly(closed, owner.submissionId),
     paidFiness: othersOnly(paid, owner.submissionId),
   };
@@ -146,7 +150,7 @@ export async function claimAvanceLines(
 ): Promise<number> {
   if (lines.length === 0) return 0;
   const couloir = verdict.profile ? PROFILES[verdict.profile as ProfileId].couloir : '';
-  const { lost, numerosAsp } = await context.store.claimAvanceLines(
+  const { lost, numerosAsp, givenNow } = await context.store.claimAvanceLines(
     context.scope,
     couloir,
     lines,
@@ -154,7 +158,10 @@ export async function claimAvanceLines(
     history.ownNumerosAsp,
   );
   for (const [numero, winner] of lost) history.usedNumerosEditeur.set(numero, winner.fileName);
-  for (const [numero, numeroASP] of numerosAsp) history.ownNumerosAsp.set(numero, numeroASP);
+  for (const [numero, numeroASP] of numerosAsp) {
+    history.ownNumerosAsp.set(numero, numeroASP);
+    if (givenNow.has(numero)) history.givenNow.add(numeroASP);
+  }
   return lost.size;
 }
 

@@ -158,6 +158,9 @@ describe('numeroASP and avances', () => {
       store.claimAvanceLines(scope, 'HOP', [line('N0001')], first),
     ]);
     expect(again.numerosAsp.get('N0001')).toBe(a.numerosAsp.get('N0001'));
+    // Only the first claim of a line gave its number now: a retry's avance is not new.
+    expect(a.givenNow.has('N0001')).toBe(true);
+    expect(again.givenNow.size + racing.givenNow.size).toBe(0);
     expect(racing.numerosAsp.get('N0001')).toBe(a.numerosAsp.get('N0001'));
     // Read back with its holder and number, as the next judgement's history reads it.
     const owners = await store.registryOwners(registry, ['N0001']);
@@ -201,9 +204,22 @@ describe('numeroASP and avances', () => {
       statut: 'ACCEPTEE',
     });
     const avances = Array.from({ length: 150 }, (_, index) => avance(index));
-    await store.recordAvances(avances);
+    // Unknown avances cannot be marked: their facts come first.
+    expect(await store.setAvanceStatus(avance(7).numeroASP, 'PAYEE')).toBe(false);
+    await store.recordNewAvances(avances);
     expect(await store.setAvanceStatus(avance(7).numeroASP, 'PAYEE')).toBe(true);
+    // A re-judgement writes its avances again: the status stays.
     await store.recordAvances([avance(7)]);
+    // A state kept from before the status lived apart: PAYEE inside the facts, kept by a re-judgement.
+    const legacy = { ...avance(200), statut: 'PAYEE' as const };
+    await DynamoDBDocumentClient.from(client).send(
+      new PutCommand({
+        TableName: TABLE.name,
+        Item: { pk: `AVANCE#${legacy.numeroASP}`, sk: 'AVANCE', ...legacy },
+      }),
+    );
+    await store.recordAvances([avance(200)]);
+    expect((await store.findAvances([legacy.numeroASP]))[0]?.statut).toBe('PAYEE');
     const throttled = new DynamoDBClient({
       endpoint: dynamo.endpoint,
       region: 'us-east-1',
