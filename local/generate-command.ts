@@ -13,6 +13,7 @@ import { MAX_ZIP_BYTES } from '../shared/domain/attachments/zip-entries';
 import { depositFacts } from '../shared/domain/deposit-facts';
 import { DEFAULT_LIMITS, parseJsonDocument } from '../shared/domain/json/json-document';
 import { parisDay } from '../shared/domain/paris-day';
+import { printable } from '../shared/domain/printable';
 import { PROFILES } from '../shared/domain/profiles';
 import type { ProfileId } from '../shared/domain/rules/line-environment';
 import {
@@ -163,7 +164,8 @@ function reportProblems(io: CliIo, problems: readonly SheetProblem[]): number {
     const where =
       problem.row === 1 ? 'en-tête du tableur' : problem.row ? `ligne ${problem.row} du tableur` : 'tableur';
     const column = problem.column && problem.row !== 1 ? `, colonne ${problem.column}` : '';
-    io.stderr.write(`${where}${column} : ${problem.message}\n`);
+    // Cells and headers are the vendor's text: shown, never able to drive the terminal.
+    io.stderr.write(`${where}${printable(`${column} : ${problem.message}`)}\n`);
   }
   if (problems.length > shown.length)
     io.stderr.write(`… et ${problems.length - shown.length} autre(s) problème(s).\n`);

@@ -1,5 +1,6 @@
 import { NO_COLOUR, renderText } from '../local/text-report';
 import { BlobSource } from '../shared/adapters/blob-source';
+import { printable } from '../shared/domain/printable';
 import { PROFILES } from '../shared/domain/profiles';
 import type { Referentiel } from '../shared/domain/referentiel';
 import { validateReferentiel } from '../shared/domain/referentiel-validation';
@@ -44,7 +45,7 @@ function fileItem(file: File, refused?: string): HTMLLIElement {
   const item = document.createElement('li');
   const name = document.createElement('span');
   name.className = 'nom';
-  name.textContent = file.name;
+  name.textContent = printable(file.name);
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'retirer';

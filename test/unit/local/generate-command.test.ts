@@ -280,6 +280,12 @@ describe('segur-pipeline generer', () => {
     expect(wrong.stderr).toContain(
       'ligne 2 du tableur, colonne piecesJustificatives[0].formatFichier : formatFichier « PNG » ne correspond pas au document « doc-',
     );
+    // A cell's control characters are shown, never sent to the terminal.
+    await writeFile(csv, csvText([withFormat, [...row, ...documents.map(() => 'P\u001b[31mNG')]]));
+    const hostile = await run(args(dir, csv, '3456789012', 'MDV-LGC'));
+    expect(hostile.code).toBe(1);
+    expect(hostile.stderr).toContain('formatFichier « P\\u001b[31mNG »');
+    expect(hostile.stderr).not.toContain('\u001b');
   });
 
   it.each([
