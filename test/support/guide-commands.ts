@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../local/cli';
 import { ROOT } from './deposits';
 
 /**
@@ -33,15 +32,7 @@ export async function commandsOf(guide: string): Promise<GuideCommand[]> {
 
 export const allCommands = async () => (await Promise.all(GUIDES.map(commandsOf))).flat();
 
-export async function runCli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
+export { runCli } from './cli';
 
 export const argsOf = (line: string) => line.replace(/^npx segur-pipeline /, '').split(/\s+/);
 

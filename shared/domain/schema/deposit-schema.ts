@@ -1,5 +1,6 @@
 import { MAX_LINES, NUMERO_ANS_LENGTH, SIRET_PATTERN } from '../control-file';
 import type { Profile } from '../profiles';
+import { capitalised } from '../render-finding';
 import {
   type ConditionalPresenceSchema,
   type FieldRule,
@@ -375,10 +376,6 @@ function mergeProperties(
   const merged = { ...first };
   for (const [key, schema] of Object.entries(second)) merged[key] = merge(merged[key], schema);
   return merged;
-}
-
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function dedupe(list: readonly Unexpressed[]): Unexpressed[] {

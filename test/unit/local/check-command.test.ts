@@ -3,20 +3,12 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { main } from '../../../local/cli';
 import { parisDay } from '../../../shared/domain/paris-day';
+import { runCli } from '../../support/cli';
 import { mutate, ROOT, SAMPLES, sampleText, set } from '../../support/deposits';
 
 /** The `check` command as a vendor runs it: exit codes, both output formats, --out, --stats. */
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 const sample = (profile: keyof typeof SAMPLES) => join(ROOT, SAMPLES[profile]);
 const referentiel = join(ROOT, 'events/referentiel.json');

@@ -2,17 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsErrorText } from '../../../local/aws-error-text';
-import { main } from '../../../local/cli';
+import { runCli } from '../../support/cli';
 
 /** What an operator reads when something goes wrong: French, what happened and what to do. */
-async function run(args: string[]) {
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: () => true },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stderr };
-}
+const run = runCli;
 
 describe('operators’ commands in French', () => {
   it('publier-referentiel names a syntax error’s place in French, and lists every invalid field at once', async () => {
