@@ -2,9 +2,11 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { type ObjectLockMode, RETENTION } from '../shared/config/resources';
+import { OperationsDashboard } from './constructs/dashboard';
 import { Intake } from './constructs/intake';
 import { Monitoring } from './constructs/monitoring';
 import { type NotificationEmail, Notifications } from './constructs/notifications';
+import { OperatorAccess } from './constructs/operator-access';
 import { Processing } from './constructs/processing';
 import { Results } from './constructs/results';
 import { accessLogsBucket } from './constructs/secure-bucket';
@@ -34,6 +36,9 @@ export class SegurStack extends Stack {
   readonly vendors: VendorAccess;
   readonly simulator?: Simulator;
   readonly accessLogs: Bucket;
+  readonly monitoring: Monitoring;
+  readonly dashboard: OperationsDashboard;
+  readonly operators: OperatorAccess;
 
   constructor(scope: Construct, id: string, props: SegurStackProps) {
     super(scope, id, props);
@@ -53,6 +58,7 @@ export class SegurStack extends Stack {
       linkExpiryHours: props.linkExpiryHours,
       retentionYears: props.retentionYears,
       record: record('retours/'),
+      table: this.state.table,
     });
     this.processing = new Processing(this, 'Processing', {
       inputBucket: this.intake.inputBucket,
@@ -71,6 +77,10 @@ export class SegurStack extends Stack {
       value: this.notifications.topic.topicArn,
       description: 'segur-pipeline inscrire-fournisseur --topic-arn',
     });
+    new CfnOutput(this, 'OperatorsTopicArn', {
+      value: this.notifications.operatorsTopic.topicArn,
+      description: 'Alarmes et veille des opérateurs (abonnez-y leurs adresses)',
+    });
     this.vendors = new VendorAccess(this, 'Vendors', {
       inputBucket: this.intake.inputBucket,
       outputBucket: this.results.outputBucket,
@@ -86,19 +96,34 @@ export class SegurStack extends Stack {
         description: 'Le simulateur de dépôt, dans le navigateur',
       });
     }
-    new Monitoring(this, 'Monitoring', {
-      topic: this.notifications.topic,
-      deadLetterQueues: {
-        intake: this.intake.intakeQueue.deadLetterQueue,
-        judge: this.processing.judgeQueue.deadLetterQueue,
-        results: this.results.resultsQueue.deadLetterQueue,
-      },
-      functions: {
-        intake: this.processing.intake,
-        judge: this.processing.judge,
-        sweeper: this.processing.sweeper,
-        notify: this.results.notify,
-      },
+    const queues = {
+      intake: this.intake.intakeQueue,
+      judge: this.processing.judgeQueue,
+      results: this.results.resultsQueue,
+    };
+    const functions = {
+      intake: this.processing.intake,
+      judge: this.processing.judge,
+      sweeper: this.processing.sweeper,
+      notify: this.results.notify,
+    };
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      operatorsTopic: this.notifications.operatorsTopic,
+      vendorsTopic: this.notifications.topic,
+      queues,
+      functions,
+    });
+    this.dashboard = new OperationsDashboard(this, 'Operations', { queues, functions });
+    this.operators = new OperatorAccess(this, 'Operators', {
+      inputBucket: this.intake.inputBucket,
+      table: this.state.table,
+      queues,
+      vendorsTopic: this.notifications.topic,
+      vendorsGroup: this.vendors.group,
+    });
+    new CfnOutput(this, 'OperatorRoleArn', {
+      value: this.operators.role.roleArn,
+      description: 'segur-pipeline publier-referentiel|lister-soumissions|…|rejouer-dlq --role-arn',
     });
   }
 }

@@ -52,9 +52,16 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'lister-soumissions',
     aliases: ['soumissions'],
-    summary: 'liste les soumissions et leur état (opérateurs)',
+    summary: "liste les soumissions d'un jour, filtrées, avec leur état (opérateurs)",
     usage: OPS_USAGE,
     run: (args, io) => runOps('lister-soumissions', args, io),
+  },
+  {
+    name: 'montrer-soumission',
+    aliases: ['soumission'],
+    summary: "montre toute l'histoire d'une soumission (opérateurs)",
+    usage: OPS_USAGE,
+    run: (args, io) => runOps('montrer-soumission', args, io),
   },
   {
     name: 'rejouer',
@@ -62,6 +69,14 @@ export const COMMANDS: readonly Command[] = [
     summary: 'rejuge une soumission (opérateurs)',
     usage: OPS_USAGE,
     run: (args, io) => runOps('rejouer', args, io),
+  },
+  {
+    name: 'rejouer-dlq',
+    aliases: [],
+    summary:
+      "remet dans sa file les messages d'une file de lettres mortes, ou les montre (--essai) (opérateurs)",
+    usage: OPS_USAGE,
+    run: (args, io) => runOps('rejouer-dlq', args, io),
   },
   {
     name: 'inscrire-fournisseur',

@@ -7,7 +7,9 @@ import {
   TagUserCommand,
 } from '@aws-sdk/client-iam';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { TOPIC, VENDORS } from '../shared/config/resources';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { OPERATORS, TOPIC, VENDORS } from '../shared/config/resources';
+import { assumedRoleCredentials } from './assumed-role';
 import { type CliIo, UsageError } from './cli-io';
 import { parseOptions } from './cli-options';
 
@@ -18,14 +20,15 @@ import { parseOptions } from './cli-options';
  * Run again, it completes what is missing and never creates a second key unless asked.
  */
 export const ONBOARD_USAGE = `Inscription d'un fournisseur (opérateurs, sur AWS : IAM n'existe pas dans la pile embarquée) :
-  segur-pipeline inscrire-fournisseur <SIRET> [--email <adresse>] [--topic-arn <arn>] [--nouvelle-cle] [--region <région>]
+  segur-pipeline inscrire-fournisseur <SIRET> [--email <adresse>] [--topic-arn <arn>] [--nouvelle-cle] [--region <région>] [--role-arn <arn>]
       crée l'utilisateur IAM ${VENDORS.userPath}fournisseur-<SIRET> (étiquette ${VENDORS.tag}=<SIRET>, groupe ${VENDORS.groupName})
       et sa clé d'accès ; avec --email et --topic-arn (sortie NotificationTopicArn), abonne l'adresse
-      aux courriels de ce seul SIRET`;
+      aux courriels de ce seul SIRET ; --role-arn : la sortie OperatorRoleArn (le rôle des opérateurs)`;
 
 export interface OnboardDeps {
   readonly iam?: IAMClient;
   readonly sns?: SNSClient;
+  readonly sts?: STSClient;
 }
 
 export async function runOnboard(
@@ -39,6 +42,7 @@ export async function runOnboard(
     'nouvelle-cle': { type: 'boolean', default: false },
     region: { type: 'string' },
     endpoint: { type: 'string' },
+    'role-arn': { type: 'string' },
   });
   if (values.endpoint)
     throw new UsageError(
@@ -52,7 +56,19 @@ export async function runOnboard(
   if (values.email && !values['topic-arn'])
     throw new UsageError('--email demande --topic-arn (sortie NotificationTopicArn de la pile)');
   const region = values.region ?? process.env.AWS_REGION ?? 'eu-west-3';
-  const iam = deps.iam ?? new IAMClient({ region });
+  // With --role-arn, a session of the operators' role (its policy names the vendors' users, group and topic).
+  const credentials = values['role-arn']
+    ? await assumedRoleCredentials({
+        roleArn: values['role-arn'],
+        sessionName: 'exploitation-inscription',
+        region,
+        durationSeconds: OPERATORS.sessionHours * 3600,
+        refusalHint: 'votre identité a-t-elle le droit sts:AssumeRole sur ce rôle ?',
+        ...(deps.sts ? { sts: deps.sts } : {}),
+      })
+    : undefined;
+  const withCredentials = credentials ? { credentials } : {};
+  const iam = deps.iam ?? new IAMClient({ region, ...withCredentials });
   const userName = `fournisseur-${siret}`;
   const tags = [{ Key: VENDORS.tag, Value: siret }];
 
@@ -91,7 +107,7 @@ export async function runOnboard(
   }
 
   if (values.email && values['topic-arn']) {
-    const sns = deps.sns ?? new SNSClient({ region });
+    const sns = deps.sns ?? new SNSClient({ region, ...withCredentials });
     const { SubscriptionArn } = await sns.send(
       new SubscribeCommand({
         TopicArn: values['topic-arn'],

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { Upload } from '@aws-sdk/lib-storage';
 import { readCappedFile } from '../shared/adapters/capped-file-read';
 import { createS3Client } from '../shared/adapters/s3-client';
@@ -14,6 +14,7 @@ import { UPLOAD_LIMIT_BYTES } from '../shared/pipeline/check-upload';
 import type { CappedBytes } from '../shared/pipeline/ports';
 import { refusalKey } from '../shared/pipeline/refusal';
 import { parseDepositKey } from '../shared/pipeline/submission-key';
+import { assumedRoleCredentials } from './assumed-role';
 import { type CliIo, UsageError } from './cli-io';
 import { parseOptions } from './cli-options';
 import { localPathFor, writeLocalCopy } from './local-copy';
@@ -80,29 +81,15 @@ async function connect(values: ConnectionValues, sts?: STSClient): Promise<Vendo
   const endpoint = values.endpoint;
   let credentials: S3Client['config']['credentials'] | undefined;
   if (values['role-arn']) {
-    const client = sts ?? new STSClient({ region });
-    const { Credentials } = await client
-      .send(
-        new AssumeRoleCommand({
-          RoleArn: values['role-arn'],
-          RoleSessionName: `fournisseur-${siret}`,
-          DurationSeconds: VENDORS.sessionHours * 3600,
-          Tags: [{ Key: VENDORS.tag, Value: siret }],
-        }),
-      )
-      .catch((error: unknown) => {
-        throw new UsageError(
-          `rôle ${values['role-arn']} refusé pour le SIRET ${siret} : ${error instanceof Error ? error.message : String(error)} (votre utilisateur porte-t-il ce SIRET ?)`,
-        );
-      });
-    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey)
-      throw new UsageError(`rôle ${values['role-arn']} : aucune clé temporaire reçue`);
-    const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = Credentials;
-    credentials = async () => ({
-      accessKeyId: AccessKeyId,
-      secretAccessKey: SecretAccessKey,
-      sessionToken: SessionToken,
-      expiration: Expiration,
+    credentials = await assumedRoleCredentials({
+      roleArn: values['role-arn'],
+      sessionName: `fournisseur-${siret}`,
+      region,
+      durationSeconds: VENDORS.sessionHours * 3600,
+      tags: [{ Key: VENDORS.tag, Value: siret }],
+      asking: `pour le SIRET ${siret}`,
+      refusalHint: 'votre utilisateur porte-t-il ce SIRET ?',
+      ...(sts ? { sts } : {}),
     });
   } else if (endpoint) {
     credentials = async () => ({ accessKeyId: 'local', secretAccessKey: 'local' });

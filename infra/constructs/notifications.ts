@@ -3,17 +3,27 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { TOPIC } from '../../shared/config/resources';
+import { OPERATORS_TOPIC, TOPIC } from '../../shared/config/resources';
 
 export interface NotificationEmail {
   readonly email: string;
-  /** Only this vendor's submissions (a filter policy on the `siret` message attribute). */
+  /**
+   * A vendor's address: its verdicts only (a filter policy on the `siret` message attribute). An
+   * address without a SIRET is an operator's: the alarms and notices, never a vendor's verdict.
+   */
   readonly siret?: string;
 }
 
-/** The topic of the French emails (one per judgement) and of the alarms. */
+/**
+ * Two topics under one customer-managed key: the vendors' (one French email per result, each
+ * vendor's subscription filtered on its SIRET) and the operators' (alarms, the daily heartbeat).
+ * An operator never receives the vendors' ~1,000 verdicts a month; a vendor never an alarm.
+ */
 export class Notifications extends Construct {
+  /** The vendors' verdicts. */
   readonly topic: Topic;
+  /** Alarms and operational notices. */
+  readonly operatorsTopic: Topic;
   readonly key: Key;
 
   constructor(scope: Construct, id: string, emails: readonly NotificationEmail[]) {
@@ -21,30 +31,41 @@ export class Notifications extends Construct {
     // A customer-managed key: CloudWatch cannot publish to a topic under the AWS-managed
     // alias/aws/sns (its policy cannot be changed), so the alarms would never arrive.
     this.key = new Key(this, 'TopicKey', {
-      description: 'Chiffrement du sujet SNS des courriels et des alarmes Ségur',
+      description: 'Chiffrement des sujets SNS Ségur (courriels des fournisseurs, alarmes des opérateurs)',
       enableKeyRotation: true,
     });
+    // CloudWatch publishes the alarms, EventBridge the daily heartbeat.
     this.key.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'CloudWatchAlarmsPublish',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        sid: 'AlarmsAndHeartbeatPublish',
+        principals: [
+          new ServicePrincipal('cloudwatch.amazonaws.com'),
+          new ServicePrincipal('events.amazonaws.com'),
+        ],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
       }),
     );
     this.topic = new Topic(this, 'Topic', {
       topicName: TOPIC.name,
+      displayName: 'Ségur numérique',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    this.operatorsTopic = new Topic(this, 'OperatorsTopic', {
+      topicName: OPERATORS_TOPIC.name,
+      displayName: 'Ségur exploitation',
       masterKey: this.key,
       enforceSSL: true,
     });
     for (const { email, siret } of emails) {
-      this.topic.addSubscription(
-        new EmailSubscription(email, {
-          filterPolicy: siret
-            ? { [TOPIC.siretAttribute]: SubscriptionFilter.stringFilter({ allowlist: [siret] }) }
-            : undefined,
-        }),
-      );
+      if (siret)
+        this.topic.addSubscription(
+          new EmailSubscription(email, {
+            filterPolicy: { [TOPIC.siretAttribute]: SubscriptionFilter.stringFilter({ allowlist: [siret] }) },
+          }),
+        );
+      else this.operatorsTopic.addSubscription(new EmailSubscription(email));
     }
   }
 }

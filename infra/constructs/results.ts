@@ -1,3 +1,5 @@
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -18,7 +20,13 @@ export class Results extends Construct {
     scope: Construct,
     id: string,
     topic: Topic,
-    options: { linkExpiryHours?: number; retentionYears?: number; record?: RecordKeeping } = {},
+    options: {
+      linkExpiryHours?: number;
+      retentionYears?: number;
+      record?: RecordKeeping;
+      /** The state table, where notify records each result for the operators' view. */
+      table: TableV2;
+    },
   ) {
     super(scope, id);
     const linkExpiryHours = options.linkExpiryHours ?? LINKS.defaultExpiryHours;
@@ -32,7 +40,11 @@ export class Results extends Construct {
     this.notify = new HouseFunction(this, 'NotifyFunction', {
       handlerDir: 'notify',
       settings: FUNCTIONS.notify,
-      environment: { [ENV.topicArn]: topic.topicArn, [ENV.linkExpiryHours]: String(linkExpiryHours) },
+      environment: {
+        [ENV.topicArn]: topic.topicArn,
+        [ENV.linkExpiryHours]: String(linkExpiryHours),
+        [ENV.table]: options.table.tableName,
+      },
       description: 'Envoie le courriel en français de chaque résultat',
     });
     this.notify.addEventSource(
@@ -43,7 +55,15 @@ export class Results extends Construct {
       }),
     );
     topic.grantPublish(this.notify);
-    // A presigned link works only if its signer may read the object: the returns, nothing else.
-    this.outputBucket.grantRead(this.notify, `${PREFIXES.output}*`);
+    // A presigned link works only if its signer may read the object: the returns, nothing else
+    // (s3:GetObject only; grantRead would add listing and versions the links never use).
+    this.notify.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.outputBucket.arnForObjects(`${PREFIXES.output}*`)],
+      }),
+    );
+    // The operators' journal: one item per result published, nothing read.
+    options.table.grant(this.notify, 'dynamodb:PutItem');
   }
 }

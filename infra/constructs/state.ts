@@ -33,6 +33,11 @@ export class State extends Construct {
           partitionKey: { name: TABLE.pendingIndex.partitionKey, type: AttributeType.STRING },
           sortKey: { name: TABLE.pendingIndex.sortKey, type: AttributeType.STRING },
         },
+        {
+          indexName: TABLE.dayIndex.name,
+          partitionKey: { name: TABLE.dayIndex.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: TABLE.dayIndex.sortKey, type: AttributeType.STRING },
+        },
       ],
     });
     const vault = new BackupVault(this, 'BackupVault', {

@@ -1,7 +1,10 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDepositJournal } from '../../shared/adapters/dynamo-deposit-journal';
 import { PresignedLinkSigner } from '../../shared/adapters/presigned-links';
 import { s3ClientFromEnvironment } from '../../shared/adapters/s3-client';
 import { SnsResultPublisher } from '../../shared/adapters/sns-result-publisher';
+import { requireEnv } from '../../shared/config/env';
 import { ENV, linkExpiryHours, SERVICES } from '../../shared/config/resources';
 import { createLogger } from '../../shared/observability/logger';
 import { publishResult } from '../../shared/pipeline/publish-result';
@@ -9,7 +12,7 @@ import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { readTopicArn } from '../common/config';
 import { sqsBatchHandler } from '../common/sqs-batch';
 
-/** Results queue → one French email per outcome (`shared/pipeline/publish-result.ts`). */
+/** Results queue → one French email per outcome, then its record for the operators (`shared/pipeline/publish-result.ts`). */
 const logger = createLogger(SERVICES.notify);
 const deps = {
   publisher: new SnsResultPublisher(new SNSClient({}), readTopicArn(process.env)),
@@ -17,6 +20,7 @@ const deps = {
     s3ClientFromEnvironment(),
     linkExpiryHours(process.env[ENV.linkExpiryHours]),
   ),
+  journal: new DynamoDepositJournal(new DynamoDBClient({}), requireEnv(process.env, ENV.table)),
   logger,
   now: () => new Date(),
 };

@@ -98,6 +98,8 @@ export async function createStateTable(dynamo: DynamoDBClient): Promise<void> {
         { AttributeName: TABLE.sortKey, AttributeType: 'S' },
         { AttributeName: TABLE.pendingIndex.partitionKey, AttributeType: 'S' },
         { AttributeName: TABLE.pendingIndex.sortKey, AttributeType: 'S' },
+        { AttributeName: TABLE.dayIndex.partitionKey, AttributeType: 'S' },
+        { AttributeName: TABLE.dayIndex.sortKey, AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
@@ -109,6 +111,14 @@ export async function createStateTable(dynamo: DynamoDBClient): Promise<void> {
           KeySchema: [
             { AttributeName: TABLE.pendingIndex.partitionKey, KeyType: 'HASH' },
             { AttributeName: TABLE.pendingIndex.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: TABLE.dayIndex.name,
+          KeySchema: [
+            { AttributeName: TABLE.dayIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE.dayIndex.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },

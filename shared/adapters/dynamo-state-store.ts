@@ -7,7 +7,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../config/resources';
@@ -20,12 +19,12 @@ import {
   type ClaimOwner,
   contentEtag,
   type EditeurScope,
-  type JudgedContent,
   type JudgementDone,
   type StateStore,
-  type StoredObjectRef,
   type SubmissionRecord,
 } from '../pipeline/ports';
+import { dayIndexPartition } from './day-index';
+import { queryPartition, submissionOfItems, WAITING } from './submission-items';
 
 /**
  * The pipeline's state in one DynamoDB table (pk/sk):
@@ -44,7 +43,11 @@ import {
  * Every decision of uniqueness is a conditional write at the moment of the decision, never a read
  * then a write; every batch read retries what DynamoDB leaves unprocessed; every query paginates.
  */
-const WAITING = 'WAITING';
+
+/** A submission's place in the operators' day index: the Paris day of its first arrival, then SIRET and time. */
+function dayIndexKeys(at: string, siret: string, id: string): { ':day': string; ':daySort': string } {
+  return { ':day': dayIndexPartition(new Date(at)), ':daySort': `${siret}#${at}#${id}` };
+}
 const BATCH_ATTEMPTS = 10;
 
 /** Conditional writes in flight at once for one judgement: 200 lines in a few rounds, within a table's burst. */
@@ -93,7 +96,8 @@ export class DynamoStateStore implements StateStore {
           Key: { pk, sk: 'META' },
           // Every name aliased: id, base, status, type… are DynamoDB reserved words.
           UpdateExpression: `SET #id = :id, #siret = :siret, #type = :type, #base = :base, #status = :waiting, #gsi1pk = :waiting,
-          #first = if_not_exists(#first, :at), #gsi1sk = if_not_exists(#first, :at)${json ? ', #json = :json, #order = :order, #etag = :etag' : ''}
+          #first = if_not_exists(#first, :at), #gsi1sk = if_not_exists(#first, :at),
+          #gsi2pk = if_not_exists(#gsi2pk, :day), #gsi2sk = if_not_exists(#gsi2sk, :daySort)${json ? ', #json = :json, #order = :order, #etag = :etag, #jsonAt = :at' : ''}
           ADD #version :one`,
           ...(json
             ? {
@@ -109,10 +113,18 @@ export class DynamoStateStore implements StateStore {
             '#status': 'status',
             '#gsi1pk': 'gsi1pk',
             '#gsi1sk': 'gsi1sk',
+            '#gsi2pk': TABLE.dayIndex.partitionKey,
+            '#gsi2sk': TABLE.dayIndex.sortKey,
             '#first': 'firstArrivalAt',
             '#version': 'version',
             ...(json
-              ? { '#json': 'json', '#order': 'jsonOrder', '#etag': 'jsonEtag', '#judgedEtag': 'judgedEtag' }
+              ? {
+                  '#json': 'json',
+                  '#order': 'jsonOrder',
+                  '#etag': 'jsonEtag',
+                  '#judgedEtag': 'judgedEtag',
+                  '#jsonAt': 'jsonArrivedAt',
+                }
               : {}),
           },
           ExpressionAttributeValues: {
@@ -122,6 +134,7 @@ export class DynamoStateStore implements StateStore {
             ':base': arrival.base,
             ':waiting': WAITING,
             ':at': arrival.at,
+            ...dayIndexKeys(arrival.at, arrival.siret, arrival.submissionId),
             ':one': 1,
             ...(json
               ? { ':json': arrival.object, ':order': arrival.order, ':etag': contentEtag(arrival.object) }
@@ -173,6 +186,7 @@ export class DynamoStateStore implements StateStore {
             name: arrival.name,
             ref: arrival.object,
             order: arrival.order,
+            arrivedAt: arrival.at,
           },
           ConditionExpression: 'attribute_not_exists(pk) OR #order < :order',
           ExpressionAttributeNames: { '#order': 'order' },
@@ -204,37 +218,7 @@ export class DynamoStateStore implements StateStore {
   }
 
   async getSubmission(id: string): Promise<SubmissionRecord | undefined> {
-    const items = await this.queryAll({ pk: `SUB#${id}` });
-    const meta = items.find((item) => item.sk === 'META');
-    if (!meta) return undefined;
-    const zips: Record<string, StoredObjectRef> = {};
-    const zipOrders: Record<string, string> = {};
-    for (const item of items)
-      if (String(item.sk).startsWith('ZIP#')) {
-        zips[item.name as string] = item.ref as StoredObjectRef;
-        zipOrders[item.name as string] = String(item.order ?? '');
-      }
-    return {
-      id: meta.id as string,
-      siret: meta.siret as string,
-      type: meta.type as 'avance' | 'solde',
-      base: meta.base as string,
-      json: meta.json as StoredObjectRef | undefined,
-      zips,
-      firstArrivalAt: meta.firstArrivalAt as string,
-      judgedFingerprint: meta.judgedFingerprint as string | undefined,
-      status: meta.status === WAITING ? 'waiting' : 'judged',
-      version: Number(meta.version ?? 0),
-      judgedEtag: meta.judgedEtag as string | undefined,
-      judgedAt: meta.judgedAt as string | undefined,
-      jsonOrder: meta.jsonOrder as string | undefined,
-      zipOrders,
-      judgedContent: meta.judgedContent as JudgedContent | undefined,
-      missingDocuments: meta.missingDocuments as string[] | undefined,
-      waitingReason: meta.waitingReason as string | undefined,
-      impId: meta.impId as string | undefined,
-      notifiedAt: meta.notifiedAt as string | undefined,
-    };
+    return submissionOfItems(await queryPartition(this.doc, this.tableName, `SUB#${id}`));
   }
 
   async markNotified(id: string, at: string): Promise<void> {
@@ -285,25 +269,6 @@ export class DynamoStateStore implements StateStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return ids;
-  }
-
-  async listSubmissions(): Promise<SubmissionRecord[]> {
-    const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'sk = :meta',
-          ExpressionAttributeValues: { ':meta': 'META' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) ids.push(item.id as string);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    const records = await Promise.all(ids.map((id) => this.getSubmission(id)));
-    return records.filter((record): record is SubmissionRecord => record !== undefined);
   }
 
   async claimJudgement(id: string, fingerprint: string, now: Date, leaseSeconds: number): Promise<boolean> {
@@ -701,22 +666,7 @@ export class DynamoStateStore implements StateStore {
   }
 
   private async queryAll(key: { pk: string }): Promise<Array<Record<string, unknown>>> {
-    const items: Array<Record<string, unknown>> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': key.pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) items.push(item);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    return queryPartition(this.doc, this.tableName, key.pk);
   }
 }
 

@@ -88,8 +88,17 @@ export const TABLE = {
   sortKey: 'sk',
   /** Submissions waiting for their grace period, for the sweeper. */
   pendingIndex: { name: 'pending', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /**
+   * The operators' view: submissions by the Paris day of their first arrival, and outcomes by the
+   * day they were published, sorted by SIRET then time (`lister-soumissions`, never a scan).
+   */
+  dayIndex: { name: 'par-jour', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
 } as const;
 
+/** The operators' topic: alarms and operational notices, never a vendor's verdict. */
+export const OPERATORS_TOPIC = { name: 'segur-exploitation' } as const;
+
+/** The vendors' topic: one verdict email per result, filtered by SIRET. */
 export const TOPIC = {
   name: 'segur-notifications',
   siretAttribute: 'siret',
@@ -113,6 +122,12 @@ export const VENDORS = {
   sessionHours: 1,
 } as const;
 
+/** The operators' role: exactly what their commands need (`--role-arn` of publier-referentiel… rejouer-dlq). */
+export const OPERATORS = {
+  roleName: 'segur-exploitation',
+  sessionHours: 1,
+} as const;
+
 export const SCHEDULE = {
   /** How long a submission waits for missing attachments before it is judged with what is there. */
   gracePeriodMinutes: 15,
@@ -133,30 +148,40 @@ export const SERVICES = {
 } as const;
 
 /** The pipeline's own metrics (EMF, namespace SegurPipeline) that raise an alarm at the first count. */
+/**
+ * The operators' runbook (French): every alarm's description ends with the section to read there,
+ * each section anchored `<a id="…">` (test/unit/local/runbook.test.ts keeps them in step).
+ */
+export const RUNBOOK = 'docs/exploitation.md';
+
 export const PIPELINE_ALARMS = [
   {
     metric: 'JudgementFailures',
     service: SERVICES.judge,
     description:
       'Un jugement a échoué (il sera repris) : une panne ou un défaut à examiner avant la file de lettres mortes',
+    runbook: 'jugement-en-echec',
   },
   {
     metric: 'TechnicalRejections',
     service: SERVICES.judge,
     description:
       'Un dépôt a reçu un rejet technique après ses reprises : à rejouer (segur-pipeline rejouer) une fois la cause corrigée',
+    runbook: 'rejet-technique',
   },
   {
     metric: 'ReferentielUnavailable',
     service: SERVICES.judge,
     description:
       'Référentiel absent, illisible ou invalide : aucun dépôt n’est jugé, ils attendent. Publiez-le (segur-pipeline publier-referentiel)',
+    runbook: 'referentiel-indisponible',
   },
   {
     metric: 'SweepFailures',
     service: SERVICES.sweeper,
     description:
       'Le balayage n’a pas pu demander le jugement d’une soumission : elle sera reprise au passage suivant',
+    runbook: 'balayage-en-echec',
   },
 ] as const;
 

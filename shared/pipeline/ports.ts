@@ -1,6 +1,7 @@
 import type { ByteRangeSource } from '../adapters/byte-range-source';
 import type { Avance, AvanceStatut, Referentiel } from '../domain/referentiel';
 import type { OutputLinks } from './notification-email';
+import type { OutcomeRecord } from './outcome-record';
 import type { ResultMessage } from './result-message';
 
 /**
@@ -151,7 +152,6 @@ export interface StateStore {
   getSubmission(id: string): Promise<SubmissionRecord | undefined>;
   /** Submissions not judged whose first file arrived before `before` (ISO), every page. */
   listWaiting(before: string): Promise<string[]>;
-  listSubmissions(): Promise<SubmissionRecord[]>;
   /**
    * True for the first caller only: one judgement per submission content. The claim is a lease, so
    * that a judge that died mid-way does not block the retry for ever.
@@ -268,6 +268,11 @@ export interface PublishedResult {
 /** Where results go to be read by people (SNS on AWS and in the embedded stack). */
 export interface ResultPublisher {
   publish(result: PublishedResult): Promise<void>;
+}
+
+/** The operators' index of published results (`outcome-record.ts`): one record per result, written once. */
+export interface OutcomeJournal {
+  recordOutcome(record: OutcomeRecord): Promise<void>;
 }
 
 /** Expiring links to a result's outputs (`s3://bucket/key`), by URI; may be empty. */

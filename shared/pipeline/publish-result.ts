@@ -1,6 +1,7 @@
 import type { Logger } from '../observability/logger';
 import { notificationEmail } from './notification-email';
-import type { OutputLinkSigner, ResultPublisher } from './ports';
+import { outcomeRecordOf } from './outcome-record';
+import type { OutcomeJournal, OutputLinkSigner, ResultPublisher } from './ports';
 import type { ResultMessage } from './result-message';
 
 /** SNS counts attributes in its 256 KiB: an HTML larger than this is left out (the text has it all). */
@@ -9,11 +10,15 @@ const MAX_HTML_BYTES = 96 * 1024;
 export interface PublishDeps {
   readonly publisher: ResultPublisher;
   readonly links: OutputLinkSigner;
+  readonly journal: OutcomeJournal;
   readonly logger: Logger;
   readonly now: () => Date;
 }
 
-/** One result message → one French email, with expiring links to its returns when they can be signed. */
+/**
+ * One result message → one French email, with expiring links to its returns when they can be
+ * signed, then its record in the operators' journal.
+ */
 export async function publishResult(deps: PublishDeps, result: ResultMessage): Promise<void> {
   const email = notificationEmail(result, await linksFor(deps, result));
   const html = Buffer.byteLength(email.html) <= MAX_HTML_BYTES ? email.html : undefined;
@@ -24,6 +29,8 @@ export async function publishResult(deps: PublishDeps, result: ResultMessage): P
     siret: result.siret,
     submissionId: result.submissionId,
   });
+  // Recorded once published: a failure here retries the message (one more email, never one lost).
+  await deps.journal.recordOutcome(outcomeRecordOf(result, deps.now().toISOString()));
   deps.logger.info('courriel publié', { submissionId: result.submissionId, siret: result.siret });
 }
 

@@ -9,7 +9,6 @@ import {
   deploymentRegion,
   FUNCTIONS,
   objectLockMode,
-  PIPELINE_ALARMS,
   QUEUES,
   retentionYears,
   TABLE,
@@ -160,7 +159,7 @@ describe('CDK stack', () => {
     }
   });
 
-  it('lets only the judge (outputs), the intake (refusals) and the vendors (deposits) write, and only notify publish emails', () => {
+  it('lets only the judge (outputs), the intake (refusals), the vendors (deposits) and the operators (référentiel) write, and only notify publish emails', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
     const withAction = (action: string) =>
       policies
@@ -171,7 +170,9 @@ describe('CDK stack', () => {
         )
         .map(([id]) => id);
     // The vendors' role writes too, under depot/<its SIRET>/ alone (see « vendors’ access »).
+    // The operators' role writes the référentiel alone (see test/infra/operations.test.ts).
     expect(withAction('s3:PutObject').sort()).toEqual([
+      expect.stringMatching(/OperatorsRole/),
       expect.stringMatching(/IntakeFunction/),
       expect.stringMatching(/JudgeFunction/),
       expect.stringMatching(/VendorsDepositRole/),
@@ -184,9 +185,11 @@ describe('CDK stack', () => {
       id.includes('NotifyFunction'),
     )?.[1];
     const reads = notifyPolicy?.Properties.PolicyDocument.Statement.filter(
-      (s: { Action: string | string[] }) => [s.Action].flat().includes('s3:GetObject*'),
+      (s: { Action: string | string[] }) => [s.Action].flat().some((action) => action.startsWith('s3:')),
     );
+    // s3:GetObject alone: a link signs one object's GET, never a listing nor a version.
     expect(reads).toHaveLength(1);
+    expect(reads[0].Action).toBe('s3:GetObject');
     expect(JSON.stringify(reads[0].Resource)).toContain('/retour/*');
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('courriel'),
@@ -239,37 +242,22 @@ describe('CDK stack', () => {
     ]);
   });
 
-  it('alarms on each of the three DLQs, each function’s errors and the pipeline’s failure metrics, to the topic', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7 + PIPELINE_ALARMS.length);
-    for (const { metric, service } of PIPELINE_ALARMS) {
-      // The dimension Powertools' Metrics puts on every metric: without it the alarm watches nothing.
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'SegurPipeline',
-        MetricName: metric,
-        Dimensions: [{ Name: 'service', Value: service }],
-        Threshold: 1,
-        Statistic: 'Sum',
-      });
-    }
-    template.allResourcesProperties('AWS::CloudWatch::Alarm', {
-      AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('Topic') })],
-    });
-  });
-
-  it('encrypts the topic with a customer-managed key CloudWatch may use, so that the alarms arrive', () => {
+  it('encrypts both topics with a customer-managed key CloudWatch and EventBridge may use, so that alarms and heartbeat arrive', () => {
     const keys = template.findResources('AWS::KMS::Key');
     expect(Object.keys(keys)).toHaveLength(1);
     const [keyId, key] = Object.entries(keys)[0] as [string, { Properties: Record<string, unknown> }];
     expect(key.Properties.EnableKeyRotation).toBe(true);
     const statements = (key.Properties.KeyPolicy as { Statement: Array<Record<string, unknown>> }).Statement;
+    // CloudWatch publishes the alarms, EventBridge the daily heartbeat.
     expect(statements).toContainEqual(
       expect.objectContaining({
         Effect: 'Allow',
-        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       }),
     );
-    template.hasResourceProperties('AWS::SNS::Topic', {
+    template.resourceCountIs('AWS::SNS::Topic', 2);
+    template.allResourcesProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
     });
     // The function that publishes may use the key too.
@@ -379,17 +367,24 @@ describe('CDK stack', () => {
     expect(() => deploymentRegion('paris')).toThrow('region attend un nom de région AWS');
   });
 
-  it('subscribes the emails of the context, filtering a vendor’s on its siret attribute', () => {
+  it('subscribes a vendor’s email to the verdicts filtered on its siret, an operator’s to the alarms alone', () => {
+    const topicOf = (name: string) =>
+      Object.entries(template.findResources('AWS::SNS::Topic')).find(
+        ([, topic]) => topic.Properties.TopicName === name,
+      )?.[0];
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@asp.example',
+      TopicArn: { Ref: topicOf('segur-exploitation') },
       FilterPolicy: Match.absent(),
     });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'editeur@exemple.fr',
+      TopicArn: { Ref: topicOf('segur-notifications') },
       FilterPolicy: { siret: ['88558855858745'] },
     });
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 

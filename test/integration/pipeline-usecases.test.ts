@@ -299,13 +299,14 @@ describe('pipeline use cases on the embedded services', () => {
     };
 
     it('lists the submissions and their state', async () => {
-      const listed = await run('soumissions', '--format', 'json');
+      // The Paris day of the arrivals (this suite's clock); no notify runs here, so no email is recorded yet.
+      const listed = await run('soumissions', '--jour', '2026-11-22', '--format', 'json');
       expect(listed.code).toBe(0);
-      const ids = JSON.parse(listed.stdout).map((submission: { id: string; status: string }) => [
+      const ids = JSON.parse(listed.stdout).soumissions.map((submission: { id: string; status: string }) => [
         submission.id,
         submission.status,
       ]);
-      expect(ids).toContainEqual([`${SIRET}/avance/${hopName('001')}`, 'judged']);
+      expect(ids).toContainEqual([`${SIRET}/avance/${hopName('001')}`, 'jugee']);
     });
 
     it('sets the status of a recorded avance, and says when it does not know it', async () => {

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { ROOT } from './deposits';
 
 /**
- * The commands of the French guides, as written: those of the blocks marked « essayé par les
+ * The commands of the French guides and the operators' runbook, as written: those of the blocks marked « essayé par les
  * tests » run word for word (test/unit/local/guides.test.ts); those marked « … sur la pile
  * embarquée » run against the embedded stack (test/integration/guides-platform.test.ts, a process of
  * its own: the functions' modules load once per process, with their endpoints).
  */
-export const GUIDES = ['docs/guide-editeur.md', 'docs/guide-operateur.md'];
+export const GUIDES = ['docs/guide-editeur.md', 'docs/guide-operateur.md', 'docs/exploitation.md'];
 
 export interface GuideCommand {
   readonly guide: string;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   ConditionalCheckFailedException,
   DynamoDBClient,
+  DynamoDBServiceException,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -322,6 +323,34 @@ describe('notify handler', () => {
     const html = input?.MessageAttributes?.html?.StringValue ?? '';
     expect(html).toContain('<div class="banner ko">');
     expect(html).toContain('[3001] piecesJustificatives[0].nomFichier « HOP-DPI-Va1-BDC-00002.pdf »');
+  });
+
+  it("records the published result in the operators' journal, on the submission and in its day", async () => {
+    sns.on(PublishCommand).resolves({ MessageId: '1' });
+    dynamo.on(PutCommand).resolves({});
+    expect(await notify.handler(sqsEvent(result))).toEqual({ batchItemFailures: [] });
+    const item = dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item?.pk).toBe(`SUB#${result.submissionId}`);
+    expect(item?.sk).toMatch(/^OUTCOME#[0-9a-f]{24}$/);
+    expect(item?.gsi2pk).toMatch(/^JOUR#\d{4}-\d{2}-\d{2}$/);
+    expect(item?.gsi2sk).toMatch(new RegExp(`^88558855858745#\\d{4}-.*#${result.submissionId}$`));
+    expect(item?.record).toMatchObject({
+      outcome: 'jugement',
+      profile: 'HOP-DPI-avance',
+      accepted: 1,
+      rejected: 1,
+      numbered: [{ numLigne: 1, numeroEditeur: '00001', numeroASP: 'FINHOP000001' }],
+      outputs: result.outputs,
+    });
+  });
+
+  it('asks for a retry when the journal cannot be written (the email goes again, never a record lost)', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: '1' });
+    dynamo
+      .on(PutCommand)
+      .rejects(serviceError(DynamoDBServiceException as never, 'ThrottlingException', 400));
+    expect(await notify.handler(sqsEvent(result))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
   });
 
   it('asks for a retry when SNS throttles', async () => {

@@ -8,6 +8,7 @@ import {
   TagUserCommand,
 } from '@aws-sdk/client-iam';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runOnboard } from '../../../local/onboard-command';
 
@@ -109,5 +110,41 @@ describe('segur-pipeline inscrire-fournisseur', () => {
       'sur AWS seulement',
     );
     expect(iam.calls()).toHaveLength(0);
+  });
+});
+
+describe('inscrire-fournisseur --role-arn', () => {
+  it('makes its IAM and SNS calls in a session of the operators’ role', async () => {
+    const sts = mockClient(STSClient);
+    try {
+      sts.on(AssumeRoleCommand).resolves({
+        Credentials: {
+          AccessKeyId: 'ASIAOPS',
+          SecretAccessKey: 'secret',
+          SessionToken: 'token',
+          Expiration: new Date(Date.now() + 3_600_000),
+        },
+      });
+      iam.on(GetUserCommand).rejects(new NoSuchEntityException({ message: 'absent', $metadata: {} }));
+      const roleArn = 'arn:aws:iam::123456789012:role/segur-exploitation';
+      const { io: cli } = io();
+      expect(
+        await runOnboard(
+          [SIRET, '--email', 'contact@editeur.fr', '--topic-arn', TOPIC, '--role-arn', roleArn],
+          cli,
+          {
+            sts: new STSClient({ region: 'eu-west-3' }),
+          },
+        ),
+      ).toBe(0);
+      expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({ RoleArn: roleArn });
+      for (const call of [iam.commandCalls(CreateUserCommand)[0], sns.commandCalls(SubscribeCommand)[0]]) {
+        const client = call?.thisValue as IAMClient | SNSClient;
+        const credentials = await (client.config.credentials as () => Promise<{ accessKeyId: string }>)();
+        expect(credentials.accessKeyId).toBe('ASIAOPS');
+      }
+    } finally {
+      sts.restore();
+    }
   });
 });
