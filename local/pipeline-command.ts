@@ -350,6 +350,7 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
     sweepEverySeconds: 10,
     retryDelaySeconds: 5,
     recipients: [{ email: 'operateur@asp.localhost' }],
+    vendorMailboxes: true,
     chaos: values.chaos,
     stateDir: values.state,
     // Vendors may deposit through S3 too (segur-pipeline deposer --endpoint), as on AWS.
@@ -417,6 +418,7 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
   ]);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  io.stdout.write('Arrêt demandé : les derniers retours sont copiés, puis la pile s’arrête.\n');
   clearInterval(timer);
   // The last judgements and outputs, so that what was judged before the stop is on disk.
   while (shown < stack.results.length)
@@ -424,6 +426,10 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
   await stack.mirrorOutputs(values.out).catch(() => undefined);
   watcher.close();
   await simulator?.close();
+  const judged = stack.results.length;
   await stack.stop();
+  io.stdout.write(
+    `Pile embarquée arrêtée : ${judged} résultat(s) pendant cette session ; retours dans ${values.out}/retour/, courriels dans ${values.out}/mail/, état conservé dans ${values.state}.\n`,
+  );
   return 0;
 }

@@ -46,6 +46,11 @@ export interface EmbeddedOptions {
   /** Delay before a failed message is seen again (instead of the queue's full visibility timeout). */
   readonly retryDelaySeconds: number;
   readonly recipients: readonly Recipient[];
+  /**
+   * Also write each verdict to its vendor's mailbox, `editeur-<SIRET>@localhost`, whatever the
+   * SIRET (`demarrer`: vendors come and go while it runs; on AWS, each vendor's subscription).
+   */
+  readonly vendorMailboxes?: boolean;
   /** Concurrent judge instances (Lambda's concurrency); 4 by default. */
   readonly judgeConcurrency?: number;
   /**
@@ -271,7 +276,11 @@ export class EmbeddedStack {
         MessageAttributes?: Record<string, { Value: string }>;
       };
       const siret = envelope.MessageAttributes?.siret?.Value;
-      for (const recipient of this.options.recipients) {
+      const vendor =
+        this.options.vendorMailboxes && siret && /^\d{14}$/.test(siret)
+          ? [{ email: `editeur-${siret}@localhost`, siret }]
+          : [];
+      for (const recipient of [...this.options.recipients, ...vendor]) {
         if (recipient.siret && recipient.siret !== siret) continue;
         this.mails++;
         await writeMail(

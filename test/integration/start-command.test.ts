@@ -34,8 +34,9 @@ describe('segur-pipeline demarrer', () => {
           out,
           '--state',
           join(root, 'state'),
+          // The deposit is complete: it is judged when both files are in, whatever the grace period.
           '--grace',
-          '1',
+          '600',
           '--referentiel',
           SAMPLE_REFERENTIEL,
           '--port-simulateur',
@@ -84,12 +85,21 @@ describe('segur-pipeline demarrer', () => {
       '0000',
       '0000',
     ]);
-    await waitFor(
-      'the mail written',
-      async () => (await readdir(join(out, 'mail')).catch(() => [])).length > 0,
+    // The operator's copy and the vendor's own mail, as the SIRET's subscription would get it.
+    const mails = await waitFor('both mails written', async () => {
+      const names = await readdir(join(out, 'mail')).catch(() => [] as string[]);
+      return names.length >= 2 ? names : false;
+    });
+    const recipients = await Promise.all(
+      mails.map(async (name) => /^To: <(.*)>$/m.exec(await readFile(join(out, 'mail', name), 'utf8'))?.[1]),
     );
+    expect(recipients.sort()).toEqual(['editeur-88558855858745@localhost', 'operateur@asp.localhost']);
     stop();
     expect(await running).toBe(0);
+    expect(stdout).toContain('Arrêt demandé : les derniers retours sont copiés, puis la pile s’arrête.\n');
+    expect(stdout).toMatch(
+      /Pile embarquée arrêtée : 1 résultat\(s\) pendant cette session ; retours dans .*\/retour\/, courriels dans .*\/mail\/, état conservé dans .*state\.\n$/,
+    );
     expect(stdout).toContain(`déposé : depot/${SIRET}/avance/${deposit.name}.json`);
     expect(stdout).toContain(`✔ ${deposit.name}.json : HOP-DPI-avance — 2 acceptée(s), 0 rejetée(s)`);
     expect(existsSync(join(out, 'retour', 'ancien'))).toBe(false);
