@@ -20,7 +20,9 @@ export function stackPropsFrom(app: App, environment: NodeJS.ProcessEnv = proces
     linkExpiryHours: linkExpiryHours(context('linkExpiryHours')),
     retentionYears: retentionYears(context('retentionYears')),
     simulator: isTrue(context('simulateur')),
+    ...simulatorDomain(context('simulateurDomaine'), context('simulateurCertificat')),
     objectLock: objectLockMode(context('objectLock')),
+    tracing: !isFalse(context('tracing')),
     env: { account: environment.CDK_DEFAULT_ACCOUNT, region: deploymentRegion(context('region')) },
   };
 }
@@ -28,4 +30,19 @@ export function stackPropsFrom(app: App, environment: NodeJS.ProcessEnv = proces
 /** A boolean context value, given as `-c simulateur=true` (a string) or in cdk.json (a boolean). */
 function isTrue(value: unknown): boolean {
   return value === true || value === 'true';
+}
+
+/** A switch on by default, turned off by `-c tracing=false` or `false` in cdk.json. */
+function isFalse(value: unknown): boolean {
+  return value === false || value === 'false';
+}
+
+/** The simulator's domain and certificate come together, or not at all. */
+function simulatorDomain(name: unknown, certificateArn: unknown): Pick<SegurStackProps, 'simulatorDomain'> {
+  if (name === undefined && certificateArn === undefined) return {};
+  if (typeof name !== 'string' || typeof certificateArn !== 'string' || !certificateArn.startsWith('arn:'))
+    throw new Error(
+      'simulateurDomaine et simulateurCertificat vont ensemble : le nom du site et l’ARN de son certificat ACM (us-east-1)',
+    );
+  return { simulatorDomain: { name, certificateArn } };
 }

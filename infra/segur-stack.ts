@@ -1,13 +1,14 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { type ObjectLockMode, RETENTION } from '../shared/config/resources';
+import { DELIVERY_FAILURES_QUEUE, type ObjectLockMode, RETENTION } from '../shared/config/resources';
 import { OperationsDashboard } from './constructs/dashboard';
 import { Intake } from './constructs/intake';
 import { Monitoring } from './constructs/monitoring';
 import { type NotificationEmail, Notifications } from './constructs/notifications';
 import { OperatorAccess } from './constructs/operator-access';
 import { Processing } from './constructs/processing';
+import { deadLetterQueue } from './constructs/queue-with-dlq';
 import { Results } from './constructs/results';
 import { accessLogsBucket } from './constructs/secure-bucket';
 import { Simulator } from './constructs/simulator';
@@ -22,8 +23,12 @@ export interface SegurStackProps extends StackProps {
   readonly retentionYears?: number;
   /** The deposit simulator as a static site behind CloudFront (context `simulateur=true`). */
   readonly simulator?: boolean;
+  /** The simulator's own name and ACM certificate (contexts `simulateurDomaine`, `simulateurCertificat`): TLS 1.2 at least. */
+  readonly simulatorDomain?: { readonly name: string; readonly certificateArn: string };
   /** Object Lock mode of the deposits and returns (context `objectLock`, default GOVERNANCE). */
   readonly objectLock?: ObjectLockMode;
+  /** X-Ray tracing of the functions (context `tracing`, default on). */
+  readonly tracing?: boolean;
 }
 
 /** The whole pipeline: intake, state, processing, results, notifications, and the alarms. */
@@ -42,7 +47,9 @@ export class SegurStack extends Stack {
 
   constructor(scope: Construct, id: string, props: SegurStackProps) {
     super(scope, id, props);
-    this.notifications = new Notifications(this, 'Notifications', props.notificationEmails);
+    // EventBridge's and SNS's failed deliveries: nothing they fail to deliver is dropped unseen.
+    const deliveryFailures = deadLetterQueue(this, 'DeliveryFailures', DELIVERY_FAILURES_QUEUE);
+    this.notifications = new Notifications(this, 'Notifications', props.notificationEmails, deliveryFailures);
     // The record: who read or wrote a deposit or a return, kept as long as they are.
     const years = props.retentionYears ?? RETENTION.defaultYears;
     this.accessLogs = accessLogsBucket(this, 'AccessLogsBucket', years);
@@ -59,6 +66,7 @@ export class SegurStack extends Stack {
       retentionYears: props.retentionYears,
       record: record('retours/'),
       table: this.state.table,
+      tracing: props.tracing,
     });
     this.processing = new Processing(this, 'Processing', {
       inputBucket: this.intake.inputBucket,
@@ -66,6 +74,8 @@ export class SegurStack extends Stack {
       intakeQueue: this.intake.intakeQueue.queue,
       resultsQueue: this.results.resultsQueue.queue,
       table: this.state.table,
+      tracing: props.tracing,
+      deliveryFailures,
     });
     // What the operators' commands need (bucket names are generated: they are global).
     new CfnOutput(this, 'InputBucketName', {
@@ -90,7 +100,10 @@ export class SegurStack extends Stack {
       description: 'segur-pipeline deposer|recuperer --role-arn',
     });
     if (props.simulator) {
-      this.simulator = new Simulator(this, 'Simulator');
+      this.simulator = new Simulator(this, 'Simulator', {
+        accessLogs: this.accessLogs,
+        ...(props.simulatorDomain ? { domain: props.simulatorDomain } : {}),
+      });
       new CfnOutput(this, 'SimulatorUrl', {
         value: `https://${this.simulator.distribution.distributionDomainName}/`,
         description: 'Le simulateur de dépôt, dans le navigateur',
@@ -112,6 +125,7 @@ export class SegurStack extends Stack {
       vendorsTopic: this.notifications.topic,
       queues,
       functions,
+      deliveryFailures,
     });
     this.dashboard = new OperationsDashboard(this, 'Operations', { queues, functions });
     this.operators = new OperatorAccess(this, 'Operators', {

@@ -11,6 +11,7 @@ import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PIPELINE_ALARMS, RUNBOOK } from '../../shared/config/resources';
 import { METRICS_NAMESPACE } from '../../shared/observability/logger';
@@ -26,6 +27,8 @@ export interface MonitoringProps {
   readonly vendorsTopic: Topic;
   readonly queues: Record<string, QueueWithDlq>;
   readonly functions: Record<string, LambdaFunction>;
+  /** EventBridge's and SNS's failed deliveries (the heartbeat's own among them). */
+  readonly deliveryFailures: Queue;
 }
 
 /**
@@ -109,12 +112,19 @@ export class Monitoring extends Construct {
       'courriels-non-remis',
       props.vendorsTopic.metricNumberOfNotificationsFailed({ period: fiveMinutes }),
     );
+    alarm(
+      'DeliveryFailuresAlarm',
+      'Une livraison a échoué (un balayage planifié, la veille quotidienne ou un courriel) : elle est gardée dans la file segur-livraisons-dlq',
+      'livraisons-en-echec',
+      props.deliveryFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+    );
     // The heartbeat: one notice a day through the very topic, key and subscriptions the alarms use.
     new Rule(this, 'Heartbeat', {
       description: 'Veille quotidienne des opérateurs Ségur',
       schedule: Schedule.cron({ hour: '7', minute: '0' }),
       targets: [
         new SnsTopic(props.operatorsTopic, {
+          deadLetterQueue: props.deliveryFailures,
           message: RuleTargetInput.fromText(
             `Ségur numérique – veille quotidienne : la surveillance fonctionne et ses alarmes vous parviennent. Si ce message ne vient pas un matin, suivez ${RUNBOOK}#veille-quotidienne.`,
           ),

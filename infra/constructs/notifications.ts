@@ -2,6 +2,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OPERATORS_TOPIC, TOPIC } from '../../shared/config/resources';
 
@@ -26,7 +27,8 @@ export class Notifications extends Construct {
   readonly operatorsTopic: Topic;
   readonly key: Key;
 
-  constructor(scope: Construct, id: string, emails: readonly NotificationEmail[]) {
+  /** `deliveryFailures`: where SNS keeps an email it could not deliver (an alarm watches it). */
+  constructor(scope: Construct, id: string, emails: readonly NotificationEmail[], deliveryFailures: Queue) {
     super(scope, id);
     // A customer-managed key: CloudWatch cannot publish to a topic under the AWS-managed
     // alias/aws/sns (its policy cannot be changed), so the alarms would never arrive.
@@ -63,9 +65,13 @@ export class Notifications extends Construct {
         this.topic.addSubscription(
           new EmailSubscription(email, {
             filterPolicy: { [TOPIC.siretAttribute]: SubscriptionFilter.stringFilter({ allowlist: [siret] }) },
+            deadLetterQueue: deliveryFailures,
           }),
         );
-      else this.operatorsTopic.addSubscription(new EmailSubscription(email));
+      else
+        this.operatorsTopic.addSubscription(
+          new EmailSubscription(email, { deadLetterQueue: deliveryFailures }),
+        );
     }
   }
 }

@@ -5,6 +5,7 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { OPERATORS, PREFIXES, TABLE, VENDORS } from '../../shared/config/resources';
+import { acknowledge, findingFor } from '../compliance';
 import type { QueueWithDlq } from './queue-with-dlq';
 
 export interface OperatorAccessProps {
@@ -65,6 +66,14 @@ export class OperatorAccess extends Construct {
     );
     const vendorUsers = `arn:${stack.partition}:iam::${stack.account}:user${VENDORS.userPath}*`;
     allow(['iam:GetUser', 'iam:CreateUser', 'iam:TagUser', 'iam:CreateAccessKey'], [vendorUsers]);
+    acknowledge(
+      this.role,
+      findingFor(
+        this,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user${VENDORS.userPath}*]`,
+      ),
+      'Les utilisateurs des fournisseurs sont créés à l’inscription, sous leur chemin : aucun autre utilisateur du compte',
+    );
     allow(['iam:AddUserToGroup'], [props.vendorsGroup.groupArn]);
     allow(['sns:Subscribe'], [props.vendorsTopic.topicArn]);
   }

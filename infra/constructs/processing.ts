@@ -8,6 +8,7 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, FUNCTIONS, PREFIXES, QUEUES, SCHEDULE, TABLE } from '../../shared/config/resources';
+import { acknowledge, bucketObjectsFinding } from '../compliance';
 import { HouseFunction } from './house-function';
 import { QueueWithDlq } from './queue-with-dlq';
 
@@ -17,6 +18,10 @@ export interface ProcessingProps {
   readonly intakeQueue: Queue;
   readonly resultsQueue: Queue;
   readonly table: TableV2;
+  /** X-Ray on the functions (context `tracing`, on by default). */
+  readonly tracing?: boolean;
+  /** Where EventBridge keeps a sweep it could not deliver. */
+  readonly deliveryFailures: Queue;
 }
 
 /** The functions that judge: intake decides readiness, judge judges, the sweeper ends the grace period. */
@@ -42,6 +47,7 @@ export class Processing extends Construct {
       handlerDir: 'intake',
       settings: FUNCTIONS.intake,
       environment,
+      tracing: props.tracing,
       description: 'Enregistre les arrivées (événements S3) et décide quand une soumission est prête',
     });
     this.intake.addEventSource(
@@ -54,8 +60,9 @@ export class Processing extends Construct {
     // Least privilege: the deposits alone (never config/ nor anything else of the bucket).
     grantObjectReads(this.intake, props.inputBucket, [`${PREFIXES.deposit}*`]);
     // Refusals of files dropped outside the naming scheme go beside the outputs.
-    props.outputBucket.grantPut(this.intake, `${PREFIXES.output}*`);
-    props.table.grantReadWriteData(this.intake);
+    grantReturnWrites(this.intake, props.outputBucket);
+    grantStateItems(this.intake, props.table);
+    acknowledgeKeyPrefixes(this.intake, props);
     this.judgeQueue.queue.grantSendMessages(this.intake);
     // A refused file gets its result message (hence its email) from the intake.
     props.resultsQueue.grantSendMessages(this.intake);
@@ -64,6 +71,7 @@ export class Processing extends Construct {
       handlerDir: 'judge',
       settings: FUNCTIONS.judge,
       environment,
+      tracing: props.tracing,
       description: 'Contrôles 1 et 2, pièces justificatives ; écrit les retours et publie le résultat',
     });
     this.judge.addEventSource(
@@ -74,14 +82,16 @@ export class Processing extends Construct {
       }),
     );
     grantObjectReads(this.judge, props.inputBucket, [`${PREFIXES.deposit}*`, PREFIXES.referentiel]);
-    props.outputBucket.grantPut(this.judge, `${PREFIXES.output}*`);
-    props.table.grantReadWriteData(this.judge);
+    grantReturnWrites(this.judge, props.outputBucket);
+    grantStateItems(this.judge, props.table);
+    acknowledgeKeyPrefixes(this.judge, props);
     props.resultsQueue.grantSendMessages(this.judge);
 
     this.sweeper = new HouseFunction(this, 'SweeperFunction', {
       handlerDir: 'sweeper',
       settings: FUNCTIONS.sweeper,
       environment,
+      tracing: props.tracing,
       description: 'Juge les soumissions dont le délai de grâce est écoulé',
     });
     // The sweeper reads the waiting index, and asks the judge: nothing else.
@@ -94,7 +104,9 @@ export class Processing extends Construct {
     this.judgeQueue.queue.grantSendMessages(this.sweeper);
     new Rule(this, 'SweepSchedule', {
       schedule: Schedule.rate(Duration.minutes(SCHEDULE.sweepEveryMinutes)),
-      targets: [new LambdaFunction(this.sweeper, { retryAttempts: 2 })],
+      targets: [
+        new LambdaFunction(this.sweeper, { retryAttempts: 2, deadLetterQueue: props.deliveryFailures }),
+      ],
     });
   }
 }
@@ -112,4 +124,49 @@ function grantObjectReads(fn: HouseFunction, bucket: Bucket, keyPatterns: string
     }),
   );
   fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+}
+
+/** The wildcards of a key prefix are the deposits' and returns' names, which vendors choose. */
+function acknowledgeKeyPrefixes(fn: HouseFunction, props: ProcessingProps): void {
+  acknowledge(
+    fn.houseRole,
+    bucketObjectsFinding(props.inputBucket, `${PREFIXES.deposit}*`),
+    'Les dépôts sont nommés par les fournisseurs : la fonction lit tout objet sous depot/, rien ailleurs',
+  );
+  acknowledge(
+    fn.houseRole,
+    bucketObjectsFinding(props.outputBucket, `${PREFIXES.output}*`),
+    'Les retours portent le nom des dépôts : la fonction écrit sous retour/, rien ailleurs',
+  );
+}
+
+/** Writes of returns under retour/: PutObject alone (no tagging, no retention, no legal hold). */
+function grantReturnWrites(fn: HouseFunction, bucket: Bucket): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(`${PREFIXES.output}*`)],
+    }),
+  );
+}
+
+/**
+ * The items of the state table, by key (submissions, claims, sequences, avances): the commands the
+ * state store sends, on the table alone. Its indexes are the sweeper's and the operators'.
+ */
+function grantStateItems(fn: HouseFunction, table: TableV2): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+      ],
+      resources: [table.tableArn],
+    }),
+  );
 }

@@ -5,6 +5,7 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ENV, FUNCTIONS, LINKS, PREFIXES, QUEUES } from '../../shared/config/resources';
+import { acknowledge, bucketObjectsFinding } from '../compliance';
 import { HouseFunction } from './house-function';
 import { QueueWithDlq } from './queue-with-dlq';
 import { archiveRule, type RecordKeeping, secureBucket } from './secure-bucket';
@@ -26,6 +27,8 @@ export class Results extends Construct {
       record?: RecordKeeping;
       /** The state table, where notify records each result for the operators' view. */
       table: TableV2;
+      /** X-Ray on notify (context `tracing`, on by default). */
+      tracing?: boolean;
     },
   ) {
     super(scope, id);
@@ -45,6 +48,7 @@ export class Results extends Construct {
         [ENV.linkExpiryHours]: String(linkExpiryHours),
         [ENV.table]: options.table.tableName,
       },
+      tracing: options.tracing,
       description: 'Envoie le courriel en français de chaque résultat',
     });
     this.notify.addEventSource(
@@ -63,7 +67,19 @@ export class Results extends Construct {
         resources: [this.outputBucket.arnForObjects(`${PREFIXES.output}*`)],
       }),
     );
+    acknowledge(
+      this.notify.houseRole,
+      bucketObjectsFinding(this.outputBucket, `${PREFIXES.output}*`),
+      'Les liens des courriels signent la lecture des retours, nommés d’après les dépôts : s3:GetObject sous retour/ seulement',
+    );
+    acknowledge(
+      this.notify.houseRole,
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'Publier sur un sujet chiffré : la clé du sujet seule (grantPublish), GenerateDataKey* en est l’usage documenté',
+    );
     // The operators' journal: one item per result published, nothing read.
-    options.table.grant(this.notify, 'dynamodb:PutItem');
+    this.notify.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [options.table.tableArn] }),
+    );
   }
 }

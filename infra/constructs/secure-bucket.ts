@@ -11,25 +11,29 @@ import {
 import type { Construct } from 'constructs';
 import { type ObjectLockMode, RETENTION, retentionDays } from '../../shared/config/resources';
 
-/** How a bucket keeps the record: Object Lock on every version, and who read or wrote what. */
-export interface RecordKeeping {
-  readonly mode: ObjectLockMode;
-  readonly years: number;
+/** Who read or wrote what: S3's server access logs. */
+export interface AccessLogging {
   /** Where S3 writes the server access logs (one log bucket for the stack). */
   readonly accessLogs: Bucket;
   readonly accessLogsPrefix: string;
 }
 
+/** How a bucket keeps the record: Object Lock on every version, and who read or wrote what. */
+export interface RecordKeeping extends AccessLogging {
+  readonly mode: ObjectLockMode;
+  readonly years: number;
+}
+
 /**
  * A bucket with the house defaults: private, TLS only, encrypted, versioned, kept on stack deletion.
  * With `record`, every version is under Object Lock for the retention period and every request is
- * in the server access logs.
+ * in the server access logs; with access logging alone, the requests are logged.
  */
 export function secureBucket(
   scope: Construct,
   id: string,
   lifecycleRules: LifecycleRule[],
-  record?: RecordKeeping,
+  record?: RecordKeeping | AccessLogging,
 ): Bucket {
   return new Bucket(scope, id, {
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -40,14 +44,15 @@ export function secureBucket(
     removalPolicy: RemovalPolicy.RETAIN,
     lifecycleRules,
     ...(record
+      ? { serverAccessLogsBucket: record.accessLogs, serverAccessLogsPrefix: record.accessLogsPrefix }
+      : {}),
+    ...(record && 'mode' in record
       ? {
           objectLockEnabled: true,
           objectLockDefaultRetention:
             record.mode === 'COMPLIANCE'
               ? ObjectLockRetention.compliance(Duration.days(retentionDays(record.years)))
               : ObjectLockRetention.governance(Duration.days(retentionDays(record.years))),
-          serverAccessLogsBucket: record.accessLogs,
-          serverAccessLogsPrefix: record.accessLogsPrefix,
         }
       : {}),
   });

@@ -4,6 +4,7 @@ import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { RETENTION, retentionDays, TABLE } from '../../shared/config/resources';
+import { acknowledge } from '../compliance';
 
 /**
  * One table for the pipeline's state: submissions and their arrivals, the numeroASP sequences, the
@@ -56,6 +57,13 @@ export class State extends Construct {
         }),
       ],
     });
-    this.backupPlan.addSelection('Registre', { resources: [BackupResource.fromArn(this.table.tableArn)] });
+    const selection = this.backupPlan.addSelection('Registre', {
+      resources: [BackupResource.fromArn(this.table.tableArn)],
+    });
+    acknowledge(
+      selection,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      'Le rôle de sauvegarde d’AWS Backup : sa politique gérée est celle qu’AWS tient à jour pour chaque service sauvegardé',
+    );
   }
 }

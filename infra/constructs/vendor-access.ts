@@ -11,6 +11,7 @@ import {
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PREFIXES, VENDORS } from '../../shared/config/resources';
+import { acknowledge, bucketObjectsFinding } from '../compliance';
 
 /** The SIRET of the session, as IAM substitutes it in a policy (never a CDK token: a literal). */
 export const SIRET_OF_SESSION = `\${aws:PrincipalTag/${VENDORS.tag}}`;
@@ -48,6 +49,18 @@ export class VendorAccess extends Construct {
     });
     this.role.addToPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [ownDeposits] }));
     this.role.addToPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [ownReturns] }));
+    const ownFolder =
+      "Le dossier de la session (son étiquette siret) : un fournisseur n'atteint que les objets de son SIRET, qu'il nomme";
+    acknowledge(
+      this.role,
+      bucketObjectsFinding(inputBucket, `${PREFIXES.deposit}<aws:PrincipalTag/${VENDORS.tag}>/*`),
+      ownFolder,
+    );
+    acknowledge(
+      this.role,
+      bucketObjectsFinding(outputBucket, `${PREFIXES.output}<aws:PrincipalTag/${VENDORS.tag}>/*`),
+      ownFolder,
+    );
     // Listing their own folders only: what they deposited, what came back.
     this.role.addToPolicy(
       new PolicyStatement({

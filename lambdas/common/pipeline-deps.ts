@@ -6,10 +6,12 @@ import { chaosFaults, injectDynamoFaults } from '../../shared/adapters/fault-inj
 import { s3ClientFromEnvironment } from '../../shared/adapters/s3-client';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { SqsWorkQueues } from '../../shared/adapters/sqs-work-queues';
+import { traced } from '../../shared/observability/tracer';
 import type { PipelineConfig } from './config';
 
 /**
- * The adapters of the processing functions, one builder each, built once per container: a
+ * The adapters of the processing functions, one builder each, built once per container, their
+ * clients traced (X-Ray, when the stack turns it on): a
  * function imports only what it uses, so that its bundle carries only those clients (the sweeper
  * has no S3 client). The référentiel's source is the judge's own: its validation (yup) would
  * otherwise be bundled into every function, a module with side effects is never shaken off.
@@ -18,16 +20,16 @@ import type { PipelineConfig } from './config';
  * path-style addressing and its queue URLs do not route. On AWS neither is set and the defaults apply.
  */
 export function s3Client(): S3Client {
-  return s3ClientFromEnvironment();
+  return traced(s3ClientFromEnvironment());
 }
 
 export function workQueues(config: PipelineConfig): SqsWorkQueues {
-  const sqs = new SQSClient(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {});
+  const sqs = traced(new SQSClient(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {}));
   return new SqsWorkQueues(sqs, config.judgeQueueUrl, config.resultsQueueUrl);
 }
 
 export function stateStore(config: PipelineConfig): DynamoStateStore {
-  const dynamo = new DynamoDBClient({});
+  const dynamo = traced(new DynamoDBClient({}));
   // The embedded stack's --chaos only: throttling and unprocessed batch items, as DynamoDB under load.
   const chaosSeed = process.env.SEGUR_CHAOS_SEED;
   if (chaosSeed) injectDynamoFaults(dynamo, chaosFaults(Number(chaosSeed)));

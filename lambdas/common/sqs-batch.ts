@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { FunctionLogger } from '../../shared/observability/logger';
+import { inHandlerSegment } from '../../shared/observability/tracer';
 
 /**
  * An SQS handler with partial batch failures, by Powertools' batch processing: each record is
@@ -20,18 +21,20 @@ export function sqsBatchHandler(
     // One processor per invocation: it keeps the batch's state, and the embedded stack runs several
     // invocations of one function at once in one process.
     const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(
-      event,
-      async (record: SQSRecord) => {
-        try {
-          await handleRecord(record);
-        } catch (error) {
-          logger.error(failureMessage, { messageId: record.messageId, error });
-          throw error;
-        }
-      },
-      processor,
-      { context, processInParallel: false, throwOnFullBatchFailure: false },
+    return inHandlerSegment(() =>
+      processPartialResponse(
+        event,
+        async (record: SQSRecord) => {
+          try {
+            await handleRecord(record);
+          } catch (error) {
+            logger.error(failureMessage, { messageId: record.messageId, error });
+            throw error;
+          }
+        },
+        processor,
+        { context, processInParallel: false, throwOnFullBatchFailure: false },
+      ),
     );
   };
 }

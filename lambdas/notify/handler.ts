@@ -7,6 +7,7 @@ import { SnsResultPublisher } from '../../shared/adapters/sns-result-publisher';
 import { requireEnv } from '../../shared/config/env';
 import { ENV, linkExpiryHours, SERVICES } from '../../shared/config/resources';
 import { createLogger } from '../../shared/observability/logger';
+import { traced } from '../../shared/observability/tracer';
 import { publishResult } from '../../shared/pipeline/publish-result';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { readTopicArn } from '../common/config';
@@ -15,12 +16,12 @@ import { sqsBatchHandler } from '../common/sqs-batch';
 /** Results queue → one French email per outcome, then its record for the operators (`shared/pipeline/publish-result.ts`). */
 const logger = createLogger(SERVICES.notify);
 const deps = {
-  publisher: new SnsResultPublisher(new SNSClient({}), readTopicArn(process.env)),
+  publisher: new SnsResultPublisher(traced(new SNSClient({})), readTopicArn(process.env)),
   links: new PresignedLinkSigner(
-    s3ClientFromEnvironment(),
+    traced(s3ClientFromEnvironment()),
     linkExpiryHours(process.env[ENV.linkExpiryHours]),
   ),
-  journal: new DynamoDepositJournal(new DynamoDBClient({}), requireEnv(process.env, ENV.table)),
+  journal: new DynamoDepositJournal(traced(new DynamoDBClient({})), requireEnv(process.env, ENV.table)),
   logger,
   now: () => new Date(),
 };

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { SERVICES } from '../../shared/config/resources';
 import { createLogger } from '../../shared/observability/logger';
+import { inHandlerSegment } from '../../shared/observability/tracer';
 import { sweep } from '../../shared/pipeline/sweep';
 import { readPipelineConfig } from '../common/config';
 import { stateStore, workQueues } from '../common/pipeline-deps';
@@ -12,6 +13,6 @@ const deps = { store: stateStore(config), queues: workQueues(config), logger };
 
 export async function handler(_event?: unknown, context?: Context): Promise<{ judged: number }> {
   if (context) logger.addContext(context);
-  const ids = await sweep(deps, new Date(), config.gracePeriodMinutes);
+  const ids = await inHandlerSegment(() => sweep(deps, new Date(), config.gracePeriodMinutes));
   return { judged: ids.length };
 }

@@ -74,6 +74,12 @@ export function visibilityTimeoutSeconds(queue: QueueSettings): number {
   return 6 * FUNCTIONS[queue.consumer].timeoutSeconds;
 }
 
+/**
+ * Where deliveries that are not messages of a work queue end when they fail: EventBridge's (the
+ * sweep's schedule, the heartbeat) and SNS's (an email SNS could not deliver), kept 14 days.
+ */
+export const DELIVERY_FAILURES_QUEUE = 'segur-livraisons-dlq';
+
 export function deadLetterQueueName(queue: QueueSettings): string {
   return `${queue.name}-dlq`;
 }

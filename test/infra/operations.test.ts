@@ -39,8 +39,9 @@ describe('operations on AWS', () => {
 
   it('alarms on dead letters and the oldest message of each queue, each function’s errors and throttles, failed emails, and the pipeline’s metrics', () => {
     const on = (metric: string) => alarms.filter((alarm) => alarm.MetricName === metric);
-    // Three work queues and their three dead-letter queues: one alarm each on depth and on age.
-    expect(on('ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    // Three work queues and their three dead-letter queues: one alarm each on depth and on age; and
+    // the queue of EventBridge's and SNS's failed deliveries.
+    expect(on('ApproximateNumberOfMessagesVisible')).toHaveLength(3 + 1);
     expect(on('ApproximateAgeOfOldestMessage')).toHaveLength(3);
     for (const alarm of on('ApproximateAgeOfOldestMessage'))
       expect(alarm).toMatchObject({ Threshold: OLDEST_MESSAGE_ALARM_SECONDS, Statistic: 'Maximum' });
@@ -60,7 +61,7 @@ describe('operations on AWS', () => {
           Dimensions: [{ Name: 'service', Value: service }],
         }),
       ]);
-    expect(alarms).toHaveLength(3 + 3 + 4 + 4 + 1 + PIPELINE_ALARMS.length);
+    expect(alarms).toHaveLength(3 + 1 + 3 + 4 + 4 + 1 + PIPELINE_ALARMS.length);
   });
 
   it('names in each alarm’s description a section of the runbook that exists', () => {
