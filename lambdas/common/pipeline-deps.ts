@@ -6,6 +6,9 @@ import { chaosFaults, injectDynamoFaults } from '../../shared/adapters/fault-inj
 import { s3ClientFromEnvironment } from '../../shared/adapters/s3-client';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { SqsWorkQueues } from '../../shared/adapters/sqs-work-queues';
+import { DynamoSubmissions } from '../../shared/adapters/state/dynamo-submissions';
+import { DynamoWaitingList } from '../../shared/adapters/state/dynamo-waiting-list';
+import { StateTable } from '../../shared/adapters/state/state-table';
 import { traced } from '../../shared/observability/tracer';
 import type { PipelineConfig } from './config';
 
@@ -28,12 +31,27 @@ export function workQueues(config: PipelineConfig): SqsWorkQueues {
   return new SqsWorkQueues(sqs, config.judgeQueueUrl, config.resultsQueueUrl);
 }
 
-export function stateStore(config: PipelineConfig): DynamoStateStore {
+function dynamoClient(): DynamoDBClient {
   const dynamo = traced(new DynamoDBClient({}));
   // The embedded stack's --chaos only: throttling and unprocessed batch items, as DynamoDB under load.
   const chaosSeed = process.env.SEGUR_CHAOS_SEED;
   if (chaosSeed) injectDynamoFaults(dynamo, chaosFaults(Number(chaosSeed)));
-  return new DynamoStateStore(dynamo, config.table);
+  return dynamo;
+}
+
+/** The whole state store: the judge's (submissions, leases, registry, avances). */
+export function stateStore(config: PipelineConfig): DynamoStateStore {
+  return new DynamoStateStore(dynamoClient(), config.table);
+}
+
+/** The intake's part: submissions and their arrivals. */
+export function submissionStore(config: PipelineConfig): DynamoSubmissions {
+  return new DynamoSubmissions(new StateTable(dynamoClient(), config.table));
+}
+
+/** The sweeper's part: the waiting index. */
+export function waitingList(config: PipelineConfig): DynamoWaitingList {
+  return new DynamoWaitingList(new StateTable(dynamoClient(), config.table));
 }
 
 export function objectStore(config: PipelineConfig, s3: S3Client): S3ObjectStore {

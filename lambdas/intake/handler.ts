@@ -2,14 +2,14 @@ import { SERVICES } from '../../shared/config/resources';
 import { createLogger } from '../../shared/observability/logger';
 import { recordArrival, type S3ObjectEvent } from '../../shared/pipeline/intake';
 import { readPipelineConfig } from '../common/config';
-import { objectStore, s3Client, stateStore, workQueues } from '../common/pipeline-deps';
+import { objectStore, s3Client, submissionStore, workQueues } from '../common/pipeline-deps';
 import { sqsBatchHandler } from '../common/sqs-batch';
 
 /** S3 events (through the intake queue) → arrivals recorded, ready submissions sent to the judge. */
 const config = readPipelineConfig(process.env);
 const logger = createLogger(SERVICES.intake);
 const deps = {
-  store: stateStore(config),
+  store: submissionStore(config),
   objects: objectStore(config, s3Client()),
   queues: workQueues(config),
   logger,

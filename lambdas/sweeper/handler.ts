@@ -4,12 +4,12 @@ import { createLogger } from '../../shared/observability/logger';
 import { inHandlerSegment } from '../../shared/observability/tracer';
 import { sweep } from '../../shared/pipeline/sweep';
 import { readPipelineConfig } from '../common/config';
-import { stateStore, workQueues } from '../common/pipeline-deps';
+import { waitingList, workQueues } from '../common/pipeline-deps';
 
 /** Every few minutes: submissions whose grace period is over are sent to the judge. */
 const config = readPipelineConfig(process.env);
 const logger = createLogger(SERVICES.sweeper);
-const deps = { store: stateStore(config), queues: workQueues(config), logger };
+const deps = { store: waitingList(config), queues: workQueues(config), logger };
 
 export async function handler(_event?: unknown, context?: Context): Promise<{ judged: number }> {
   if (context) logger.addContext(context);

@@ -8,9 +8,9 @@ import type { Logger } from '../observability/logger';
 import {
   contentEtag,
   type ObjectStore,
-  type StateStore,
   type StoredObjectRef,
   type SubmissionRecord,
+  type SubmissionStore,
   type WorkQueues,
 } from './ports';
 import { type RefusalSubject, refuse } from './refusal';
@@ -34,7 +34,7 @@ export interface S3ObjectEvent {
 }
 
 export interface IntakeDeps {
-  readonly store: StateStore;
+  readonly store: SubmissionStore;
   readonly objects: ObjectStore;
   readonly queues: WorkQueues;
   readonly logger: Logger;

@@ -20,6 +20,7 @@ import { ReferentielUnavailable } from '../errors';
 import { emitMetrics, type Logger } from '../observability/logger';
 import { inspectZips } from './inspect-zips';
 import {
+  type AvanceLedger,
   contentEtag,
   type JudgedContent,
   type JudgeRequest,
@@ -408,7 +409,7 @@ function refuseMissingJson(deps: JudgeDeps, submission: SubmissionRecord): Promi
 
 /** The référentiel's avances plus those the pipeline recorded, for the numeroASP a solde cites. */
 async function withRecordedAvances(
-  store: StateStore,
+  store: AvanceLedger,
   referentiel: Referentiel,
   cited: readonly string[],
 ): Promise<Referentiel> {

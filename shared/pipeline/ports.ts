@@ -147,11 +147,35 @@ export interface Arrival {
   readonly order: string;
 }
 
-export interface StateStore {
+/**
+ * The pipeline's state, in parts by use (each implemented over the same table by its own module,
+ * shared/adapters/state/): a function asks only for the parts it uses.
+ */
+export type StateStore = SubmissionStore & WaitingList & JudgementLeases & Registry & AvanceLedger;
+
+/** Submissions: what arrived, why one waits, the end of its judgement. */
+export interface SubmissionStore {
   recordArrival(arrival: Arrival): Promise<ArrivalOutcome>;
   getSubmission(id: string): Promise<SubmissionRecord | undefined>;
+  /**
+   * The judgement of content `version` is done: the submission leaves the waiting list. False, and
+   * nothing written, when the submission holds newer content than the one judged.
+   */
+  completeJudgement(id: string, fingerprint: string, done: JudgementDone): Promise<boolean>;
+  /** Says why a ready submission is not judged yet (undefined clears it); it stays on the waiting list. */
+  setWaitingReason(id: string, reason: string | undefined): Promise<void>;
+  /** Its email went out at `at` (ISO); nothing for an id that is no submission (a refused key). */
+  markNotified(id: string, at: string): Promise<void>;
+}
+
+/** The sweeper's: submissions waiting for the end of their grace period. */
+export interface WaitingList {
   /** Submissions not judged whose first file arrived before `before` (ISO), every page. */
   listWaiting(before: string): Promise<string[]>;
+}
+
+/** Leases: one judgement per content, one writer of a submission's outputs at a time. */
+export interface JudgementLeases {
   /**
    * True for the first caller only: one judgement per submission content. The claim is a lease, so
    * that a judge that died mid-way does not block the retry for ever.
@@ -165,15 +189,9 @@ export interface StateStore {
    */
   lockOutputs(id: string, owner: string, now: Date, leaseSeconds: number): Promise<boolean>;
   unlockOutputs(id: string, owner: string): Promise<void>;
-  /**
-   * The judgement of content `version` is done: the submission leaves the waiting list. False, and
-   * nothing written, when the submission holds newer content than the one judged.
-   */
-  completeJudgement(id: string, fingerprint: string, done: JudgementDone): Promise<boolean>;
-  /** Says why a ready submission is not judged yet (undefined clears it); it stays on the waiting list. */
-  setWaitingReason(id: string, reason: string | undefined): Promise<void>;
-  /** Its email went out at `at` (ISO); nothing for an id that is no submission (a refused key). */
-  markNotified(id: string, at: string): Promise<void>;
+}
+
+export interface Registry {
   /**
    * The registry: keys (a numeroEditeur of a software, an avance closed by a solde, a FINESS paid)
    * taken by one submission, each by a conditional write at the moment of the decision.
@@ -200,6 +218,10 @@ export interface StateStore {
   /** The numeroASP of claims written before numbers lived in them (a state kept from then). */
   legacyNumerosAsp(scope: EditeurScope, numerosEditeur: readonly string[]): Promise<Map<string, string>>;
   nextImpId(): Promise<string>;
+}
+
+/** The accepted avances and their status, for the soldes. */
+export interface AvanceLedger {
   /**
    * Avances whose numbers this judgement gave: nobody can have set their status yet, so they are
    * written in batches, with no condition.

@@ -4,7 +4,7 @@ import type { FileVerdict } from '../domain/judge-file';
 import { PROFILES } from '../domain/profiles';
 import { BIO_LOINC_SOLDE } from '../domain/profiles/bio-loinc-solde';
 import type { ProfileId } from '../domain/rules/line-environment';
-import type { AvanceLineClaim, ClaimOwner, EditeurScope, StateStore } from './ports';
+import type { AvanceLedger, AvanceLineClaim, ClaimOwner, EditeurScope, Registry } from './ports';
 import { REGISTRIES } from './ports';
 
 /**
@@ -33,7 +33,7 @@ export interface History {
 }
 
 export interface ClaimContext {
-  readonly store: StateStore;
+  readonly store: Registry & AvanceLedger;
   readonly scope: EditeurScope;
   readonly owner: ClaimOwner;
 }

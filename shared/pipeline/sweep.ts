@@ -1,6 +1,6 @@
 import { SERVICES } from '../config/resources';
 import { emitMetrics, type Logger } from '../observability/logger';
-import type { StateStore, WorkQueues } from './ports';
+import type { WaitingList, WorkQueues } from './ports';
 
 /**
  * Submissions whose grace period is over are judged with what is there: missing documents reject
@@ -8,7 +8,7 @@ import type { StateStore, WorkQueues } from './ports';
  * throttled call) is logged and counted, and never keeps the others from being judged.
  */
 export async function sweep(
-  deps: { store: StateStore; queues: WorkQueues; logger: Logger },
+  deps: { store: WaitingList; queues: WorkQueues; logger: Logger },
   now: Date,
   graceMinutes: number,
 ): Promise<string[]> {

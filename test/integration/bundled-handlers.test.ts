@@ -58,6 +58,26 @@ describe('the bundled functions', () => {
     expect(await has('notify', 'node_modules/yup/')).toBe(false);
     expect(await has('notify', 'node_modules/yauzl/')).toBe(false);
     expect(await has('judge', 'node_modules/yup/')).toBe(true);
+    // The state store in parts: the sweeper carries the waiting list alone, the intake the
+    // submissions alone; the registry and the avance ledger are the judge's.
+    expect(await has('sweeper', 'shared/adapters/state/dynamo-waiting-list.ts')).toBe(true);
+    for (const part of [
+      'dynamo-registry',
+      'dynamo-avance-ledger',
+      'dynamo-judgement-leases',
+      'dynamo-submissions',
+    ])
+      expect({ part, inSweeper: await has('sweeper', `shared/adapters/state/${part}.ts`) }).toEqual({
+        part,
+        inSweeper: false,
+      });
+    expect(await has('intake', 'shared/adapters/state/dynamo-submissions.ts')).toBe(true);
+    for (const part of ['dynamo-registry', 'dynamo-avance-ledger', 'dynamo-judgement-leases'])
+      expect({ part, inIntake: await has('intake', `shared/adapters/state/${part}.ts`) }).toEqual({
+        part,
+        inIntake: false,
+      });
+    expect(await has('judge', 'shared/adapters/state/dynamo-registry.ts')).toBe(true);
   });
 
   it('judge the four samples, and through the sweeper a deposit without its zip (traiter --cdk-out)', async () => {
