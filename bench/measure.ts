@@ -26,7 +26,8 @@ export function runScenario(
   args: readonly string[],
   options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Figures {
-  const child = spawnSync(process.execPath, [self, ...args], {
+  // The bench's own Node flags (--enable-source-maps: the CPU shares trace the bundle to its sources).
+  const child = spawnSync(process.execPath, [...process.execArgv, self, ...args], {
     encoding: 'utf8',
     timeout: options.timeoutMs,
     env: options.env,

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
 }
 
 function ownProcess(self: string, option: string): string {
-  const child = spawnSync(process.execPath, [self, option], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, [...process.execArgv, self, option], { encoding: 'utf8' });
   if (child.status !== 0) return `${option} a échoué : ${child.stderr}`;
   return child.stdout.trim();
 }
