@@ -207,6 +207,31 @@ describe('rejouer-dlq', () => {
     );
   });
 
+  it('describes what it cannot read, and keys with control characters printably, never raw', async () => {
+    const sqs = embedded.stack.clients.sqs;
+    const urlOf = async (name: string) =>
+      (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: await urlOf('segur-results-dlq'), MessageBody: '{pas du JSON' }),
+    );
+    const key = encodeURIComponent(`depot/${SIRET}/avance/\u001b[31mrouge.json`);
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: await urlOf('segur-intake-dlq'),
+        MessageBody: JSON.stringify({
+          Records: [{ s3: { object: { key } } }, { s3: { object: { key: '%E0%A4%A' } } }],
+        }),
+      }),
+    );
+    const results = await runCli(['rejouer-dlq', 'results', '--essai', ...options()]);
+    expect(results.stdout).toContain('  message illisible (12 octets) — reçu 1 fois');
+    const intake = await runCli(['rejouer-dlq', 'intake', '--essai', ...options()]);
+    expect(intake.stdout).toContain(
+      `dépôt depot/${SIRET}/avance/\\u001b[31mrouge.json, %E0%A4%A — reçu 1 fois`,
+    );
+    expect(intake.stdout).not.toContain('\u001b');
+  });
+
   it('names the queues it knows, in French', async () => {
     const result = await runCli(['rejouer-dlq', 'jugement', ...options()]);
     expect(result).toMatchObject({
