@@ -1,12 +1,12 @@
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { isoParisDay } from '../../shared/adapters/day-index';
 import { runCli } from '../support/cli';
 import { SIRET } from '../support/deposits';
 import { hopDeposit, waitFor } from '../support/embedded-deposits';
 import { useEmbeddedStack } from '../support/embedded-stack';
+import { mockAssumeRole } from '../support/sts';
 
 /**
  * The operators' view of deposits on the embedded stack: `lister-soumissions` by day, SIRET, status
@@ -243,17 +243,9 @@ describe('rejouer-dlq', () => {
 
 describe('the operators’ role', () => {
   it('runs a command in a session of the role given by --role-arn, and says in French when it is refused', async () => {
-    const sts = mockClient(STSClient);
+    const sts = mockAssumeRole('ASIAOPS');
     const roleArn = 'arn:aws:iam::123456789012:role/segur-exploitation';
     try {
-      sts.on(AssumeRoleCommand).resolves({
-        Credentials: {
-          AccessKeyId: 'ASIAOPS',
-          SecretAccessKey: 'secret',
-          SessionToken: 'token',
-          Expiration: new Date(Date.now() + 3_600_000),
-        },
-      });
       const listed = await runCli(['lister-soumissions', '--role-arn', roleArn, ...options()]);
       expect(listed).toMatchObject({ code: 0, stderr: '' });
       expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toEqual({

@@ -2,13 +2,13 @@ import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import { runOps } from '../../local/ops-commands';
 import { runDeposit, runFetch } from '../../local/vendor-commands';
 import { BUCKETS } from '../../shared/config/resources';
 import { ROOT, SIRET } from '../support/deposits';
 import { hopDeposit, waitFor } from '../support/embedded-deposits';
 import { useEmbeddedStack } from '../support/embedded-stack';
+import { mockAssumeRole } from '../support/sts';
 import { makeZip } from '../support/zips';
 
 /**
@@ -228,15 +228,7 @@ describe('segur-pipeline deposer and recuperer', () => {
   });
 
   it('assumes the role with the SIRET as its only session tag when --role-arn is given', async () => {
-    const sts = mockClient(STSClient);
-    sts.on(AssumeRoleCommand).resolves({
-      Credentials: {
-        AccessKeyId: 'ASIATEST',
-        SecretAccessKey: 'secret',
-        SessionToken: 'token',
-        Expiration: new Date(Date.now() + 3_600_000),
-      },
-    });
+    const sts = mockAssumeRole('ASIATEST');
     const { io: cli, output } = io();
     const roleArn = 'arn:aws:iam::123456789012:role/segur-fournisseur-depot';
     expect(

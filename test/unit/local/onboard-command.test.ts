@@ -11,6 +11,7 @@ import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runOnboard } from '../../../local/onboard-command';
+import { mockAssumeRole } from '../../support/sts';
 
 /** `inscrire-fournisseur`: IAM and SNS calls (mocked: IAM exists only on AWS). */
 const iam = mockClient(IAMClient);
@@ -115,16 +116,8 @@ describe('segur-pipeline inscrire-fournisseur', () => {
 
 describe('inscrire-fournisseur --role-arn', () => {
   it('makes its IAM and SNS calls in a session of the operators’ role', async () => {
-    const sts = mockClient(STSClient);
+    const sts = mockAssumeRole('ASIAOPS');
     try {
-      sts.on(AssumeRoleCommand).resolves({
-        Credentials: {
-          AccessKeyId: 'ASIAOPS',
-          SecretAccessKey: 'secret',
-          SessionToken: 'token',
-          Expiration: new Date(Date.now() + 3_600_000),
-        },
-      });
       iam.on(GetUserCommand).rejects(new NoSuchEntityException({ message: 'absent', $metadata: {} }));
       const roleArn = 'arn:aws:iam::123456789012:role/segur-exploitation';
       const { io: cli } = io();
