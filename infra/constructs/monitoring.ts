@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -46,6 +46,9 @@ export class Monitoring extends Construct {
     const action = new SnsAction(props.operatorsTopic);
     const alarm = (id: string, what: string, runbook: string, metric: IMetric, threshold = 1) => {
       const created = new Alarm(this, id, {
+        // Read in the email's subject (« ALARM: "SegurPipeline-judgeDlqAlarm" … »): the stack's name
+        // first, so that two stacks of one account never share one.
+        alarmName: `${Stack.of(this).stackName}-${id}`,
         alarmDescription: `${what}. Procédure : ${RUNBOOK}#${runbook}`,
         metric,
         threshold,

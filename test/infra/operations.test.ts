@@ -64,6 +64,15 @@ describe('operations on AWS', () => {
     expect(alarms).toHaveLength(3 + 1 + 3 + 4 + 4 + 1 + PIPELINE_ALARMS.length);
   });
 
+  it('names each alarm after the stack and what it watches, as the email’s subject shows it', () => {
+    const names = alarms.map((alarm) => alarm.AlarmName);
+    expect(names).toContain('Ops-judgeDlqAlarm');
+    expect(names).toContain('Ops-intakeOldestMessageAlarm');
+    expect(names).toContain('Ops-TechnicalRejectionsAlarm');
+    for (const name of names) expect(name).toMatch(/^Ops-[A-Za-z]+Alarm$/);
+    expect(new Set(names).size).toBe(alarms.length);
+  });
+
   it('names in each alarm’s description a section of the runbook that exists', () => {
     for (const alarm of alarms) {
       const match = new RegExp(`Procédure : ${RUNBOOK}#([a-z-]+)$`).exec(String(alarm.AlarmDescription));
