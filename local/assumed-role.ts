@@ -1,4 +1,5 @@
 import { AssumeRoleCommand, STSClient, type Tag } from '@aws-sdk/client-sts';
+import { OPERATORS } from '../shared/config/resources';
 import { UsageError } from './cli-io';
 
 export type TemporaryCredentials = () => Promise<{
@@ -50,5 +51,22 @@ export async function assumedRoleCredentials(request: {
     secretAccessKey: SecretAccessKey,
     sessionToken: SessionToken,
     expiration: Expiration,
+  });
+}
+
+/** A session of the operators' role (output OperatorRoleArn), for their commands. */
+export function operatorsRoleCredentials(
+  roleArn: string,
+  region: string,
+  sessionName: string,
+  sts?: STSClient,
+): Promise<TemporaryCredentials> {
+  return assumedRoleCredentials({
+    roleArn,
+    sessionName,
+    region,
+    durationSeconds: OPERATORS.sessionHours * 3600,
+    refusalHint: 'votre identité a-t-elle le droit sts:AssumeRole sur ce rôle ?',
+    ...(sts ? { sts } : {}),
   });
 }

@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { STSClient } from '@aws-sdk/client-sts';
-import { OPERATORS, TOPIC, VENDORS } from '../shared/config/resources';
-import { assumedRoleCredentials } from './assumed-role';
+import { TOPIC, VENDORS } from '../shared/config/resources';
+import { operatorsRoleCredentials } from './assumed-role';
 import { type CliIo, UsageError } from './cli-io';
 import { parseOptions } from './cli-options';
 
@@ -58,14 +58,7 @@ export async function runOnboard(
   const region = values.region ?? process.env.AWS_REGION ?? 'eu-west-3';
   // With --role-arn, a session of the operators' role (its policy names the vendors' users, group and topic).
   const credentials = values['role-arn']
-    ? await assumedRoleCredentials({
-        roleArn: values['role-arn'],
-        sessionName: 'exploitation-inscription',
-        region,
-        durationSeconds: OPERATORS.sessionHours * 3600,
-        refusalHint: 'votre identité a-t-elle le droit sts:AssumeRole sur ce rôle ?',
-        ...(deps.sts ? { sts: deps.sts } : {}),
-      })
+    ? await operatorsRoleCredentials(values['role-arn'], region, 'exploitation-inscription', deps.sts)
     : undefined;
   const withCredentials = credentials ? { credentials } : {};
   const iam = deps.iam ?? new IAMClient({ region, ...withCredentials });

@@ -5,7 +5,7 @@ import { isoParisDay } from '../shared/adapters/day-index';
 import { DynamoDepositJournal } from '../shared/adapters/dynamo-deposit-journal';
 import { DynamoStateStore } from '../shared/adapters/dynamo-state-store';
 import { createS3Client } from '../shared/adapters/s3-client';
-import { BUCKETS, ENV, OPERATORS, PREFIXES, QUEUES, TABLE } from '../shared/config/resources';
+import { BUCKETS, ENV, PREFIXES, QUEUES, TABLE } from '../shared/config/resources';
 import { NUMERO_ASP_PATTERN } from '../shared/domain/deposit-facts';
 import { printable } from '../shared/domain/printable';
 import { PROFILE_IDS } from '../shared/domain/profiles';
@@ -13,7 +13,7 @@ import type { AvanceStatut } from '../shared/domain/referentiel';
 import { frenchDateTime } from '../shared/domain/reports';
 import { contentEtag, type StoredObjectRef, type SubmissionRecord } from '../shared/pipeline/ports';
 import { contentToJudge } from '../shared/pipeline/submission-content';
-import { assumedRoleCredentials } from './assumed-role';
+import { operatorsRoleCredentials } from './assumed-role';
 import { loadReferentiel, readInput } from './check-command';
 import { type CliIo, UsageError } from './cli-io';
 import { parseOptions } from './cli-options';
@@ -77,15 +77,11 @@ async function connect(values: Record<string, string | boolean | undefined>): Pr
   const dynamoEndpoint = (values['dynamodb-endpoint'] as string | undefined) ?? endpoint;
   const roleArn = values['role-arn'] as string | undefined;
   const credentials = roleArn
-    ? await assumedRoleCredentials({
+    ? await operatorsRoleCredentials(
         roleArn,
-        sessionName: `exploitation-${process.env.USER ?? 'operateur'}`
-          .replace(/[^\w+=,.@-]/g, '_')
-          .slice(0, 64),
         region,
-        durationSeconds: OPERATORS.sessionHours * 3600,
-        refusalHint: 'votre identité a-t-elle le droit sts:AssumeRole sur ce rôle ?',
-      })
+        `exploitation-${process.env.USER ?? 'operateur'}`.replace(/[^\w+=,.@-]/g, '_').slice(0, 64),
+      )
     : endpoint
       ? async () => ({ accessKeyId: 'local', secretAccessKey: 'local' })
       : undefined;

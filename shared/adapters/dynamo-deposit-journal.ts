@@ -1,10 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../config/resources';
 import type { OutcomeRecord } from '../pipeline/outcome-record';
 import type { OutcomeJournal, StoredObjectRef, SubmissionRecord } from '../pipeline/ports';
-import { dayIndexPartition } from './day-index';
-import { queryPartition, submissionOfItems, type TableItem } from './submission-items';
+import { dayIndexKey, dayPartition, vendorPrefix } from './day-index';
+import { StateTable } from './state/state-table';
+import { submissionOfItems, type TableItem } from './submission-items';
 
 /** One submission's whole story, from its partition: what arrived, the judgements, the results published. */
 export interface SubmissionStory {
@@ -35,24 +36,22 @@ const STORIES_IN_FLIGHT = 8;
  * items, so that a day's deposits are one query on the index, never a scan of the table.
  */
 export class DynamoDepositJournal implements OutcomeJournal {
-  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: StateTable;
 
-  constructor(
-    client: DynamoDBClient,
-    private readonly tableName: string = TABLE.name,
-  ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  constructor(client: DynamoDBClient, tableName: string = TABLE.name) {
+    this.table = new StateTable(client, tableName);
   }
 
   async recordOutcome(record: OutcomeRecord): Promise<void> {
-    await this.doc.send(
+    const day = dayIndexKey(record.publishedAt, record.siret, record.submissionId);
+    await this.table.doc.send(
       new PutCommand({
-        TableName: this.tableName,
+        TableName: this.table.name,
         Item: {
           pk: `SUB#${record.submissionId}`,
           sk: `OUTCOME#${record.digest}`,
-          [TABLE.dayIndex.partitionKey]: dayIndexPartition(new Date(record.publishedAt)),
-          [TABLE.dayIndex.sortKey]: `${record.siret}#${record.publishedAt}#${record.submissionId}`,
+          [TABLE.dayIndex.partitionKey]: day.partition,
+          [TABLE.dayIndex.sortKey]: day.sort,
           record,
         },
       }),
@@ -71,9 +70,9 @@ export class DynamoDepositJournal implements OutcomeJournal {
     const ids = new Set<string>();
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.doc.send(
+      const page = await this.table.doc.send(
         new QueryCommand({
-          TableName: this.tableName,
+          TableName: this.table.name,
           IndexName: TABLE.dayIndex.name,
           KeyConditionExpression: options.siret
             ? '#day = :day AND begins_with(#sort, :siret)'
@@ -83,8 +82,8 @@ export class DynamoDepositJournal implements OutcomeJournal {
             ...(options.siret ? { '#sort': TABLE.dayIndex.sortKey } : {}),
           },
           ExpressionAttributeValues: {
-            ':day': `JOUR#${day}`,
-            ...(options.siret ? { ':siret': `${options.siret}#` } : {}),
+            ':day': dayPartition(day),
+            ...(options.siret ? { ':siret': vendorPrefix(options.siret) } : {}),
           },
           ProjectionExpression: 'pk',
           ExclusiveStartKey: start,
@@ -100,7 +99,7 @@ export class DynamoDepositJournal implements OutcomeJournal {
   }
 
   async story(id: string): Promise<SubmissionStory | undefined> {
-    const items = await queryPartition(this.doc, this.tableName, `SUB#${id}`);
+    const items = await this.table.queryPartition(`SUB#${id}`);
     return items.length === 0 ? undefined : storyOfItems(id, items);
   }
 

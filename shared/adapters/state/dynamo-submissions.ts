@@ -8,13 +8,14 @@ import {
   type SubmissionRecord,
   type SubmissionStore,
 } from '../../pipeline/ports';
-import { dayIndexPartition } from '../day-index';
+import { dayIndexKey } from '../day-index';
 import { submissionOfItems, WAITING } from '../submission-items';
 import { isConditionFailure, type StateTable } from './state-table';
 
 /** A submission's place in the operators' day index: the Paris day of its first arrival, then SIRET and time. */
 function dayIndexKeys(at: string, siret: string, id: string): { ':day': string; ':daySort': string } {
-  return { ':day': dayIndexPartition(new Date(at)), ':daySort': `${siret}#${at}#${id}` };
+  const key = dayIndexKey(at, siret, id);
+  return { ':day': key.partition, ':daySort': key.sort };
 }
 
 /**
