@@ -4,16 +4,16 @@ import { findSourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Where the CPU goes while `run` runs, in the bench's process (the functions, the SDK, dynalite and
- * the embedded stack's glue, all in-process) by V8's sampling profiler, each sample counted to the
- * code that was running (self time), and in the child processes (fauxqs: S3, SQS, SNS) by their
- * CPU time from /proc. Shares of one run: they hold on a busy machine where seconds do not.
+ * Where the CPU goes while `run` runs, in the bench's process (the functions, the SDK and the
+ * embedded stack's glue) by V8's sampling profiler, each sample counted to the code that was
+ * running (self time), and in the child processes (fauxqs: S3, SQS, SNS; the embedded DynamoDB) by
+ * their CPU time from /proc. Shares of one run: they hold on a busy machine where seconds do not.
  */
 export interface CpuShares {
   /** Self time by category, in ms of the bench's process. */
   readonly inProcessMs: Readonly<Record<string, number>>;
-  /** CPU time of the child processes (fauxqs), in ms; undefined where /proc cannot tell. */
-  readonly childrenMs?: number;
+  /** CPU time of the child processes by what they are, in ms; undefined where /proc cannot tell. */
+  readonly childrenMs?: Readonly<Record<string, number>>;
 }
 
 interface ProfileNode {
@@ -29,10 +29,7 @@ interface ProfileNode {
 const CATEGORIES: ReadonlyArray<[string, RegExp]> = [
   ['own code (shared/, lambdas/)', /\/(shared|lambdas)\/(?!.*node_modules)/],
   ['AWS SDK (@aws-sdk, @smithy)', /node_modules\/(@aws-sdk|@smithy|@aws-crypto|fast-xml-parser|@aws\/)/],
-  [
-    'DynamoDB emulator (dynalite) and embedded glue',
-    /node_modules\/(dynalite|levelup|memdown|abstract-leveldown|subleveldown|encoding-down|deferred-leveldown|level-|lazy|big\.js|async|once)|\/local\/embedded\//,
-  ],
+  ['embedded stack glue (local/embedded)', /\/local\/embedded\//],
   ['other libraries (yauzl, yup, Powertools…)', /node_modules\//],
   ['Node.js itself (node:, GC)', /^node:|^$|^internal/],
 ];
@@ -74,7 +71,11 @@ export async function withCpuShares<T>(run: () => Promise<T>): Promise<{ result:
     const shares: CpuShares = {
       inProcessMs: selfTimeByCategory(profile),
       ...(childrenBefore !== undefined && childrenAfter !== undefined
-        ? { childrenMs: childrenAfter - childrenBefore }
+        ? {
+            childrenMs: Object.fromEntries(
+              Object.entries(childrenAfter).map(([name, ms]) => [name, ms - (childrenBefore[name] ?? 0)]),
+            ),
+          }
         : {}),
     };
     return { result, shares };
@@ -103,7 +104,7 @@ function selfTimeByCategory(profile: {
 export function cpuSharesText(shares: CpuShares): string {
   const entries = Object.entries(shares.inProcessMs);
   if (shares.childrenMs !== undefined)
-    entries.push(['fauxqs, S3/SQS/SNS emulator (own process)', shares.childrenMs]);
+    for (const [name, ms] of Object.entries(shares.childrenMs)) entries.push([name, ms]);
   const total = entries.reduce((sum, [, ms]) => sum + ms, 0);
   return entries
     .sort((a, b) => b[1] - a[1])
@@ -111,20 +112,34 @@ export function cpuSharesText(shares: CpuShares): string {
     .join('; ');
 }
 
-/** CPU time (user + system) of this process's children, from /proc (Linux); undefined elsewhere. */
-function childrenCpuMs(): number | undefined {
+/** What each child process is, by the script it runs. */
+const CHILDREN: ReadonlyArray<readonly [RegExp, string]> = [
+  [/fauxqs-server/, 'fauxqs, S3/SQS/SNS emulator (own process)'],
+  [/dynamodb-server/, 'DynamoDB emulator (dynalite and its transactions, own process)'],
+];
+
+/**
+ * CPU time (user + system) of this process's children by what they are (fauxqs, the embedded
+ * DynamoDB), from /proc (Linux); undefined elsewhere.
+ */
+function childrenCpuMs(): Record<string, number> | undefined {
   try {
     const ticksPerSecond = 100;
     const children = readdirSync('/proc/self/task').flatMap((task) =>
       readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean),
     );
-    return children.reduce((sum, pid) => {
+    const byName: Record<string, number> = {};
+    for (const pid of children) {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const name = CHILDREN.find(([pattern]) => pattern.test(command))?.[1] ?? 'other processes';
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
         .replace(/^.*\) /, '')
         .split(' ');
       // After the command: utime and stime are the 12th and 13th fields (14th and 15th of the line).
-      return sum + ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-    }, 0);
+      byName[name] =
+        (byName[name] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+    }
+    return byName;
   } catch {
     return undefined;
   }

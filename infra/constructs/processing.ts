@@ -153,6 +153,8 @@ function grantReturnWrites(fn: HouseFunction, bucket: Bucket): void {
 /**
  * The items of the state table, by key (submissions, claims, sequences, avances): the commands the
  * state store sends, on the table alone. Its indexes are the sweeper's and the operators'.
+ * TransactWriteItems (the avance lines' claims) has no action of its own in IAM: each of its
+ * Updates is allowed as an UpdateItem (no ConditionCheck is used, so no ConditionCheckItem).
  */
 function grantStateItems(fn: HouseFunction, table: TableV2): void {
   fn.addToRolePolicy(

@@ -167,6 +167,50 @@ describe('numeroASP and avances', () => {
     expect(owners.get('N0001')).toEqual({ ...first, numeroASP: a.numerosAsp.get('N0001') });
   });
 
+  it('claims 250 lines in 3 transactions, the lines another file holds lost and the others kept', async () => {
+    const commands: string[] = [];
+    const counted = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    counted.middlewareStack.add(
+      (next, context) => (args) => {
+        commands.push(context.commandName as string);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    const other = { submissionId: 'S20', fileName: 'JSON-20.json' };
+    const mine = { submissionId: 'S21', fileName: 'JSON-21.json' };
+    const numeros = Array.from({ length: 250 }, (_, index) => `M${String(index).padStart(4, '0')}`);
+    // The other file holds one line of the first hundred and two of the last fifty.
+    await store.claimAvanceLines(scope, 'HOP', [line('M0042'), line('M0210'), line('M0249', false)], other);
+    const result = await new DynamoStateStore(counted).claimAvanceLines(
+      scope,
+      'HOP',
+      numeros.map((numero, index) => line(numero, index % 5 !== 0)),
+      mine,
+    );
+    counted.destroy();
+    expect([...result.lost.keys()].sort()).toEqual(['M0042', 'M0210', 'M0249']);
+    expect(result.lost.get('M0042')?.submissionId).toBe('S20');
+    // Accepted lines numbered, each once; the rejected ones claimed without a number.
+    const accepted = numeros.filter((numero, index) => index % 5 !== 0 && !result.lost.has(numero));
+    expect([...result.numerosAsp.keys()].sort()).toEqual(accepted);
+    expect(new Set(result.numerosAsp.values()).size).toBe(accepted.length);
+    const owners = await store.registryOwners(registry, numeros);
+    expect(numeros.filter((numero) => owners.get(numero)?.submissionId === 'S21')).toHaveLength(247);
+    expect(owners.get('M0005')).toEqual(mine);
+    // One increment of the sequence, then a transaction per hundred lines and one more for each
+    // hundred that held a lost line.
+    expect(commands.filter((name) => name === 'UpdateItemCommand')).toHaveLength(1);
+    expect(commands.filter((name) => name === 'TransactWriteItemsCommand')).toHaveLength(5);
+    expect(
+      commands.filter((name) => name !== 'UpdateItemCommand' && name !== 'TransactWriteItemsCommand'),
+    ).toEqual([]);
+  });
+
   it('uses up a rejected line’s number without a numeroASP, and numbers it once accepted', async () => {
     const owner = { submissionId: 'S4', fileName: 'JSON-4.json' };
     const rejected = await store.claimAvanceLines(scope, 'HOP', [line('N0004', false)], owner);

@@ -1,0 +1,252 @@
+import {
+  DynamoDBClient,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  type TransactWriteItemsCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
+import { createStateTable } from '../../local/embedded/create-resources';
+import { startDynalite } from '../../local/embedded/start-dynalite';
+import { TABLE } from '../../shared/config/resources';
+
+/**
+ * The embedded DynamoDB's TransactWriteItems (local/embedded/dynamodb-server.cjs), through the real
+ * SDK over HTTP: all or nothing, a reason per item as AWS gives them, AWS's own refusals, and no
+ * transaction ever seen half done by a concurrent one.
+ */
+let dynamo: { endpoint: string; stop(): Promise<void> };
+let client: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await createStateTable(client);
+  doc = DynamoDBDocumentClient.from(client);
+});
+afterAll(async () => {
+  client.destroy();
+  await dynamo.stop();
+});
+
+const claim = (pk: string, sk: string, owner: string) => ({
+  Update: {
+    TableName: TABLE.name,
+    Key: { pk, sk },
+    UpdateExpression: 'SET #owner = :me',
+    ConditionExpression: 'attribute_not_exists(pk) OR #owner = :me',
+    ExpressionAttributeNames: { '#owner': 'owner' },
+    ExpressionAttributeValues: { ':me': owner },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  },
+});
+
+const ownerOf = async (pk: string, sk: string) =>
+  (await doc.send(new GetCommand({ TableName: TABLE.name, Key: { pk, sk }, ConsistentRead: true }))).Item
+    ?.owner;
+
+async function cancellation(input: ConstructorParameters<typeof TransactWriteCommand>[0]) {
+  try {
+    await doc.send(new TransactWriteCommand(input));
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) return error;
+    throw error;
+  }
+  throw new Error('the transaction was applied');
+}
+
+describe('TransactWriteItems on the embedded DynamoDB', () => {
+  it('applies every item of a transaction whose conditions hold', async () => {
+    await doc.send(
+      new TransactWriteCommand({ TransactItems: ['a', 'b', 'c'].map((sk) => claim('T#1', sk, 'S1')) }),
+    );
+    expect(await Promise.all(['a', 'b', 'c'].map((sk) => ownerOf('T#1', sk)))).toEqual(['S1', 'S1', 'S1']);
+  });
+
+  it('applies nothing when one condition fails, and names that item with its holder', async () => {
+    await doc.send(new PutCommand({ TableName: TABLE.name, Item: { pk: 'T#2', sk: 'b', owner: 'other' } }));
+    await doc.send(
+      new PutCommand({ TableName: TABLE.name, Item: { pk: 'T#2', sk: 'a', owner: 'S2', note: 'before' } }),
+    );
+    const error = await cancellation({
+      TransactItems: [
+        {
+          Update: {
+            ...claim('T#2', 'a', 'S2').Update,
+            UpdateExpression: 'SET #owner = :me, note = :after',
+            ExpressionAttributeValues: { ':me': 'S2', ':after': 'after' },
+          },
+        },
+        claim('T#2', 'b', 'S2'),
+        claim('T#2', 'c', 'S2'),
+      ],
+    });
+    expect(error.CancellationReasons?.map((reason) => reason.Code)).toEqual([
+      'None',
+      'ConditionalCheckFailed',
+      'None',
+    ]);
+    expect(error.CancellationReasons?.[1]?.Item?.owner).toEqual({ S: 'other' });
+    // The item applied before the failure is as it was, the one after it was never created.
+    const a = await doc.send(new GetCommand({ TableName: TABLE.name, Key: { pk: 'T#2', sk: 'a' } }));
+    expect(a.Item).toEqual({ pk: 'T#2', sk: 'a', owner: 'S2', note: 'before' });
+    expect(await ownerOf('T#2', 'c')).toBeUndefined();
+    expect(await ownerOf('T#2', 'b')).toBe('other');
+  });
+
+  it('names every item whose condition fails, and gives the holder only when ALL_OLD is asked', async () => {
+    for (const sk of ['x', 'y'])
+      await doc.send(new PutCommand({ TableName: TABLE.name, Item: { pk: 'T#3', sk, owner: 'other' } }));
+    const withoutOld = { ...claim('T#3', 'y', 'S3').Update, ReturnValuesOnConditionCheckFailure: undefined };
+    const error = await cancellation({
+      TransactItems: [claim('T#3', 'x', 'S3'), claim('T#3', 'w', 'S3'), { Update: withoutOld }],
+    });
+    expect(error.CancellationReasons?.map((reason) => reason.Code)).toEqual([
+      'ConditionalCheckFailed',
+      'None',
+      'ConditionalCheckFailed',
+    ]);
+    expect(error.CancellationReasons?.[0]?.Item).toBeDefined();
+    expect(error.CancellationReasons?.[2]?.Item).toBeUndefined();
+    expect(await ownerOf('T#3', 'w')).toBeUndefined();
+  });
+
+  it('undoes a Put and a Delete of a cancelled transaction, index entries included', async () => {
+    await doc.send(
+      new PutCommand({
+        TableName: TABLE.name,
+        Item: {
+          pk: 'T#4',
+          sk: 'gone',
+          owner: 'S4',
+          [TABLE.dayIndex.partitionKey]: 'JOUR#T4',
+          [TABLE.dayIndex.sortKey]: 'gone',
+        },
+      }),
+    );
+    await doc.send(
+      new PutCommand({ TableName: TABLE.name, Item: { pk: 'T#4', sk: 'held', owner: 'other' } }),
+    );
+    const error = await cancellation({
+      TransactItems: [
+        { Delete: { TableName: TABLE.name, Key: { pk: 'T#4', sk: 'gone' } } },
+        { Put: { TableName: TABLE.name, Item: { pk: 'T#4', sk: 'new', owner: 'S4' } } },
+        claim('T#4', 'held', 'S4'),
+      ],
+    });
+    expect(error.CancellationReasons?.map((reason) => reason.Code)).toEqual([
+      'None',
+      'None',
+      'ConditionalCheckFailed',
+    ]);
+    const items = await doc.send(
+      new QueryCommand({
+        TableName: TABLE.name,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'T#4' },
+      }),
+    );
+    expect(items.Items?.map((item) => item.sk)).toEqual(['gone', 'held']);
+    const indexed = await doc.send(
+      new QueryCommand({
+        TableName: TABLE.name,
+        IndexName: TABLE.dayIndex.name,
+        KeyConditionExpression: '#day = :day',
+        ExpressionAttributeNames: { '#day': TABLE.dayIndex.partitionKey },
+        ExpressionAttributeValues: { ':day': 'JOUR#T4' },
+      }),
+    );
+    expect(indexed.Items?.map((item) => item.sk)).toEqual(['gone']);
+  });
+
+  it('refuses what DynamoDB refuses: two operations on one item, more than 100 items', async () => {
+    await expect(
+      doc.send(
+        new TransactWriteCommand({ TransactItems: [claim('T#5', 'a', 'S5'), claim('T#5', 'a', 'S6')] }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/multiple operations on one item/),
+    });
+    await expect(
+      doc.send(
+        new TransactWriteCommand({
+          TransactItems: Array.from({ length: 101 }, (_, index) => claim('T#5', `k${index}`, 'S5')),
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+    expect(await ownerOf('T#5', 'a')).toBeUndefined();
+  });
+
+  it('answers a malformed transaction as a validation error and applies none of it', async () => {
+    const input: TransactWriteItemsCommandInput = {
+      TransactItems: [
+        { Put: { TableName: TABLE.name, Item: { pk: { S: 'T#6' }, sk: { S: 'ok' } } } },
+        {
+          Update: {
+            TableName: TABLE.name,
+            Key: { pk: { S: 'T#6' }, sk: { S: 'bad' } },
+            UpdateExpression: 'SET',
+          },
+        },
+      ],
+    };
+    await expect(client.send(new TransactWriteItemsCommand(input))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    expect(await ownerOf('T#6', 'ok')).toBeUndefined();
+    const found = await doc.send(new GetCommand({ TableName: TABLE.name, Key: { pk: 'T#6', sk: 'ok' } }));
+    expect(found.Item).toBeUndefined();
+  });
+
+  it('never lets a transaction be seen half done, whatever competes with it', async () => {
+    let round = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.subarray(['k1', 'k2', 'k3', 'k4', 'k5', 'k6'], { minLength: 1 }), {
+          minLength: 2,
+          maxLength: 6,
+        }),
+        async (wanted) => {
+          const pk = `T#7#${round++}`;
+          // Each competitor claims its keys in one transaction; a reader watches them meanwhile.
+          const outcomes = await Promise.all(
+            wanted.map(async (keys, index) => {
+              try {
+                await doc.send(
+                  new TransactWriteCommand({ TransactItems: keys.map((sk) => claim(pk, sk, `S${index}`)) }),
+                );
+                return true;
+              } catch (error) {
+                if (error instanceof TransactionCanceledException) return false;
+                throw error;
+              }
+            }),
+          );
+          const owners = new Map<string, unknown>();
+          for (const sk of ['k1', 'k2', 'k3', 'k4', 'k5', 'k6']) owners.set(sk, await ownerOf(pk, sk));
+          wanted.forEach((keys, index) => {
+            const holds = keys.map((sk) => owners.get(sk) === `S${index}`);
+            // Applied: it holds all its keys; cancelled: none of them.
+            expect(holds.every((held) => held === outcomes[index])).toBe(true);
+          });
+          // The first to run always wins something: a key is held only by an applied transaction.
+          for (const owner of owners.values())
+            if (owner !== undefined) expect(outcomes[Number(String(owner).slice(1))]).toBe(true);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
