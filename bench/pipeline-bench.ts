@@ -113,9 +113,14 @@ export async function runPipelineScenario(name: string, count: number): Promise<
       if (!(await waitForResults(stack, 1, 60_000))) throw new Error('pas de résultat en 60 s');
       figures.latencyMs = performance.now() - started;
       await waitForIdle(stack);
-      const { byOperation, total } = counter.counts();
+      const { byOperation, total, writeUnits, rounds } = counter.counts();
       counter.stop();
       figures.requests = total;
+      figures.rounds = rounds;
+      figures.writeUnits = writeUnits;
+      figures.dynamoRequests = [...byOperation]
+        .filter(([key]) => key.startsWith('DynamoDB'))
+        .reduce((sum, [, count]) => sum + count, 0);
       figures.requestsByOperation = [...byOperation].map(([key, count]) => `${key} ${count}`).join(', ');
       figures.accepted = stack.results[0]?.accepted ?? 0;
       figures.judgeRssMb = memory.peak / 1024 / 1024;
@@ -199,8 +204,9 @@ export async function runPipelineBench(self: string, submissions: number): Promi
       },
     ]),
     '',
-    `AWS requests the functions sent for that submission (intake, judge, notify): ${latency.requests}`,
+    `AWS requests the functions sent for that submission (intake, judge, notify): ${latency.requests}, in ${latency.rounds} sequential rounds`,
     `  ${latency.requestsByOperation}`,
+    `  DynamoDB: ${latency.dynamoRequests} requests, ${latency.writeUnits} write units consumed (2 per item in a transaction)`,
     '',
     formatTable([
       {
