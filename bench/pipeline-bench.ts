@@ -52,7 +52,14 @@ function benchReferentiel(vendors: number): Buffer {
   return Buffer.from(JSON.stringify({ referencements, avances: [] }));
 }
 
-async function startStack(vendors: number, judgeMemory?: { peak: number }) {
+/** Each handler invocation's start and end (performance.now()), for the latency's timeline. */
+interface Invocation {
+  readonly name: string;
+  readonly start: number;
+  end?: number;
+}
+
+async function startStack(vendors: number, judgeMemory?: { peak: number }, invocations?: Invocation[]) {
   const out = join(WORK, `out-${process.pid}`);
   process.env.SEGUR_LOG_FILE = join(WORK, `pipeline-${process.pid}.log`);
   const stack = await EmbeddedStack.start({
@@ -61,8 +68,19 @@ async function startStack(vendors: number, judgeMemory?: { peak: number }) {
     sweepEverySeconds: 0,
     retryDelaySeconds: 1,
     recipients: [],
-    wrapHandler: (name, handler): SqsHandler =>
-      name === 'judge' && judgeMemory
+    wrapHandler: (name, inner): SqsHandler => {
+      const handler: SqsHandler = invocations
+        ? async (event, context) => {
+            const invocation: Invocation = { name, start: performance.now() };
+            invocations.push(invocation);
+            try {
+              return await inner(event, context);
+            } finally {
+              invocation.end = performance.now();
+            }
+          }
+        : inner;
+      return name === 'judge' && judgeMemory
         ? async (event, context) => {
             // Sampled while the judge runs: the process's resident memory, embedded services included.
             const timer = setInterval(() => {
@@ -75,7 +93,8 @@ async function startStack(vendors: number, judgeMemory?: { peak: number }) {
               judgeMemory.peak = Math.max(judgeMemory.peak, process.memoryUsage().rss);
             }
           }
-        : handler,
+        : handler;
+    },
   });
   // The pipeline judges nothing without its référentiel.
   await stack.putReferentiel(benchReferentiel(vendors));
@@ -100,7 +119,8 @@ export async function runPipelineScenario(name: string, count: number): Promise<
   const figures: Record<string, number | string> = {};
   if (name === 'latency') {
     const memory = { peak: 0 };
-    const stack = await startStack(0, memory);
+    const invocations: Invocation[] = [];
+    const stack = await startStack(0, memory, invocations);
     try {
       const { siret, name: base, json } = deposit(0);
       // The functions' requests (intake, judge, notify): not the bench's uploads nor the embedded
@@ -112,6 +132,14 @@ export async function runPipelineScenario(name: string, count: number): Promise<
       const started = performance.now();
       if (!(await waitForResults(stack, 1, 60_000))) throw new Error('pas de résultat en 60 s');
       figures.latencyMs = performance.now() - started;
+      // Where the latency went: each function's invocations after the last upload, in ms from it.
+      figures.timeline = invocations
+        .filter((invocation) => (invocation.end ?? started) > started)
+        .map(
+          (invocation) =>
+            `${invocation.name} ${Math.round(invocation.start - started)}→${Math.round((invocation.end ?? started) - started)}`,
+        )
+        .join(', ');
       await waitForIdle(stack);
       const { byOperation, total, writeUnits, rounds } = counter.counts();
       counter.stop();
@@ -206,6 +234,7 @@ export async function runPipelineBench(self: string, submissions: number): Promi
     '',
     `AWS requests the functions sent for that submission (intake, judge, notify): ${latency.requests}, in ${latency.rounds} sequential rounds`,
     `  ${latency.requestsByOperation}`,
+    `  after the last upload, each function's run (ms from it): ${latency.timeline}`,
     `  DynamoDB: ${latency.dynamoRequests} requests, ${latency.writeUnits} write units consumed (2 per item in a transaction)`,
     '',
     formatTable([
