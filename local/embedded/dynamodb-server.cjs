@@ -281,6 +281,18 @@ async function main() {
   process.stdin.resume();
 }
 
+// dynalite throws from a request's 'error' event when its client hangs up mid-request: that request
+// is gone, the others go on. Any other error stops this process (the pipeline's requests then fail
+// and are retried, as with DynamoDB down), rather than serving from a state nobody can trust.
+process.on('uncaughtException', (error) => {
+  if (error?.code === 'ECONNRESET' || error?.message === 'aborted') {
+    process.stderr.write(`DynamoDB embarqué : requête abandonnée par son client (${error.message})\n`);
+    return;
+  }
+  process.stderr.write(`DynamoDB embarqué : ${error?.stack ?? error}\n`);
+  process.exit(1);
+});
+
 main().catch((error) => {
   process.stderr.write(`DynamoDB embarqué : ${error?.message ?? error}\n`);
   process.exit(1);

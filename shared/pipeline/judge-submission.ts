@@ -145,8 +145,33 @@ export async function judgeSubmission(
     });
     return result;
   } catch (error) {
-    await deps.store.releaseJudgement(submission.id, claimKey).catch(() => undefined);
+    await releaseJudgement(deps, submission.id, claimKey, log);
     throw error;
+  }
+}
+
+/** Attempts at giving back a judgement's claim before leaving it to expire. */
+const RELEASE_ATTEMPTS = 5;
+
+/**
+ * Gives back a judgement's claim, so that the retry may judge at once. Tried again on a fault
+ * (throttling): a claim left behind makes every retry of the submission stand aside until its lease
+ * ends (twice the judge's timeout), and the message of each such retry is used up meanwhile.
+ */
+async function releaseJudgement(deps: JudgeDeps, id: string, key: string, log: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.store.releaseJudgement(id, key);
+      return;
+    } catch (error) {
+      if (attempt >= RELEASE_ATTEMPTS) {
+        log.error('réservation du jugement non rendue : elle expirera d’elle-même', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
   }
 }
 
@@ -162,7 +187,7 @@ async function judgeClaimed(
   const content = await freezeContent(deps.objects, contentToJudge(submission));
   if (!content) {
     // A newer upload took a key before its bytes could be kept: its own arrival brings it here.
-    await deps.store.releaseJudgement(submission.id, writer).catch(() => undefined);
+    await releaseJudgement(deps, submission.id, writer, log);
     return undefined;
   }
   const json = content.json;

@@ -1,5 +1,5 @@
 import {
-  DynamoDBClient,
+  type DynamoDBClient,
   TransactionCanceledException,
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
@@ -12,31 +12,24 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { createStateTable } from '../../local/embedded/create-resources';
-import { startDynalite } from '../../local/embedded/start-dynalite';
 import { TABLE } from '../../shared/config/resources';
+import { type EmbeddedTable, startEmbeddedTable } from '../support/embedded-table';
 
 /**
  * The embedded DynamoDB's TransactWriteItems (local/embedded/dynamodb-server.cjs), through the real
  * SDK over HTTP: all or nothing, a reason per item as AWS gives them, AWS's own refusals, and no
  * transaction ever seen half done by a concurrent one.
  */
-let dynamo: { endpoint: string; stop(): Promise<void> };
+let dynamo: EmbeddedTable;
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await createStateTable(client);
+  dynamo = await startEmbeddedTable();
+  client = dynamo.client;
   doc = DynamoDBDocumentClient.from(client);
 });
 afterAll(async () => {
-  client.destroy();
   await dynamo.stop();
 });
 

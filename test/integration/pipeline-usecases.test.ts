@@ -219,6 +219,44 @@ describe('pipeline use cases on the embedded services', () => {
     expect(await receiveAll(queueUrls.results.url)).toHaveLength(1);
   });
 
+  it('gives back a failed judgement’s claim though DynamoDB throttles it twice: the retry judges at once', async () => {
+    const name = 'JSON-4567890123-20211025-007';
+    await recordArrival(deps, await drop('avance', `${name}.json`, sampleText('BIO-SGL-avance')));
+    await recordArrival(
+      deps,
+      await drop(
+        'avance',
+        `${name}.zip`,
+        await makeZip([
+          { name: 'BIO-SGL-Va1-BDC-00001.pdf', content: document('PDF') },
+          { name: 'BIO-SGL-Va1-HT-00001.pdf', content: document('PDF') },
+        ]),
+      ),
+    );
+    await receiveAll(queueUrls.judge.url);
+    let releases = 0;
+    const store = Object.assign(Object.create(deps.store), {
+      releaseJudgement(id: string, key: string) {
+        releases++;
+        if (releases <= 2) return Promise.reject(new Error('débit dépassé'));
+        return deps.store.releaseJudgement(id, key);
+      },
+    });
+    let reads = 0;
+    const objects = Object.assign(Object.create(deps.objects), {
+      readCapped(...args: Parameters<typeof deps.objects.readCapped>) {
+        if (reads++ === 0) return Promise.reject(new Error('S3 indisponible'));
+        return deps.objects.readCapped(...args);
+      },
+    });
+    const request = { submissionId: `${SIRET}/avance/${name}`, reason: 'ready' as const };
+    await expect(judgeSubmission({ ...deps, store, objects }, request)).rejects.toThrow('S3 indisponible');
+    expect(releases).toBe(3);
+    const retried = await judgeSubmission({ ...deps, store, objects }, request);
+    expect(retried?.lines).toHaveLength(1);
+    await receiveAll(queueUrls.results.url);
+  });
+
   it('refuses a numeroEditeur the vendor used in an earlier submission', async () => {
     await recordArrival(deps, await drop('avance', `${hopName('002')}.json`, sampleText('HOP-DPI-avance')));
     await recordArrival(deps, await drop('avance', `${hopName('002')}.zip`, await hopZip()));

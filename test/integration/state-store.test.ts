@@ -1,33 +1,26 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createStateTable } from '../../local/embedded/create-resources';
-import { startDynalite } from '../../local/embedded/start-dynalite';
 import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
 import { injectDynamoFaults, seededRandom } from '../../shared/adapters/fault-injection';
 import { TABLE } from '../../shared/config/resources';
 import type { Avance } from '../../shared/domain/referentiel';
 import type { Arrival } from '../../shared/pipeline/ports';
+import { type EmbeddedTable, startEmbeddedTable } from '../support/embedded-table';
 
 /**
  * Each conditional write of the state store, on dynalite over real HTTP: the decisions it takes
  * hold whatever the order and the number of the calls (concurrent judges, retries).
  */
-let dynamo: { endpoint: string; stop(): Promise<void> };
+let dynamo: EmbeddedTable;
 let client: DynamoDBClient;
 let store: DynamoStateStore;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await createStateTable(client);
+  dynamo = await startEmbeddedTable();
+  client = dynamo.client;
   store = new DynamoStateStore(client);
 });
 afterAll(async () => {
-  client.destroy();
   await dynamo.stop();
 });
 

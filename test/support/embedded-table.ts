@@ -1,0 +1,28 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createStateTable } from '../../local/embedded/create-resources';
+import { startDynalite } from '../../local/embedded/start-dynalite';
+
+/** The embedded DynamoDB alone, with the state table, for tests of the state store and the emulator. */
+export interface EmbeddedTable {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedTable(): Promise<EmbeddedTable> {
+  const dynamo = await startDynalite();
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await createStateTable(client);
+  return {
+    endpoint: dynamo.endpoint,
+    client,
+    async stop() {
+      client.destroy();
+      await dynamo.stop();
+    },
+  };
+}
