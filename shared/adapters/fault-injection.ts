@@ -1,9 +1,15 @@
-import { type DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 
 /**
  * What DynamoDB does under load, on demand (the embedded stack's `--chaos`): an occasional
  * ProvisionedThroughputExceededException reaching the pipeline's code (thrown before the SDK's own
- * retries), and BatchGetItem answers that leave part of the keys in UnprocessedKeys. Never set on
+ * retries), BatchGetItem answers that leave part of the keys in UnprocessedKeys, and transactions
+ * cancelled by a conflict with another one on the same items (which the embedded DynamoDB, one
+ * transaction at a time, never has on its own). Never set on
  * AWS: `pipelineDeps` adds it only when SEGUR_CHAOS_SEED is set, which only the embedded stack does.
  */
 export interface DynamoFaults {
@@ -11,6 +17,8 @@ export interface DynamoFaults {
   readonly throttleRate: number;
   /** Share of the items of a BatchGetItem answer moved to UnprocessedKeys. */
   readonly unprocessedRate: number;
+  /** Share of TransactWriteItems cancelled as DynamoDB does on a conflict (one item TransactionConflict). */
+  readonly conflictRate?: number;
   readonly random: () => number;
 }
 
@@ -23,6 +31,22 @@ export function injectDynamoFaults(client: DynamoDBClient, faults: DynamoFaults)
         throw new ProvisionedThroughputExceededException({
           message: 'débit dépassé (injecté par --chaos)',
           $metadata: { httpStatusCode: 400 },
+        });
+      }
+      if (
+        context.commandName === 'TransactWriteItemsCommand' &&
+        faults.random() < (faults.conflictRate ?? 0)
+      ) {
+        const items = (args.input as { TransactItems?: unknown[] }).TransactItems ?? [];
+        const conflicting = Math.floor(faults.random() * items.length);
+        throw new TransactionCanceledException({
+          message: 'Transaction cancelled (conflit injecté par --chaos)',
+          $metadata: { httpStatusCode: 400 },
+          CancellationReasons: items.map((_, index) =>
+            index === conflicting
+              ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
+              : { Code: 'None' },
+          ),
         });
       }
       const result = await next(args);
@@ -64,7 +88,10 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** The faults of a chaotic embedded run: 0.5 % throttled calls, 30 % of batch reads left unprocessed. */
+/**
+ * The faults of a chaotic embedded run: 0.5 % throttled calls, 30 % of batch reads left
+ * unprocessed, 20 % of transactions cancelled by a conflict.
+ */
 export function chaosFaults(seed: number): DynamoFaults {
-  return { throttleRate: 0.005, unprocessedRate: 0.3, random: seededRandom(seed) };
+  return { throttleRate: 0.005, unprocessedRate: 0.3, conflictRate: 0.2, random: seededRandom(seed) };
 }

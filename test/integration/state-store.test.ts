@@ -204,6 +204,53 @@ describe('numeroASP and avances', () => {
     ).toEqual([]);
   });
 
+  it('sends again a transaction cancelled by a conflict, and claims each line once', async () => {
+    const conflicting = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const transactions: string[] = [];
+    conflicting.middlewareStack.add(
+      (next, context) => async (args) => {
+        try {
+          const result = await next(args);
+          if (context.commandName === 'TransactWriteItemsCommand') transactions.push('applied');
+          return result;
+        } catch (error) {
+          if (context.commandName === 'TransactWriteItemsCommand') transactions.push((error as Error).name);
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'watchTransactions', priority: 'high' },
+    );
+    // Half the transactions cancelled as DynamoDB cancels them when another one holds an item.
+    injectDynamoFaults(conflicting, {
+      throttleRate: 0,
+      unprocessedRate: 0,
+      conflictRate: 0.5,
+      random: seededRandom(3),
+    });
+    const owner = { submissionId: 'S30', fileName: 'JSON-30.json' };
+    const numeros = Array.from({ length: 150 }, (_, index) => `C${String(index).padStart(4, '0')}`);
+    const result = await new DynamoStateStore(conflicting).claimAvanceLines(
+      scope,
+      'HOP',
+      numeros.map((numero) => line(numero)),
+      owner,
+    );
+    conflicting.destroy();
+    expect(transactions).toContain('TransactionCanceledException');
+    expect(transactions.filter((outcome) => outcome === 'applied')).toHaveLength(2);
+    expect(result.lost.size).toBe(0);
+    expect(result.givenNow.size).toBe(150);
+    expect(new Set(result.numerosAsp.values()).size).toBe(150);
+    const owners = await store.registryOwners(registry, numeros);
+    expect(numeros.every((numero) => owners.get(numero)?.numeroASP === result.numerosAsp.get(numero))).toBe(
+      true,
+    );
+  });
+
   it('uses up a rejected line’s number without a numeroASP, and numbers it once accepted', async () => {
     const owner = { submissionId: 'S4', fileName: 'JSON-4.json' };
     const rejected = await store.claimAvanceLines(scope, 'HOP', [line('N0004', false)], owner);
