@@ -245,6 +245,13 @@ async function main() {
   const lock = new TableLock();
   const server = http.createServer((req, res) => {
     if (req.headers['x-amz-target'] === TRANSACT_TARGET) return void handleTransaction(req, res, lock);
+    // Watched from the start: a client gone while its request waited for the lock has already
+    // closed the response, and a 'close' listened for only after the grant would never come,
+    // keeping the lock (and every transaction after it) for ever.
+    let closed = false;
+    res.once('close', () => {
+      closed = true;
+    });
     void lock.acquire(false).then((release) => {
       let released = false;
       const once = () => {
@@ -253,6 +260,7 @@ async function main() {
           release();
         }
       };
+      if (closed) return once();
       res.once('finish', once);
       res.once('close', once);
       dynaliteHandler(req, res);
