@@ -377,7 +377,18 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
       `                             segur-pipeline recuperer --siret <SIRET> --endpoint ${aws}\nCtrl-C pour arrêter.\n`,
   );
   const uploaded = new Map<string, number>();
+  // One look at a key at a time: a watch event and the periodic scan may both see a new file.
+  const looking = new Set<string>();
   const uploadIfNew = async (path: string, key: string) => {
+    if (looking.has(key)) return;
+    looking.add(key);
+    try {
+      await uploadIfChanged(path, key);
+    } finally {
+      looking.delete(key);
+    }
+  };
+  const uploadIfChanged = async (path: string, key: string) => {
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile() || uploaded.get(key) === info.mtimeMs) return;
     // A file still being written changes size: wait until it is stable.
@@ -402,10 +413,29 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
   });
   let shown = 0;
   // The state needs no saving: the embedded S3 writes every object to disk as it is written.
+  // fs.watch misses events (on Linux, a file written just after its folder was created, before
+  // Node watches that folder; a burst): the folder is also looked at every 2 s, and only what is
+  // new or changed is sent.
+  let scanning: Promise<void> | undefined;
+  const scanOnce = async () => {
+    try {
+      for (const file of (await listDrop(values.drop)).files) await uploadIfNew(file.path, file.key);
+    } catch (error) {
+      // A drop folder removed meanwhile has nothing to send; anything else is said.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') io.stderr.write(`${error}\n`);
+    }
+  };
+  const rescan = () => {
+    scanning ??= scanOnce().finally(() => {
+      scanning = undefined;
+    });
+    return scanning;
+  };
   const timer = setInterval(() => {
     while (shown < stack.results.length)
       io.stdout.write(`${describe(stack.results[shown++] as ResultMessage)}\n`);
     stack.mirrorOutputs(values.out).catch(() => undefined);
+    void rescan();
   }, 2000);
   let onSignal = () => {};
   await Promise.race([
@@ -420,6 +450,7 @@ export async function runStart(args: readonly string[], io: CliIo, until?: Promi
   process.off('SIGTERM', onSignal);
   io.stdout.write('Arrêt demandé : les derniers retours sont copiés, puis la pile s’arrête.\n');
   clearInterval(timer);
+  await scanning;
   // The last judgements and outputs, so that what was judged before the stop is on disk.
   while (shown < stack.results.length)
     io.stdout.write(`${describe(stack.results[shown++] as ResultMessage)}\n`);
