@@ -21,6 +21,7 @@ interface Run {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
+  readonly stderr: string;
 }
 
 /** One `traiter` run in its own process group; killed after `killAfterMs` when given. */
@@ -51,7 +52,10 @@ function traiter(drop: string, state: string, out: string, killAfterMs?: number)
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
     });
-    child.stderr.on('data', () => undefined);
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
     child.once('error', reject);
     const timer =
       killAfterMs === undefined
@@ -65,7 +69,7 @@ function traiter(drop: string, state: string, out: string, killAfterMs?: number)
           }, killAfterMs);
     child.once('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout });
+      resolve({ code, signal, stdout, stderr });
     });
   });
 }
@@ -99,7 +103,8 @@ describe('a crash at any moment loses nothing (traiter --state, SIGKILL)', () =>
       runs.push(await traiter(drop, state, join(root, `out-${kill}`), 300 + Math.floor(random() * 3200)));
     }
     const last = await traiter(drop, state, join(root, 'out-final'));
-    expect(last.code).toBe(0);
+    // What the run printed comes with a failure: a crash recovery that fails must say why.
+    expect({ code: last.code, stderr: last.code === 0 ? '' : last.stderr }).toEqual({ code: 0, stderr: '' });
     // Most runs were cut short: the kills did land during the work, not only after it.
     expect(runs.filter((run) => run.signal === 'SIGKILL').length).toBeGreaterThanOrEqual(KILLS / 2);
 
