@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLE } from '../config/resources';
-import type { Avance, AvanceStatut } from '../domain/referentiel';
+import type { AvanceStatut } from '../domain/referentiel';
 import type {
   Arrival,
   AvanceLineClaim,
@@ -8,6 +8,7 @@ import type {
   EditeurScope,
   JudgementDone,
   StateStore,
+  SubmissionRecord,
 } from '../pipeline/ports';
 import { DynamoAvanceLedger } from './state/dynamo-avance-ledger';
 import { DynamoJudgementLeases } from './state/dynamo-judgement-leases';
@@ -54,7 +55,8 @@ export class DynamoStateStore implements StateStore {
     this.ledger = new DynamoAvanceLedger(table);
   }
 
-  recordArrival = (arrival: Arrival) => this.submissions.recordArrival(arrival);
+  recordArrival = (arrival: Arrival, before?: SubmissionRecord | null) =>
+    this.submissions.recordArrival(arrival, before);
   getSubmission = (id: string) => this.submissions.getSubmission(id);
   completeJudgement = (id: string, fingerprint: string, done: JudgementDone) =>
     this.submissions.completeJudgement(id, fingerprint, done);
@@ -67,8 +69,8 @@ export class DynamoStateStore implements StateStore {
   claimJudgement = (id: string, fingerprint: string, now: Date, leaseSeconds: number) =>
     this.leases.claimJudgement(id, fingerprint, now, leaseSeconds);
   releaseJudgement = (id: string, fingerprint: string) => this.leases.releaseJudgement(id, fingerprint);
-  lockOutputs = (id: string, owner: string, now: Date, leaseSeconds: number) =>
-    this.leases.lockOutputs(id, owner, now, leaseSeconds);
+  lockOutputs = (id: string, owner: string, lease: { now: Date; seconds: number; version: number }) =>
+    this.leases.lockOutputs(id, owner, lease);
   unlockOutputs = (id: string, owner: string) => this.leases.unlockOutputs(id, owner);
 
   registryOwners = (registry: string, keys: readonly string[]) =>
@@ -89,8 +91,6 @@ export class DynamoStateStore implements StateStore {
     this.registry.legacyNumerosAsp(scope, numerosEditeur);
   nextImpId = () => this.registry.nextImpId();
 
-  recordNewAvances = (avances: readonly Avance[]) => this.ledger.recordNewAvances(avances);
-  recordAvances = (avances: readonly Avance[]) => this.ledger.recordAvances(avances);
   findAvances = (numerosASP: readonly string[]) => this.ledger.findAvances(numerosASP);
   setAvanceStatus = (numeroASP: string, statut: AvanceStatut) =>
     this.ledger.setAvanceStatus(numeroASP, statut);

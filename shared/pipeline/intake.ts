@@ -80,8 +80,10 @@ export async function recordArrival(deps: IntakeDeps, record: S3ObjectEvent): Pr
     etag: record.s3.object.eTag,
   };
   const log = deps.logger.child({ submissionId });
-  if (kind === 'zip') {
-    const late = await lateZipWithoutMissingDocuments(deps, submissionId, name, object);
+  // A zip's arrival reads its submission once: for the check below, and for its recording.
+  const before = kind === 'zip' ? ((await deps.store.getSubmission(submissionId)) ?? null) : undefined;
+  if (before !== undefined) {
+    const late = await lateZipWithoutMissingDocuments(deps, before, name, object);
     if (late) {
       await refuse(
         deps,
@@ -100,17 +102,20 @@ export async function recordArrival(deps: IntakeDeps, record: S3ObjectEvent): Pr
       return 'refused';
     }
   }
-  const { submission, effect } = await deps.store.recordArrival({
-    submissionId,
-    siret,
-    type,
-    base,
-    kind,
-    name,
-    object,
-    at: record.eventTime,
-    order: arrivalOrder(record),
-  });
+  const { submission, effect } = await deps.store.recordArrival(
+    {
+      submissionId,
+      siret,
+      type,
+      base,
+      kind,
+      name,
+      object,
+      at: record.eventTime,
+      order: arrivalOrder(record),
+    },
+    before,
+  );
   if (effect === 'replaced-after-judgement') {
     // An event is a claim about the store: one whose object is not there (a stale or forged
     // eTag) is no upload, and the judged deposit stays untouched without a word to the vendor.
@@ -224,11 +229,10 @@ async function entryNames(deps: IntakeDeps, zip: StoredObjectRef): Promise<strin
  */
 async function lateZipWithoutMissingDocuments(
   deps: IntakeDeps,
-  submissionId: string,
+  submission: SubmissionRecord | null,
   name: string,
   zip: StoredObjectRef,
 ): Promise<{ judgedAt: string; missing: readonly string[] } | undefined> {
-  const submission = await deps.store.getSubmission(submissionId);
   const judged = submission?.judgedContent;
   if (!submission || !judged || name in judged.zips) return undefined;
   if (submission.zipOrders?.[name] !== undefined) return undefined;

@@ -4,17 +4,14 @@ import { annotate } from '../domain/annotate';
 import { depositFacts, NUMERO_EDITEUR_PATTERN } from '../domain/deposit-facts';
 import {
   DEFAULT_LIMITS,
-  itemsOf,
   type JsonDocument,
   parseJsonDocument,
-  propertyOf,
-  rawText,
   sourceTextOf,
 } from '../domain/json/json-document';
 import { type FileVerdict, judgeParsed } from '../domain/judge-file';
 import { parisDay } from '../domain/paris-day';
 import { PROFILES } from '../domain/profiles';
-import type { Avance, Referentiel } from '../domain/referentiel';
+import type { Referentiel } from '../domain/referentiel';
 import type { ProfileId } from '../domain/rules/line-environment';
 import { ReferentielUnavailable } from '../errors';
 import { emitMetrics, type Logger } from '../observability/logger';
@@ -33,6 +30,7 @@ import {
 } from './ports';
 import { refuse } from './refusal';
 import {
+  avanceLineClaim,
   type ClaimContext,
   claimAvanceLines,
   claimDecisions,
@@ -227,12 +225,8 @@ async function judgeClaimed(
   if (await claimDecisions(claims, verdict, doc, history)) {
     verdict = judge();
   }
-  const numeroAspByLine = await giveNumerosAsp(claims, verdict, history);
-  if (doc && numeroAspByLine.size > 0) {
-    const avances = acceptedAvances(doc, verdict, numeroAspByLine);
-    await deps.store.recordNewAvances(avances.filter((avance) => history.givenNow.has(avance.numeroASP)));
-    await deps.store.recordAvances(avances.filter((avance) => !history.givenNow.has(avance.numeroASP)));
-  }
+  // The accepted avances were recorded with their claims (one transaction): nothing more to write.
+  const numeroAspByLine = await giveNumerosAsp(claims, verdict, doc, history);
   const judgedContent: JudgedContent = {
     json,
     zips: content.zips,
@@ -298,29 +292,37 @@ async function writeOutputsOnce(
 ): Promise<ResultMessage | undefined> {
   const { submission, writer } = judged;
   const waitedSince = Date.now();
-  while (!(await deps.store.lockOutputs(submission.id, writer, deps.now(), deps.leaseSeconds))) {
+  for (;;) {
+    const lock = await deps.store.lockOutputs(submission.id, writer, {
+      now: deps.now(),
+      seconds: deps.leaseSeconds,
+      version: submission.version,
+    });
+    if (lock === 'changed') return undefined;
+    if (lock === 'locked') break;
     if (Date.now() - waitedSince > OUTPUT_LOCK_WAIT_MS)
       throw new Error(`retours de ${submission.id} en cours d'écriture par un autre jugement`);
     await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
   }
+  let completed = false;
   try {
-    const current = await deps.store.getSubmission(submission.id);
-    if (current?.version !== submission.version) return undefined;
     const result = await write();
     // The result goes out before the submission is marked judged: if marking fails (throttling),
     // the retry judges again and sends it again; the other order could lose it for good.
     await deps.queues.sendResult(result);
-    const completed = await deps.store.completeJudgement(submission.id, judged.fingerprint, {
+    // The completion lets go of the lock in the same write.
+    completed = await deps.store.completeJudgement(submission.id, judged.fingerprint, {
       version: submission.version,
       judgedEtag: contentEtag(judged.json),
       at: deps.now().toISOString(),
       content: judged.judgedContent,
       missingDocuments: judged.missingDocuments,
       impId: judged.impId,
+      writer,
     });
     return completed ? result : undefined;
   } finally {
-    await deps.store.unlockOutputs(submission.id, writer);
+    if (!completed) await deps.store.unlockOutputs(submission.id, writer);
   }
 }
 
@@ -331,6 +333,7 @@ async function writeOutputsOnce(
 async function giveNumerosAsp(
   claims: ClaimContext,
   verdict: FileVerdict,
+  doc: JsonDocument | undefined,
   history: History,
 ): Promise<Map<number, string>> {
   const numeroAspByLine = new Map<number, string>();
@@ -341,7 +344,7 @@ async function giveNumerosAsp(
   await claimAvanceLines(
     claims,
     verdict,
-    unnumbered.map((line) => ({ numeroEditeur: line.numeroEditeur as string, accepted: true })),
+    unnumbered.map((line) => avanceLineClaim(doc, verdict, line)),
     history,
   );
   for (const line of accepted) {
@@ -446,29 +449,4 @@ async function withRecordedAvances(
     avances: [...known.values()],
     ...(referentiel?.plafonds ? { plafonds: referentiel.plafonds } : {}),
   };
-}
-
-function acceptedAvances(
-  doc: JsonDocument,
-  verdict: FileVerdict,
-  numeroAspByLine: ReadonlyMap<number, string>,
-): Avance[] {
-  const nodes = itemsOf(propertyOf(doc.root, 'lignesImport'));
-  const profile = verdict.profile ? PROFILES[verdict.profile as ProfileId] : undefined;
-  return verdict.lines.flatMap((line) => {
-    const numeroASP = numeroAspByLine.get(line.numLigne);
-    const node = nodes[line.numLigne - 1];
-    const amount = propertyOf(propertyOf(node, 'commande'), 'montantSegurHT');
-    if (!numeroASP || !line.numeroEditeur || !amount || !node) return [];
-    return [
-      {
-        numeroASP,
-        numeroAns: verdict.numeroAns ?? '',
-        numeroEditeur: line.numeroEditeur,
-        montantSegurHT: rawText(doc, amount),
-        beneficiaires: profile?.beneficiariesOf?.(node) ?? [],
-        statut: 'ACCEPTEE' as const,
-      },
-    ];
-  });
 }

@@ -116,10 +116,17 @@ export interface ClaimOwner {
   readonly legacy?: boolean;
 }
 
-/** An avance line to claim: its numeroEditeur, and whether it is accepted (it then gets a numeroASP). */
+/** An accepted avance's facts, before its numeroASP: what a solde is checked against. */
+export type AvanceFacts = Omit<Avance, 'numeroASP' | 'statut'>;
+
+/**
+ * An avance line to claim: its numeroEditeur, whether it is accepted (it then gets a numeroASP),
+ * and an accepted line's facts, recorded as its avance (AVANCE#<numeroASP>) in the claim's own write.
+ */
 export interface AvanceLineClaim {
   readonly numeroEditeur: string;
   readonly accepted: boolean;
+  readonly avance?: AvanceFacts;
 }
 
 export interface AvanceLineClaims {
@@ -155,7 +162,8 @@ export type StateStore = SubmissionStore & WaitingList & JudgementLeases & Regis
 
 /** Submissions: what arrived, why one waits, the end of its judgement. */
 export interface SubmissionStore {
-  recordArrival(arrival: Arrival): Promise<ArrivalOutcome>;
+  /** `before`: the submission as just read (null: none yet), so that a zip's arrival reads it once. */
+  recordArrival(arrival: Arrival, before?: SubmissionRecord | null): Promise<ArrivalOutcome>;
   getSubmission(id: string): Promise<SubmissionRecord | undefined>;
   /**
    * The judgement of content `version` is done: the submission leaves the waiting list. False, and
@@ -184,10 +192,15 @@ export interface JudgementLeases {
   /** The judgement failed (a fault): the next try may claim it again. */
   releaseJudgement(id: string, fingerprint: string): Promise<void>;
   /**
-   * One writer of a submission's outputs at a time (a lease): with the version check that follows,
-   * an older judgement never writes over a newer one's outputs.
+   * One writer of a submission's outputs at a time (a lease), and only for the content `version`
+   * judged: an older judgement never writes over a newer one's outputs. `busy` while another writer
+   * holds it; `changed` when the submission holds newer content (its own judgement writes).
    */
-  lockOutputs(id: string, owner: string, now: Date, leaseSeconds: number): Promise<boolean>;
+  lockOutputs(
+    id: string,
+    owner: string,
+    lease: { now: Date; seconds: number; version: number },
+  ): Promise<'locked' | 'busy' | 'changed'>;
   unlockOutputs(id: string, owner: string): Promise<void>;
 }
 
@@ -206,7 +219,8 @@ export interface Registry {
    * An avance's lines, one write each: every judged line uses up its numeroEditeur (a conditional
    * write), and an accepted line gets its numeroASP in the same item, kept when it has one already
    * (`known`, or written by an earlier judgement of the submission). Numbers come from one atomic
-   * increment of the couloir's sequence and are never given twice.
+   * increment of the couloir's sequence and are never given twice. An accepted line's avance (its
+   * facts) is recorded with its claim, in the same transaction: never one without the other.
    */
   claimAvanceLines(
     scope: EditeurScope,
@@ -222,13 +236,6 @@ export interface Registry {
 
 /** The accepted avances and their status, for the soldes. */
 export interface AvanceLedger {
-  /**
-   * Avances whose numbers this judgement gave: nobody can have set their status yet, so they are
-   * written in batches, with no condition.
-   */
-  recordNewAvances(avances: readonly Avance[]): Promise<void>;
-  /** Avances whose numbers were given before (a re-judgement): each only if absent, a status never goes back. */
-  recordAvances(avances: readonly Avance[]): Promise<void>;
   findAvances(numerosASP: readonly string[]): Promise<Avance[]>;
   setAvanceStatus(numeroASP: string, statut: AvanceStatut): Promise<boolean>;
 }
@@ -241,6 +248,8 @@ export interface JudgementDone {
   readonly content?: JudgedContent;
   readonly missingDocuments?: readonly string[];
   readonly impId?: string;
+  /** The outputs lock this judge holds (lockOutputs), let go with the completion. */
+  readonly writer?: string;
 }
 
 /** The registries' names: one per kind of uniqueness the documents ask for. */

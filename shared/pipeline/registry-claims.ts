@@ -1,5 +1,5 @@
 import { NUMERO_ASP_PATTERN, NUMERO_EDITEUR_PATTERN } from '../domain/deposit-facts';
-import { itemsOf, type JsonDocument, type JsonNode, propertyOf } from '../domain/json/json-document';
+import { itemsOf, type JsonDocument, type JsonNode, propertyOf, rawText } from '../domain/json/json-document';
 import type { FileVerdict } from '../domain/judge-file';
 import { PROFILES } from '../domain/profiles';
 import { BIO_LOINC_SOLDE } from '../domain/profiles/bio-loinc-solde';
@@ -24,8 +24,6 @@ export interface History {
   readonly usedNumerosEditeur: Map<string, string>;
   /** Avance: numeroEditeur → the numeroASP this submission's earlier judgement gave (kept for ever). */
   readonly ownNumerosAsp: Map<string, string>;
-  /** Avance: the numeroASP this very judgement gave (their avances are new). */
-  readonly givenNow: Set<string>;
   /** Solde: numeroASP → the file whose accepted solde closed it. */
   readonly closedAvances: Map<string, string>;
   /** BIO-LOINC: FINESS → the file whose accepted solde paid it. */
@@ -69,7 +67,6 @@ export async function readHistory(context: ClaimContext, doc: JsonDocument | und
     return {
       usedNumerosEditeur: othersOnly(used, owner.submissionId),
       ownNumerosAsp,
-      givenNow: new Set(),
       closedAvances: new Map(),
       paidFiness: new Map(),
     };
@@ -83,7 +80,6 @@ export async function readHistory(context: ClaimContext, doc: JsonDocument | und
   return {
     usedNumerosEditeur: new Map(),
     ownNumerosAsp: new Map(),
-    givenNow: new Set(),
     closedAvances: othersOnly(closed, owner.submissionId),
     paidFiness: othersOnly(paid, owner.submissionId),
   };
@@ -107,7 +103,7 @@ export async function claimDecisions(
       line.numeroEditeur !== null &&
       NUMERO_EDITEUR_PATTERN.test(line.numeroEditeur) &&
       !history.usedNumerosEditeur.has(line.numeroEditeur)
-        ? [{ numeroEditeur: line.numeroEditeur, accepted: line.accepted }]
+        ? [avanceLineClaim(doc, verdict, line)]
         : [],
     );
     return (await claimAvanceLines(context, verdict, lines, history)) > 0;
@@ -150,7 +146,7 @@ export async function claimAvanceLines(
 ): Promise<number> {
   if (lines.length === 0) return 0;
   const couloir = verdict.profile ? PROFILES[verdict.profile as ProfileId].couloir : '';
-  const { lost, numerosAsp, givenNow } = await context.store.claimAvanceLines(
+  const { lost, numerosAsp } = await context.store.claimAvanceLines(
     context.scope,
     couloir,
     lines,
@@ -158,11 +154,34 @@ export async function claimAvanceLines(
     history.ownNumerosAsp,
   );
   for (const [numero, winner] of lost) history.usedNumerosEditeur.set(numero, winner.fileName);
-  for (const [numero, numeroASP] of numerosAsp) {
-    history.ownNumerosAsp.set(numero, numeroASP);
-    if (givenNow.has(numero)) history.givenNow.add(numeroASP);
-  }
+  for (const [numero, numeroASP] of numerosAsp) history.ownNumerosAsp.set(numero, numeroASP);
   return lost.size;
+}
+
+/**
+ * A judged avance line as claimed: an accepted one carries its avance's facts (the amount as
+ * written, the beneficiaries its profile names), recorded with its claim; none without an amount.
+ */
+export function avanceLineClaim(
+  doc: JsonDocument | undefined,
+  verdict: FileVerdict,
+  line: FileVerdict['lines'][number],
+): AvanceLineClaim {
+  const claim = { numeroEditeur: line.numeroEditeur as string, accepted: line.accepted };
+  const node =
+    doc && line.accepted ? itemsOf(propertyOf(doc.root, 'lignesImport'))[line.numLigne - 1] : undefined;
+  const amount = propertyOf(propertyOf(node, 'commande'), 'montantSegurHT');
+  if (!doc || !node || !amount) return claim;
+  const profile = verdict.profile ? PROFILES[verdict.profile as ProfileId] : undefined;
+  return {
+    ...claim,
+    avance: {
+      numeroAns: verdict.numeroAns ?? '',
+      numeroEditeur: line.numeroEditeur as string,
+      montantSegurHT: rawText(doc, amount),
+      beneficiaires: profile?.beneficiariesOf?.(node) ?? [],
+    },
+  };
 }
 
 function numeroAspOf(line: JsonNode): string | undefined {

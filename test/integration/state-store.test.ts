@@ -1,9 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoStateStore } from '../../shared/adapters/dynamo-state-store';
 import { injectDynamoFaults, seededRandom } from '../../shared/adapters/fault-injection';
 import { TABLE } from '../../shared/config/resources';
-import type { Avance } from '../../shared/domain/referentiel';
 import type { Arrival } from '../../shared/pipeline/ports';
 import { type EmbeddedTable, startEmbeddedTable } from '../support/embedded-table';
 
@@ -82,15 +81,41 @@ describe('completeJudgement and the outputs lock', () => {
   });
 
   it('lets one writer at a time hold a submission’s outputs, until it lets go or its lease ends', async () => {
-    await store.recordArrival(arrival('c2', 'json', 'S#1', 'j'));
-    const now = new Date('2026-12-01T10:00:00Z');
-    expect(await store.lockOutputs('c2', 'judge-a', now, 60)).toBe(true);
-    expect(await store.lockOutputs('c2', 'judge-b', now, 60)).toBe(false);
-    expect(await store.lockOutputs('c2', 'judge-b', new Date(now.getTime() + 61_000), 60)).toBe(true);
+    const { submission } = await store.recordArrival(arrival('c2', 'json', 'S#1', 'j'));
+    const at = (seconds: number) => ({
+      now: new Date(Date.parse('2026-12-01T10:00:00Z') + seconds * 1000),
+      seconds: 60,
+      version: submission.version,
+    });
+    expect(await store.lockOutputs('c2', 'judge-a', at(0))).toBe('locked');
+    expect(await store.lockOutputs('c2', 'judge-b', at(0))).toBe('busy');
+    expect(await store.lockOutputs('c2', 'judge-b', at(61))).toBe('locked');
     await store.unlockOutputs('c2', 'judge-a');
-    expect(await store.lockOutputs('c2', 'judge-c', new Date(now.getTime() + 62_000), 60)).toBe(false);
+    expect(await store.lockOutputs('c2', 'judge-c', at(62))).toBe('busy');
     await store.unlockOutputs('c2', 'judge-b');
-    expect(await store.lockOutputs('c2', 'judge-c', new Date(now.getTime() + 63_000), 60)).toBe(true);
+    expect(await store.lockOutputs('c2', 'judge-c', at(63))).toBe('locked');
+    // Only for the content judged: after a newer upload, an older judgement writes nothing.
+    await store.recordArrival(arrival('c2', 'zip', 'S#2', 'z'));
+    expect(await store.lockOutputs('c2', 'judge-d', { ...at(200), version: submission.version })).toBe(
+      'changed',
+    );
+  });
+
+  it('completes a judgement and lets go of its outputs lock in one write, or completes without a lock lost', async () => {
+    const { submission } = await store.recordArrival(arrival('c3', 'json', 'S#1', 'j'));
+    const lease = { now: new Date('2026-12-01T10:00:00Z'), seconds: 60, version: submission.version };
+    expect(await store.lockOutputs('c3', 'judge-a', lease)).toBe('locked');
+    expect(
+      await store.completeJudgement('c3', 'f3', { version: submission.version, writer: 'judge-a' }),
+    ).toBe(true);
+    const judged = await store.getSubmission('c3');
+    expect(judged?.status).toBe('judged');
+    expect(await store.lockOutputs('c3', 'judge-b', lease)).toBe('locked');
+    // judge-a's lease ran out and judge-b holds the lock: judge-a's completion keeps judge-b's lock.
+    expect(
+      await store.completeJudgement('c3', 'f3', { version: submission.version, writer: 'judge-a' }),
+    ).toBe(true);
+    expect(await store.lockOutputs('c3', 'judge-c', lease)).toBe('busy');
   });
 });
 
@@ -278,41 +303,97 @@ describe('numeroASP and avances', () => {
     expect((await store.legacyNumerosAsp(scope, ['N0009'])).get('N0009')).toBe('FINHOP000042');
   });
 
-  it('never turns a paid avance back to accepted, and finds every avance under throttled batch reads', async () => {
-    const avance = (n: number): Avance => ({
-      numeroASP: `FINHOP${String(900000 + n)}`,
-      numeroAns: '1234567890',
-      numeroEditeur: String(n).padStart(5, '0'),
-      montantSegurHT: '100.00',
-      beneficiaires: [],
-      statut: 'ACCEPTEE',
+  const withAvance = (numeroEditeur: string) => ({
+    numeroEditeur,
+    accepted: true,
+    avance: {
+      numeroAns: scope.numeroAns,
+      numeroEditeur,
+      montantSegurHT: '2917.00',
+      beneficiaires: ['123456789'],
+    },
+  });
+
+  it('records each accepted line’s avance in its claim’s transaction, never a lost line’s', async () => {
+    const commands: string[] = [];
+    const counted = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    const avances = Array.from({ length: 150 }, (_, index) => avance(index));
+    counted.middlewareStack.add(
+      (next, context) => (args) => {
+        commands.push(context.commandName as string);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    const other = { submissionId: 'S40', fileName: 'JSON-40.json' };
+    const mine = { submissionId: 'S41', fileName: 'JSON-41.json' };
+    const numeros = Array.from({ length: 200 }, (_, index) => `A${String(index).padStart(4, '0')}`);
+    const theirs = await store.claimAvanceLines(scope, 'HOP', [withAvance('A0007')], other);
+    const result = await new DynamoStateStore(counted).claimAvanceLines(
+      scope,
+      'HOP',
+      numeros.map(withAvance),
+      mine,
+    );
+    counted.destroy();
+    expect([...result.lost.keys()]).toEqual(['A0007']);
+    // One increment of the sequence, then 50 lines (100 items) a transaction, and one more for the
+    // fifty that held the lost line: no write apart for the avances.
+    expect(commands).toEqual([
+      'UpdateItemCommand',
+      ...Array.from({ length: 5 }, () => 'TransactWriteItemsCommand'),
+    ]);
+    const numbers = [...result.numerosAsp.values()];
+    const avances = await store.findAvances([...numbers, theirs.numerosAsp.get('A0007') as string]);
+    expect(avances).toHaveLength(200);
+    for (const avance of avances)
+      expect(avance).toEqual({
+        numeroASP:
+          avance.numeroEditeur === 'A0007'
+            ? theirs.numerosAsp.get('A0007')
+            : result.numerosAsp.get(avance.numeroEditeur),
+        numeroAns: scope.numeroAns,
+        numeroEditeur: avance.numeroEditeur,
+        montantSegurHT: '2917.00',
+        beneficiaires: ['123456789'],
+        statut: 'ACCEPTEE',
+      });
+  });
+
+  it('never turns a paid avance back to accepted, and finds every avance under throttled batch reads', async () => {
+    const owner = { submissionId: 'S50', fileName: 'JSON-50.json' };
+    const numeros = Array.from({ length: 150 }, (_, index) => `P${String(index).padStart(4, '0')}`);
     // Unknown avances cannot be marked: their facts come first.
-    expect(await store.setAvanceStatus(avance(7).numeroASP, 'PAYEE')).toBe(false);
-    await store.recordNewAvances(avances);
-    expect(await store.setAvanceStatus(avance(7).numeroASP, 'PAYEE')).toBe(true);
-    // A re-judgement writes its avances again: the status stays.
-    await store.recordAvances([avance(7)]);
+    expect(await store.setAvanceStatus('FINHOP999999', 'PAYEE')).toBe(false);
+    const claimed = await store.claimAvanceLines(scope, 'HOP', numeros.map(withAvance), owner);
+    const numberOf = (numero: string) => claimed.numerosAsp.get(numero) as string;
+    expect(await store.setAvanceStatus(numberOf('P0007'), 'PAYEE')).toBe(true);
+    // A re-judgement claims its lines again, their avances with them: the status stays.
+    await store.claimAvanceLines(scope, 'HOP', [withAvance('P0007')], owner, claimed.numerosAsp);
     // A state kept from before the status lived apart: PAYEE inside the facts, kept by a re-judgement.
-    const legacy = { ...avance(200), statut: 'PAYEE' as const };
     await DynamoDBDocumentClient.from(client).send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: TABLE.name,
-        Item: { pk: `AVANCE#${legacy.numeroASP}`, sk: 'AVANCE', ...legacy },
+        Key: { pk: `AVANCE#${numberOf('P0008')}`, sk: 'AVANCE' },
+        UpdateExpression: 'SET statut = :paid',
+        ExpressionAttributeValues: { ':paid': 'PAYEE' },
       }),
     );
-    await store.recordAvances([avance(200)]);
-    expect((await store.findAvances([legacy.numeroASP]))[0]?.statut).toBe('PAYEE');
+    await store.claimAvanceLines(scope, 'HOP', [withAvance('P0008')], owner, claimed.numerosAsp);
+    expect((await store.findAvances([numberOf('P0008')]))[0]?.statut).toBe('PAYEE');
     const throttled = new DynamoDBClient({
       endpoint: dynamo.endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     injectDynamoFaults(throttled, { throttleRate: 0, unprocessedRate: 0.3, random: seededRandom(7) });
-    const found = await new DynamoStateStore(throttled).findAvances(avances.map((entry) => entry.numeroASP));
+    const found = await new DynamoStateStore(throttled).findAvances(numeros.map(numberOf));
     throttled.destroy();
     expect(found).toHaveLength(150);
-    expect(found.find((entry) => entry.numeroASP === avance(7).numeroASP)?.statut).toBe('PAYEE');
+    expect(found.find((entry) => entry.numeroASP === numberOf('P0007'))?.statut).toBe('PAYEE');
+    expect(found.find((entry) => entry.numeroASP === numberOf('P0009'))?.statut).toBe('ACCEPTEE');
   });
 });

@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JudgementLeases } from '../../pipeline/ports';
 import { isConditionFailure, type StateTable } from './state-table';
 
@@ -39,27 +39,45 @@ export class DynamoJudgementLeases implements JudgementLeases {
       }),
     );
   }
-  async lockOutputs(id: string, owner: string, now: Date, leaseSeconds: number): Promise<boolean> {
+  async lockOutputs(
+    id: string,
+    owner: string,
+    lease: { now: Date; seconds: number; version: number },
+  ): Promise<'locked' | 'busy' | 'changed'> {
     try {
       await this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: { pk: `SUB#${id}`, sk: 'META' },
           UpdateExpression: 'SET #writer = :owner, #writerUntil = :until',
+          // AND binds before OR: the content judged, and the lock free, ours, or its lease over.
           ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(#writer) OR #writer = :owner OR #writerUntil < :now)',
-          ExpressionAttributeNames: { '#writer': 'writer', '#writerUntil': 'writerUntil' },
+            '#version = :version AND (attribute_not_exists(#writer) OR #writer = :owner OR #writerUntil < :now)',
+          ExpressionAttributeNames: {
+            '#writer': 'writer',
+            '#writerUntil': 'writerUntil',
+            '#version': 'version',
+          },
           ExpressionAttributeValues: {
             ':owner': owner,
-            ':until': now.getTime() + leaseSeconds * 1000,
-            ':now': now.getTime(),
+            ':until': lease.now.getTime() + lease.seconds * 1000,
+            ':now': lease.now.getTime(),
+            ':version': lease.version,
           },
         }),
       );
-      return true;
+      return 'locked';
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // Which half failed: read only on this path (another judge writing, or newer content).
+      const meta = await this.table.doc.send(
+        new GetCommand({
+          TableName: this.table.name,
+          Key: { pk: `SUB#${id}`, sk: 'META' },
+          ConsistentRead: true,
+        }),
+      );
+      return meta.Item?.version === lease.version ? 'busy' : 'changed';
     }
   }
   async unlockOutputs(id: string, owner: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../config/resources';
 import {
   type Arrival,
@@ -29,141 +29,130 @@ export class DynamoSubmissions implements SubmissionStore {
    * Records an arrival unless the submission already holds this object or a newer one (by the S3
    * event's order): a duplicate event changes nothing, and an event older than the recorded one
    * never replaces its reference (S3 does not order events). Once a JSON was judged, another JSON
-   * under its name is not taken: `replaced-after-judgement`.
+   * under its name is not taken: `replaced-after-judgement`. `before`: the submission as the caller
+   * just read it (a zip's arrival needs it), so that it is not read twice.
    */
-  async recordArrival(arrival: Arrival): Promise<ArrivalOutcome> {
-    const pk = `SUB#${arrival.submissionId}`;
-    const json = arrival.kind === 'json';
-    if (!json) {
-      // A zip name once judged keeps the judged object: a new upload under it is a replacement.
-      const before = await this.getSubmission(arrival.submissionId);
-      const judgedOrder = before?.judgedContent?.zipOrders[arrival.name];
-      if (before && judgedOrder !== undefined)
-        return {
-          submission: before,
-          effect: arrival.order > judgedOrder ? 'replaced-after-judgement' : 'unchanged',
-        };
-    }
-    if (!json && !(await this.recordZip(pk, arrival))) {
-      const current = await this.getSubmission(arrival.submissionId);
-      if (current) return { submission: current, effect: 'unchanged' };
-    }
+  async recordArrival(arrival: Arrival, before?: SubmissionRecord | null): Promise<ArrivalOutcome> {
+    if (arrival.kind === 'zip') return this.recordZipArrival(arrival, before);
     try {
-      await this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: { pk, sk: 'META' },
-          // Every name aliased: id, base, status, type… are DynamoDB reserved words.
-          UpdateExpression: `SET #id = :id, #siret = :siret, #type = :type, #base = :base, #status = :waiting, #gsi1pk = :waiting,
-          #first = if_not_exists(#first, :at), #gsi1sk = if_not_exists(#first, :at),
-          #gsi2pk = if_not_exists(#gsi2pk, :day), #gsi2sk = if_not_exists(#gsi2sk, :daySort)${json ? ', #json = :json, #order = :order, #etag = :etag, #jsonAt = :at' : ''}
-          ADD #version :one`,
-          ...(json
-            ? {
-                ConditionExpression:
-                  '(attribute_not_exists(#order) OR #order < :order) AND (attribute_not_exists(#etag) OR #etag <> :etag) AND attribute_not_exists(#judgedEtag)',
-              }
-            : {}),
-          ExpressionAttributeNames: {
-            '#id': 'id',
-            '#siret': 'siret',
-            '#type': 'type',
-            '#base': 'base',
-            '#status': 'status',
-            '#gsi1pk': 'gsi1pk',
-            '#gsi1sk': 'gsi1sk',
-            '#gsi2pk': TABLE.dayIndex.partitionKey,
-            '#gsi2sk': TABLE.dayIndex.sortKey,
-            '#first': 'firstArrivalAt',
-            '#version': 'version',
-            ...(json
-              ? {
-                  '#json': 'json',
-                  '#order': 'jsonOrder',
-                  '#etag': 'jsonEtag',
-                  '#judgedEtag': 'judgedEtag',
-                  '#jsonAt': 'jsonArrivedAt',
-                }
-              : {}),
-          },
-          ExpressionAttributeValues: {
-            ':id': arrival.submissionId,
-            ':siret': arrival.siret,
-            ':type': arrival.type,
-            ':base': arrival.base,
-            ':waiting': WAITING,
-            ':at': arrival.at,
-            ...dayIndexKeys(arrival.at, arrival.siret, arrival.submissionId),
-            ':one': 1,
-            ...(json
-              ? { ':json': arrival.object, ':order': arrival.order, ':etag': contentEtag(arrival.object) }
-              : {}),
-          },
-        }),
-      );
+      await this.table.doc.send(new UpdateCommand(this.metaUpdate(arrival)));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.getSubmission(arrival.submissionId);
       if (!current) throw error;
       return { submission: current, effect: this.jsonEffect(current, arrival) };
     }
-    if (!json) {
-      // The zip's arrival is whole: a duplicate event of it changes nothing (best effort: without
-      // the mark, a duplicate only asks for a judgement that finds the content judged).
-      await this.table.doc
-        .send(
-          new UpdateCommand({
-            TableName: this.table.name,
-            Key: { pk, sk: `ZIP#${arrival.name}` },
-            UpdateExpression: 'SET #recorded = :yes',
-            ConditionExpression: '#order = :order',
-            ExpressionAttributeNames: { '#recorded': 'recorded', '#order': 'order' },
-            ExpressionAttributeValues: { ':yes': true, ':order': arrival.order },
-          }),
-        )
-        .catch(() => undefined);
-    }
     return {
       submission: (await this.getSubmission(arrival.submissionId)) as SubmissionRecord,
       effect: 'recorded',
     };
   }
+
   /**
-   * The zip's item, unless a newer one is there. The same arrival again (a duplicate event, or the
-   * retry of one whose submission update failed: throttling) goes on to the submission's update, so
-   * that a half-recorded arrival is completed, never left behind.
+   * A zip's item and its submission's update in one transaction: both or neither, so that a
+   * duplicate event (the item there, as recent) changes nothing. A zip name once judged keeps the
+   * judged object: a new upload under it is a replacement.
    */
-  private async recordZip(pk: string, arrival: Arrival): Promise<boolean> {
-    try {
-      await this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.name,
-          Item: {
-            pk,
-            sk: `ZIP#${arrival.name}`,
-            name: arrival.name,
-            ref: arrival.object,
-            order: arrival.order,
-            arrivedAt: arrival.at,
+  private async recordZipArrival(
+    arrival: Arrival,
+    known: SubmissionRecord | null | undefined,
+  ): Promise<ArrivalOutcome> {
+    const before = known === undefined ? await this.getSubmission(arrival.submissionId) : known;
+    const judgedOrder = before?.judgedContent?.zipOrders[arrival.name];
+    if (before && judgedOrder !== undefined)
+      return {
+        submission: before,
+        effect: arrival.order > judgedOrder ? 'replaced-after-judgement' : 'unchanged',
+      };
+    const pk = `SUB#${arrival.submissionId}`;
+    const write = (condition: string) =>
+      this.table.transact([
+        {
+          Put: {
+            TableName: this.table.name,
+            Item: {
+              pk,
+              sk: `ZIP#${arrival.name}`,
+              name: arrival.name,
+              ref: arrival.object,
+              order: arrival.order,
+              arrivedAt: arrival.at,
+              recorded: true,
+            },
+            ConditionExpression: condition,
+            ExpressionAttributeNames: { '#order': 'order' },
+            ExpressionAttributeValues: { ':order': arrival.order },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR #order < :order',
-          ExpressionAttributeNames: { '#order': 'order' },
-          ExpressionAttributeValues: { ':order': arrival.order },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const stored = await this.table.doc.send(
-        new GetCommand({
-          TableName: this.table.name,
-          Key: { pk, sk: `ZIP#${arrival.name}` },
-          ConsistentRead: true,
-        }),
-      );
-      // Half-recorded (its submission's update failed): finish it. Fully recorded: a duplicate.
-      return stored.Item?.order === arrival.order && stored.Item?.recorded !== true;
-    }
+        },
+        { Update: this.metaUpdate(arrival) },
+      ]);
+    let refused = await write('attribute_not_exists(pk) OR #order < :order');
+    const stored = refused?.[0]?.Item;
+    // Half-recorded by a version that wrote the two apart (its submission's update failed): finish it.
+    if (refused && stored?.order?.S === arrival.order && stored.recorded?.BOOL !== true)
+      refused = await write('#order = :order');
+    const submission = await this.getSubmission(arrival.submissionId);
+    if (!submission) throw new Error(`soumission ${arrival.submissionId} introuvable après son arrivée`);
+    return { submission, effect: refused ? 'unchanged' : 'recorded' };
+  }
+
+  /**
+   * The submission's update for an arrival: its identity, the waiting list, the day index, a new
+   * content version, and a JSON's reference, only if newer (by order) and not judged.
+   */
+  private metaUpdate(arrival: Arrival) {
+    const json = arrival.kind === 'json';
+    return {
+      TableName: this.table.name,
+      Key: { pk: `SUB#${arrival.submissionId}`, sk: 'META' },
+      // Every name aliased: id, base, status, type… are DynamoDB reserved words.
+      UpdateExpression: `SET #id = :id, #siret = :siret, #type = :type, #base = :base, #status = :waiting, #gsi1pk = :waiting,
+          #first = if_not_exists(#first, :at), #gsi1sk = if_not_exists(#first, :at),
+          #gsi2pk = if_not_exists(#gsi2pk, :day), #gsi2sk = if_not_exists(#gsi2sk, :daySort)${json ? ', #json = :json, #order = :order, #etag = :etag, #jsonAt = :at' : ''}
+          ADD #version :one`,
+      ...(json
+        ? {
+            ConditionExpression:
+              '(attribute_not_exists(#order) OR #order < :order) AND (attribute_not_exists(#etag) OR #etag <> :etag) AND attribute_not_exists(#judgedEtag)',
+          }
+        : {}),
+      ExpressionAttributeNames: {
+        '#id': 'id',
+        '#siret': 'siret',
+        '#type': 'type',
+        '#base': 'base',
+        '#status': 'status',
+        '#gsi1pk': 'gsi1pk',
+        '#gsi1sk': 'gsi1sk',
+        '#gsi2pk': TABLE.dayIndex.partitionKey,
+        '#gsi2sk': TABLE.dayIndex.sortKey,
+        '#first': 'firstArrivalAt',
+        '#version': 'version',
+        ...(json
+          ? {
+              '#json': 'json',
+              '#order': 'jsonOrder',
+              '#etag': 'jsonEtag',
+              '#judgedEtag': 'judgedEtag',
+              '#jsonAt': 'jsonArrivedAt',
+            }
+          : {}),
+      },
+      ExpressionAttributeValues: {
+        ':id': arrival.submissionId,
+        ':siret': arrival.siret,
+        ':type': arrival.type,
+        ':base': arrival.base,
+        ':waiting': WAITING,
+        ':at': arrival.at,
+        ...dayIndexKeys(arrival.at, arrival.siret, arrival.submissionId),
+        ':one': 1,
+        ...(json
+          ? { ':json': arrival.object, ':order': arrival.order, ':etag': contentEtag(arrival.object) }
+          : {}),
+      },
+    };
   }
   async getSubmission(id: string): Promise<SubmissionRecord | undefined> {
     return submissionOfItems(await this.table.queryPartition(`SUB#${id}`));
@@ -196,6 +185,12 @@ export class DynamoSubmissions implements SubmissionStore {
       }),
     );
   }
+  /**
+   * The end of a judgement, in one transaction: the submission judged (only for the content judged:
+   * `version` unchanged; a newer JSON or zip recorded meanwhile is judged on its own), the claim's
+   * own record done (for the operators), and the outputs lock of `done.writer` let go. A writer
+   * whose lease ran out (another took the lock) still completes, leaving that lock to its holder.
+   */
   async completeJudgement(id: string, fingerprint: string, done: JudgementDone): Promise<boolean> {
     const recorded = [
       ...(done.judgedEtag ? ['#judgedEtag = :etag'] : []),
@@ -203,14 +198,14 @@ export class DynamoSubmissions implements SubmissionStore {
       ...(done.missingDocuments ? ['#missing = :missing'] : []),
       ...(done.impId ? ['#impId = :impId'] : []),
     ];
-    try {
-      await this.table.doc.send(
-        new UpdateCommand({
+    const writer = done.writer;
+    const refused = await this.table.transact([
+      {
+        Update: {
           TableName: this.table.name,
           Key: { pk: `SUB#${id}`, sk: 'META' },
-          UpdateExpression: `SET #judged = :fingerprint, #status = :judged, #judgedAt = :at${recorded.map((part) => `, ${part}`).join('')} REMOVE #gsi1pk, #reason`,
-          // Only for the content judged: a newer JSON or zip recorded meanwhile is judged on its own.
-          ConditionExpression: '#version = :version',
+          UpdateExpression: `SET #judged = :fingerprint, #status = :judged, #judgedAt = :at${recorded.map((part) => `, ${part}`).join('')} REMOVE #gsi1pk, #reason${writer ? ', #writer, #writerUntil' : ''}`,
+          ConditionExpression: writer ? '#version = :version AND #writer = :writer' : '#version = :version',
           ExpressionAttributeNames: {
             '#judged': 'judgedFingerprint',
             '#status': 'status',
@@ -218,6 +213,7 @@ export class DynamoSubmissions implements SubmissionStore {
             '#version': 'version',
             '#judgedAt': 'judgedAt',
             '#reason': 'waitingReason',
+            ...(writer ? { '#writer': 'writer', '#writerUntil': 'writerUntil' } : {}),
             ...(done.judgedEtag ? { '#judgedEtag': 'judgedEtag' } : {}),
             ...(done.content ? { '#content': 'judgedContent' } : {}),
             ...(done.missingDocuments ? { '#missing': 'missingDocuments' } : {}),
@@ -228,31 +224,33 @@ export class DynamoSubmissions implements SubmissionStore {
             ':judged': 'JUDGED',
             ':version': done.version,
             ':at': done.at ?? new Date().toISOString(),
+            ...(writer ? { ':writer': writer } : {}),
             ...(done.judgedEtag ? { ':etag': done.judgedEtag } : {}),
             ...(done.content ? { ':content': done.content } : {}),
             ...(done.missingDocuments ? { ':missing': [...done.missingDocuments] } : {}),
             ...(done.impId ? { ':impId': done.impId } : {}),
           },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-    // The claim's own record, for the operators: the submission above is what decides (its
-    // judgedFingerprint stops another judgement of this content), so a failure here loses nothing.
-    await this.table.doc
-      .send(
-        new UpdateCommand({
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      {
+        Update: {
           TableName: this.table.name,
           Key: { pk: `SUB#${id}`, sk: `JUDGEMENT#${fingerprint}` },
           UpdateExpression: 'SET #status = :done',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':done': 'done' },
-        }),
-      )
-      .catch(() => undefined);
-    return true;
+        },
+      },
+    ]);
+    if (!refused) return true;
+    const meta = refused[0]?.Item;
+    // The content is still the one judged, but the lock is another writer's: completed without it.
+    if (writer && meta?.version?.N === String(done.version)) {
+      const { writer: _lost, ...withoutLock } = done;
+      return this.completeJudgement(id, fingerprint, withoutLock);
+    }
+    return false;
   }
   /**
    * Why a JSON was not taken: the same event again or an older one, or a new upload (same bytes or

@@ -1,5 +1,16 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type CancellationReason,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../config/resources';
 import { queryPartition, type TableItem } from '../submission-items';
 
@@ -7,6 +18,9 @@ import { queryPartition, type TableItem } from '../submission-items';
 export const BATCH_ATTEMPTS = 10;
 
 export const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+/** Sendings of a transaction another one kept cancelling (TransactionConflict) before giving up. */
+const CONFLICT_ATTEMPTS = 10;
 
 /** Exponential backoff with jitter, at most a second. */
 export const pause = (attempt: number) =>
@@ -61,6 +75,30 @@ export class StateTable {
       }
     }
     return found;
+  }
+
+  /**
+   * A few writes as one (TransactWriteItems): undefined once applied, or each item's cancellation
+   * reason when a condition failed (nothing applied). A conflict with another transaction on the
+   * same items is sent again after a pause; any other cancellation is a fault, thrown.
+   */
+  async transact(
+    items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+  ): Promise<CancellationReason[] | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) await pause(attempt);
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const codes = new Set(reasons.map((reason) => reason.Code ?? 'None'));
+        if (codes.has('TransactionConflict') && attempt + 1 < CONFLICT_ATTEMPTS) continue;
+        if ([...codes].some((code) => code !== 'None' && code !== 'ConditionalCheckFailed')) throw error;
+        return reasons;
+      }
+    }
   }
 
   /** Adds `count` to a counter and returns its new value: the numbers (value - count, value] are ours. */
