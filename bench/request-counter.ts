@@ -56,15 +56,6 @@ export function countRequests(ignore: (client: object) => boolean = () => false)
     const operation = (command as object).constructor.name.replace(/Command$/, '');
     const key = `${service} ${operation}`;
     byOperation.set(key, (byOperation.get(key) ?? 0) + 1);
-    if (process.env.TRACE_REQ && service.startsWith('DynamoDB'))
-      process.stderr.write(
-        `TRACE ${key} ${(new Error().stack ?? '')
-          .split('\n')
-          .filter((l) => /shared|lambdas/.test(l))
-          .map((l) => l.trim().replace(/\(.*\//, '('))
-          .slice(0, 4)
-          .join(' | ')}\n`,
-      );
     const input = (command as { input?: Record<string, unknown> }).input;
     if (!service.startsWith('DynamoDB') || !WRITES.test(operation) || !input)
       return send(this, command, rest);

@@ -20,6 +20,7 @@ import {
   DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
@@ -109,7 +110,10 @@ describe('intake handler', () => {
     await intake.handler(
       sqsEvent(s3Event('depot/88558855858745/avance/JSON-1234567890-20220315-001-pi%C3%A8ces+1.zip')),
     );
-    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+    // The zip's item and its submission's update, in one transaction.
+    expect(
+      dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Put?.Item,
+    ).toMatchObject({
       sk: 'ZIP#JSON-1234567890-20220315-001-pièces 1.zip',
       ref: { key: 'depot/88558855858745/avance/JSON-1234567890-20220315-001-pièces 1.zip' },
     });
@@ -117,7 +121,7 @@ describe('intake handler', () => {
 
   it('reports only the failed message of a batch when DynamoDB throttles', async () => {
     dynamo
-      .on(UpdateCommand)
+      .on(TransactWriteCommand)
       .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
       .resolves({});
     dynamo
