@@ -10,6 +10,7 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { TABLE } from '../../shared/config/resources';
@@ -241,5 +242,68 @@ describe('TransactWriteItems on the embedded DynamoDB', () => {
       ),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('expressions parsed once on the embedded DynamoDB', () => {
+  const update = (sk: string, expression: string, values: Record<string, unknown>, condition?: string) =>
+    doc.send(
+      new UpdateCommand({
+        TableName: TABLE.name,
+        Key: { pk: 'EXPR', sk },
+        UpdateExpression: expression,
+        ...(condition ? { ConditionExpression: condition } : {}),
+        ExpressionAttributeValues: values,
+      }),
+    );
+  const item = async (sk: string) =>
+    (await doc.send(new GetCommand({ TableName: TABLE.name, Key: { pk: 'EXPR', sk }, ConsistentRead: true })))
+      .Item;
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'applied',
+      (error: Error) => `${error.name}: ${error.message}`,
+    );
+
+  it('gives each request its own values through the same expression', async () => {
+    for (let index = 0; index < 5; index++)
+      await update(`v${index}`, 'SET a = :a, b = if_not_exists(b, :b) ADD c :c', {
+        ':a': `texte ${index}`,
+        ':b': ['x', String(index)],
+        ':c': index,
+      });
+    for (let index = 0; index < 5; index++)
+      expect(await item(`v${index}`)).toEqual({
+        pk: 'EXPR',
+        sk: `v${index}`,
+        a: `texte ${index}`,
+        b: ['x', String(index)],
+        c: index,
+      });
+  });
+
+  it('refuses what the same expression refuses with other values, as without the memory', async () => {
+    await update('t1', 'ADD c :c', { ':c': 1 });
+    // The same expression with a value of another type is checked again.
+    expect(await refusal(update('t1', 'ADD c :c', { ':c': 'un' }))).toContain('ValidationException');
+    // A value the expression does not use is still refused after the expression was remembered.
+    expect(await refusal(update('t1', 'ADD c :c', { ':c': 1, ':extra': 2 }))).toMatch(
+      /ValidationException: .*unused in expressions.*:extra/,
+    );
+    expect(await refusal(update('t1', 'ADD c :c', { ':d': 1 }))).toMatch(/ValidationException: .*not defined.*:c/);
+    // BETWEEN's bounds are values the parser compares: never remembered.
+    expect(
+      await refusal(
+        update('t1', 'SET d = :d', { ':d': 1, ':low': 1, ':high': 5 }, 'c BETWEEN :low AND :high'),
+      ),
+    ).toBe('applied');
+    expect(
+      await refusal(
+        update('t1', 'SET d = :d', { ':d': 1, ':low': 5, ':high': 1 }, 'c BETWEEN :low AND :high'),
+      ),
+    ).toMatch(/ValidationException: .*BETWEEN.*upper bound/);
+    // A placeholder the update and the condition share is used by both, whatever was remembered.
+    expect(await refusal(update('t1', 'SET e = :v', { ':v': 2 }, 'c <> :v'))).toBe('applied');
+    expect(await item('t1')).toMatchObject({ c: 1, d: 1, e: 2 });
   });
 });
