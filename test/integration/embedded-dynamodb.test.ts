@@ -290,7 +290,9 @@ describe('expressions parsed once on the embedded DynamoDB', () => {
     expect(await refusal(update('t1', 'ADD c :c', { ':c': 1, ':extra': 2 }))).toMatch(
       /ValidationException: .*unused in expressions.*:extra/,
     );
-    expect(await refusal(update('t1', 'ADD c :c', { ':d': 1 }))).toMatch(/ValidationException: .*not defined.*:c/);
+    expect(await refusal(update('t1', 'ADD c :c', { ':d': 1 }))).toMatch(
+      /ValidationException: .*not defined.*:c/,
+    );
     // BETWEEN's bounds are values the parser compares: never remembered.
     expect(
       await refusal(

@@ -70,6 +70,29 @@ describe('recordArrival', () => {
     expect(newer.effect).toBe('recorded');
     expect(newer.submission.version).toBe(first.submission.version + 1);
   });
+
+  it('finishes a zip’s arrival left half-recorded (its item there, not its submission’s update)', async () => {
+    const zip = arrival('a4', 'zip', 'S#2', 'z1');
+    // What a crash between two separate writes left (or an earlier version that wrote them apart).
+    await DynamoDBDocumentClient.from(client).send(
+      new PutCommand({
+        TableName: TABLE.name,
+        Item: {
+          pk: 'SUB#a4',
+          sk: 'ZIP#a4.zip',
+          name: zip.name,
+          ref: zip.object,
+          order: zip.order,
+          arrivedAt: zip.at,
+          recorded: true,
+        },
+      }),
+    );
+    const again = await store.recordArrival(zip);
+    expect(again.effect).toBe('recorded');
+    expect(again.submission.zips).toEqual({ 'a4.zip': zip.object });
+    expect((await store.recordArrival(zip)).effect).toBe('unchanged');
+  });
 });
 
 describe('completeJudgement and the outputs lock', () => {

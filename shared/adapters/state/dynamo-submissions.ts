@@ -65,8 +65,12 @@ export class DynamoSubmissions implements SubmissionStore {
         effect: arrival.order > judgedOrder ? 'replaced-after-judgement' : 'unchanged',
       };
     const pk = `SUB#${arrival.submissionId}`;
+    // The submission's update first: the embedded DynamoDB applies items in order, and a kill -9
+    // between them leaves an update without its zip (redelivered at restart, done again), never a
+    // zip recorded without its update.
     const write = (condition: string) =>
       this.table.transact([
+        { Update: this.metaUpdate(arrival) },
         {
           Put: {
             TableName: this.table.name,
@@ -85,12 +89,12 @@ export class DynamoSubmissions implements SubmissionStore {
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },
-        { Update: this.metaUpdate(arrival) },
       ]);
     let refused = await write('attribute_not_exists(pk) OR #order < :order');
-    const stored = refused?.[0]?.Item;
-    // Half-recorded by a version that wrote the two apart (its submission's update failed): finish it.
-    if (refused && stored?.order?.S === arrival.order && stored.recorded?.BOOL !== true)
+    const stored = refused?.[1]?.Item;
+    // Half-recorded (by a version that wrote the two apart, its submission's update failed; or the
+    // zip there without any submission): finish it.
+    if (refused && stored?.order?.S === arrival.order && (stored.recorded?.BOOL !== true || !before))
       refused = await write('#order = :order');
     const submission = await this.getSubmission(arrival.submissionId);
     if (!submission) throw new Error(`soumission ${arrival.submissionId} introuvable après son arrivée`);

@@ -112,7 +112,7 @@ describe('intake handler', () => {
     );
     // The zip's item and its submission's update, in one transaction.
     expect(
-      dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Put?.Item,
+      dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[1]?.Put?.Item,
     ).toMatchObject({
       sk: 'ZIP#JSON-1234567890-20220315-001-pièces 1.zip',
       ref: { key: 'depot/88558855858745/avance/JSON-1234567890-20220315-001-pièces 1.zip' },
