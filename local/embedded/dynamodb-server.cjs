@@ -26,6 +26,7 @@ db.create = (options) => {
 const dynalite = require('dynalite');
 const validations = require('dynalite/validations');
 const { rememberParses } = require('./dynalite-expression-cache.cjs');
+const { repairIndexes } = require('./dynalite-index-repair.cjs');
 
 // The same few expressions come hundreds of times a judgement: parsed once each (see the module).
 rememberParses(require('dynalite/db/updateParser'));
@@ -253,6 +254,14 @@ async function main() {
   if (process.env.SEGUR_DYNAMODB_PATH) options.path = process.env.SEGUR_DYNAMODB_PATH;
   const inner = dynalite(options);
   await openStore();
+  if (options.path) {
+    // A kept state a kill -9 may have left with indexes that disagree with their items: mended first.
+    const mended = await repairIndexes(store);
+    if (mended > 0)
+      process.stderr.write(
+        `DynamoDB embarqué : ${mended} entrée(s) d'index remise(s) d'accord avec la table\n`,
+      );
+  }
   const dynaliteHandler = inner.listeners('request')[0];
   const lock = new TableLock();
   const server = http.createServer((req, res) => {

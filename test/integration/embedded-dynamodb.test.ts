@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import {
   type DynamoDBClient,
   TransactionCanceledException,
@@ -307,5 +310,75 @@ describe('expressions parsed once on the embedded DynamoDB', () => {
     // A placeholder the update and the condition share is used by both, whatever was remembered.
     expect(await refusal(update('t1', 'SET e = :v', { ':v': 2 }, 'c <> :v'))).toBe('applied');
     expect(await item('t1')).toMatchObject({ c: 1, d: 1, e: 2 });
+  });
+});
+
+describe('a kept state whose indexes a crash left behind their items', () => {
+  /** The LevelDB folder as dynalite keeps it, opened with the `level` dynalite itself uses. */
+  function openLevel(path: string) {
+    const { Level } = require(
+      require.resolve('level', { paths: [dirname(require.resolve('dynalite'))] }),
+    ) as {
+      Level: new (
+        path: string,
+        options: { valueEncoding: 'json' },
+      ) => {
+        iterator(range: { gte: string; lt: string }): AsyncIterable<[string, Record<string, unknown>]>;
+        put(key: string, value: unknown): Promise<void>;
+        close(): Promise<void>;
+      };
+    };
+    return new Level(path, { valueEncoding: 'json' });
+  }
+  const waitingIds = async (table: EmbeddedTable) =>
+    (
+      await DynamoDBDocumentClient.from(table.client).send(
+        new QueryCommand({
+          TableName: TABLE.name,
+          IndexName: TABLE.pendingIndex.name,
+          KeyConditionExpression: 'gsi1pk = :waiting',
+          ExpressionAttributeValues: { ':waiting': 'WAITING' },
+        }),
+      )
+    ).Items?.map((item) => item.id);
+
+  it('mends them at start: an entry without its item goes, a missing one comes back', async () => {
+    const path = await mkdtemp(join(tmpdir(), 'segur-index-'));
+    const first = await startEmbeddedTable(path);
+    const meta = (id: string, waiting: boolean) => ({
+      pk: `SUB#${id}`,
+      sk: 'META',
+      id,
+      ...(waiting ? { gsi1pk: 'WAITING', gsi1sk: `2026-12-03T10:00:0${id.length}Z` } : {}),
+    });
+    const firstDoc = DynamoDBDocumentClient.from(first.client);
+    await firstDoc.send(new PutCommand({ TableName: TABLE.name, Item: meta('judged', true) }));
+    await firstDoc.send(new PutCommand({ TableName: TABLE.name, Item: meta('waits', false) }));
+    expect(await waitingIds(first)).toEqual(['judged']);
+    await first.stop();
+
+    // What a kill -9 between dynalite's index writes and its item's write leaves: 'judged' was
+    // completed (the item left the waiting list, its index entry stayed), 'waits' came back to the
+    // list (the item has it, its index entry was never written).
+    const level = openLevel(path);
+    const items = [];
+    for await (const entry of level.iterator({ gte: `item-${TABLE.name}~`, lt: `item-${TABLE.name}\u007f` }))
+      items.push(entry);
+    for (const [key, item] of items) {
+      const id = (item.id as { S: string }).S;
+      if (id === 'judged') {
+        const { gsi1pk: _pk, gsi1sk: _sk, ...left } = item;
+        await level.put(key, left);
+      } else
+        await level.put(key, { ...item, gsi1pk: { S: 'WAITING' }, gsi1sk: { S: '2026-12-03T10:00:05Z' } });
+    }
+    await level.close();
+
+    const second = await startEmbeddedTable(path);
+    try {
+      expect(await waitingIds(second)).toEqual(['waits']);
+    } finally {
+      await second.stop();
+    }
   });
 });

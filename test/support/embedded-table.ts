@@ -2,15 +2,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createStateTable } from '../../local/embedded/create-resources';
 import { startDynalite } from '../../local/embedded/start-dynalite';
 
-/** The embedded DynamoDB alone, with the state table, for tests of the state store and the emulator. */
+/**
+ * The embedded DynamoDB alone, with the state table, for tests of the state store and the emulator:
+ * in memory, or kept in the LevelDB folder `path` (a restart finds it as it was left).
+ */
 export interface EmbeddedTable {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedTable(): Promise<EmbeddedTable> {
-  const dynamo = await startDynalite();
+export async function startEmbeddedTable(path?: string): Promise<EmbeddedTable> {
+  const dynamo = await startDynalite(path);
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
     region: 'us-east-1',
