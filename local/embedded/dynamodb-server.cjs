@@ -259,7 +259,7 @@ async function main() {
     const mended = await repairIndexes(store);
     if (mended > 0)
       process.stderr.write(
-        `DynamoDB embarqué : ${mended} entrée(s) d'index remise(s) d'accord avec la table\n`,
+        `DynamoDB embarqué : état remis d'accord après un arrêt brutal (${mended} écriture(s))\n`,
       );
   }
   const dynaliteHandler = inner.listeners('request')[0];

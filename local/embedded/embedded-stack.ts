@@ -21,6 +21,7 @@ import { BUCKETS, ENV, PREFIXES, QUEUES, TOPIC } from '../../shared/config/resou
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { localPathFor, writeLocalCopy } from '../local-copy';
 import { PART_BYTES } from '../s3-etag';
+import type { ChildServer } from './child-server';
 import { createResources, type LocalQueue } from './create-resources';
 import { ExternalWriteNotifier } from './external-writes';
 import { type Recipient, writeMail } from './mailbox';
@@ -114,13 +115,39 @@ export class EmbeddedStack {
     return { aws: this.aws.endpoint, dynamodb: this.dynamo.endpoint };
   }
 
+  /**
+   * Starts the emulators, then the stack on them. A start that fails midway (a kept state they
+   * cannot serve) stops what it started: emulators left running would keep the process alive for
+   * ever after its error was told.
+   */
   static async start(options: EmbeddedOptions): Promise<EmbeddedStack> {
     const stateDir = options.stateDir;
     if (stateDir) await mkdir(stateDir, { recursive: true });
-    const [aws, dynamo] = await Promise.all([
+    const started = await Promise.allSettled([
       startFauxqs({ s3StateDir: stateDir ? join(stateDir, 's3') : undefined }),
       startDynalite(stateDir ? join(stateDir, 'dynamodb') : undefined),
     ]);
+    const servers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    const failure = started.find((outcome) => outcome.status === 'rejected');
+    if (failure) {
+      await Promise.all(servers.map((server) => server.stop()));
+      throw failure.reason;
+    }
+    const [aws, dynamo] = servers as [ChildServer, ChildServer];
+    try {
+      return await EmbeddedStack.startOn(aws, dynamo, options);
+    } catch (error) {
+      await Promise.all([aws.stop(), dynamo.stop()]);
+      throw error;
+    }
+  }
+
+  private static async startOn(
+    aws: ChildServer,
+    dynamo: ChildServer,
+    options: EmbeddedOptions,
+  ): Promise<EmbeddedStack> {
+    const stateDir = options.stateDir;
     const clients = {
       s3: createS3Client({ endpoint: aws.endpoint, region: REGION, credentials: CREDENTIALS }),
       sqs: new SQSClient({ endpoint: aws.endpoint, region: REGION, credentials: CREDENTIALS }),
@@ -158,35 +185,41 @@ export class EmbeddedStack {
       new DynamoStateStore(clients.dynamo),
       options,
     );
-    stack.startRuntime();
-    // After a crash on a kept state: what was in flight is done again (reconcile.ts).
-    if (stateDir)
-      stack.recovery = await reconcileAfterRestart({
-        s3: clients.s3,
-        dynamo: clients.dynamo,
-        deliver: (event) => stack.deliver(event),
-        sendJudgeRequest: async (request) => {
-          await clients.sqs.send(
-            new SendMessageCommand({ QueueUrl: queues.judge.url, MessageBody: JSON.stringify(request) }),
-          );
-        },
-      });
-    if (options.notifyExternalWrites) {
-      stack.externalWrites = new ExternalWriteNotifier(
-        clients.s3,
-        BUCKETS.input,
-        (event) => stack.deliver(event),
-        (error) => stack.faults.push(error instanceof Error ? error.message : String(error)),
+    try {
+      stack.startRuntime();
+      // After a crash on a kept state: what was in flight is done again (reconcile.ts).
+      if (stateDir)
+        stack.recovery = await reconcileAfterRestart({
+          s3: clients.s3,
+          dynamo: clients.dynamo,
+          deliver: (event) => stack.deliver(event),
+          sendJudgeRequest: async (request) => {
+            await clients.sqs.send(
+              new SendMessageCommand({ QueueUrl: queues.judge.url, MessageBody: JSON.stringify(request) }),
+            );
+          },
+        });
+      if (options.notifyExternalWrites) {
+        stack.externalWrites = new ExternalWriteNotifier(
+          clients.s3,
+          BUCKETS.input,
+          (event) => stack.deliver(event),
+          (error) => stack.faults.push(error instanceof Error ? error.message : String(error)),
+        );
+        await stack.externalWrites.start();
+      }
+      // As S3 does when a notification is configured.
+      await clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queues.intake.url,
+          MessageBody: JSON.stringify(testEvent(BUCKETS.input)),
+        }),
       );
-      await stack.externalWrites.start();
+    } catch (error) {
+      // Its pollers and timers too: the process must be free to exit once the error is told.
+      await stack.stop().catch(() => undefined);
+      throw error;
     }
-    // As S3 does when a notification is configured.
-    await clients.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: queues.intake.url,
-        MessageBody: JSON.stringify(testEvent(BUCKETS.input)),
-      }),
-    );
     return stack;
   }
 

@@ -1,6 +1,6 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   type DynamoDBClient,
   TransactionCanceledException,
@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { TABLE } from '../../shared/config/resources';
-import { type EmbeddedTable, startEmbeddedTable } from '../support/embedded-table';
+import { type EmbeddedTable, openKeptLevel, startEmbeddedTable } from '../support/embedded-table';
 
 /**
  * The embedded DynamoDB's TransactWriteItems (local/embedded/dynamodb-server.cjs), through the real
@@ -314,22 +314,6 @@ describe('expressions parsed once on the embedded DynamoDB', () => {
 });
 
 describe('a kept state whose indexes a crash left behind their items', () => {
-  /** The LevelDB folder as dynalite keeps it, opened with the `level` dynalite itself uses. */
-  function openLevel(path: string) {
-    const { Level } = require(
-      require.resolve('level', { paths: [dirname(require.resolve('dynalite'))] }),
-    ) as {
-      Level: new (
-        path: string,
-        options: { valueEncoding: 'json' },
-      ) => {
-        iterator(range: { gte: string; lt: string }): AsyncIterable<[string, Record<string, unknown>]>;
-        put(key: string, value: unknown): Promise<void>;
-        close(): Promise<void>;
-      };
-    };
-    return new Level(path, { valueEncoding: 'json' });
-  }
   const waitingIds = async (table: EmbeddedTable) =>
     (
       await DynamoDBDocumentClient.from(table.client).send(
@@ -360,7 +344,7 @@ describe('a kept state whose indexes a crash left behind their items', () => {
     // What a kill -9 between dynalite's index writes and its item's write leaves: 'judged' was
     // completed (the item left the waiting list, its index entry stayed), 'waits' came back to the
     // list (the item has it, its index entry was never written).
-    const level = openLevel(path);
+    const level = openKeptLevel(path);
     const items = [];
     for await (const entry of level.iterator({ gte: `item-${TABLE.name}~`, lt: `item-${TABLE.name}\u007f` }))
       items.push(entry);
@@ -377,6 +361,38 @@ describe('a kept state whose indexes a crash left behind their items', () => {
     const second = await startEmbeddedTable(path);
     try {
       expect(await waitingIds(second)).toEqual(['waits']);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('makes active at start a table a kill -9 left being created', async () => {
+    const path = await mkdtemp(join(tmpdir(), 'segur-table-'));
+    const first = await startEmbeddedTable(path);
+    await DynamoDBDocumentClient.from(first.client).send(
+      new PutCommand({ TableName: TABLE.name, Item: { pk: 'SUB#x', sk: 'META', id: 'x' } }),
+    );
+    await first.stop();
+    // dynalite writes a new table CREATING, then ACTIVE after a timer: killed in between.
+    const level = openKeptLevel(path);
+    const key = `table~${TABLE.name}`;
+    const table = (await level.get(key)) as { GlobalSecondaryIndexes: Array<Record<string, unknown>> };
+    await level.put(key, {
+      ...table,
+      TableStatus: 'CREATING',
+      GlobalSecondaryIndexes: table.GlobalSecondaryIndexes.map((index) => ({
+        ...index,
+        IndexStatus: 'CREATING',
+      })),
+    });
+    await level.close();
+
+    const second = await startEmbeddedTable(path);
+    try {
+      const read = await DynamoDBDocumentClient.from(second.client).send(
+        new GetCommand({ TableName: TABLE.name, Key: { pk: 'SUB#x', sk: 'META' } }),
+      );
+      expect(read.Item?.id).toBe('x');
     } finally {
       await second.stop();
     }

@@ -2,9 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TABLE } from '../../shared/config/resources';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
 import { ROOT, SIRET } from '../support/deposits';
 import { hopDeposit } from '../support/embedded-deposits';
+import { openKeptLevel, startEmbeddedTable } from '../support/embedded-table';
 
 /**
  * `pipeline --state`: two runs (two processes, as two restarts) sharing one state folder keep the
@@ -133,5 +135,37 @@ describe('the embedded S3 kept on disk', () => {
     }
     expect((await readdir(join(state, 's3'))).sort()).toEqual(['segur-depots', 'segur-retours']);
     expect((await readdir(folder)).every((name) => /^[0-9a-f]{64}\.obj$/.test(name))).toBe(true);
+  });
+});
+
+describe('pipeline --state on a state the emulators cannot serve', () => {
+  it('tells why and exits, leaving no emulator behind', async () => {
+    const state = await mkdtemp(join(tmpdir(), 'segur-state-broken-'));
+    const first = await startEmbeddedTable(join(state, 'dynamodb'));
+    await first.stop();
+    // A table in a state the start does not mend (being deleted): every request on it fails.
+    const level = openKeptLevel(join(state, 'dynamodb'));
+    const key = `table~${TABLE.name}`;
+    await level.put(key, { ...((await level.get(key)) as object), TableStatus: 'DELETING' });
+    await level.close();
+    const out = await mkdtemp(join(tmpdir(), 'segur-state-out-'));
+    const child = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'bin/segur-pipeline.js'),
+        'traiter',
+        await dropFolder('600', ['Z0001']),
+        '--out',
+        out,
+        '--state',
+        state,
+        '--referentiel',
+        join(ROOT, 'events/referentiel.json'),
+      ],
+      // Killed after 60 s at most: a start that failed but left its emulators running never exits.
+      { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' },
+    );
+    expect({ status: child.status, signal: child.signal }).toEqual({ status: 2, signal: null });
+    expect(child.stderr).toContain('table DynamoDB introuvable');
   });
 });

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createStateTable } from '../../local/embedded/create-resources';
 import { startDynalite } from '../../local/embedded/start-dynalite';
@@ -28,4 +29,19 @@ export async function startEmbeddedTable(path?: string): Promise<EmbeddedTable> 
       await dynamo.stop();
     },
   };
+}
+
+/** A kept state's LevelDB folder, opened with the `level` dynalite itself uses (to leave it as a crash would). */
+export interface KeptLevel {
+  iterator(range: { gte: string; lt: string }): AsyncIterable<[string, Record<string, unknown>]>;
+  get(key: string): Promise<unknown>;
+  put(key: string, value: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openKeptLevel(path: string): KeptLevel {
+  const { Level } = require(require.resolve('level', { paths: [dirname(require.resolve('dynalite'))] })) as {
+    Level: new (path: string, options: { valueEncoding: 'json' }) => KeptLevel;
+  };
+  return new Level(path, { valueEncoding: 'json' });
 }
