@@ -22,13 +22,16 @@ async function dropFolder(fileNumber: string, editeurs: readonly string[]): Prom
   return drop;
 }
 
-async function run(drop: string, state: string): Promise<ResultMessage[]> {
-  const out = await mkdtemp(join(tmpdir(), 'segur-state-out-'));
-  const child = spawnSync(
+/**
+ * `traiter` on `drop` with the kept state `state`, in its own process: killed after 2 min at most
+ * (a start that failed but left its emulators running would never exit).
+ */
+function traiter(drop: string, state: string, out: string) {
+  return spawnSync(
     process.execPath,
     [
       join(ROOT, 'bin/segur-pipeline.js'),
-      'pipeline',
+      'traiter',
       drop,
       '--out',
       out,
@@ -39,8 +42,13 @@ async function run(drop: string, state: string): Promise<ResultMessage[]> {
       '--timeout',
       '60',
     ],
-    { encoding: 'utf8', timeout: 120_000 },
+    { encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' },
   );
+}
+
+async function run(drop: string, state: string): Promise<ResultMessage[]> {
+  const out = await mkdtemp(join(tmpdir(), 'segur-state-out-'));
+  const child = traiter(drop, state, out);
   if (child.status !== 0) throw new Error(`pipeline : ${child.status} ${child.stderr}`);
   expect(child.stdout).toContain(`État conservé dans ${state}`);
   return JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as ResultMessage[];
@@ -149,22 +157,7 @@ describe('pipeline --state on a state the emulators cannot serve', () => {
     await level.put(key, { ...((await level.get(key)) as object), TableStatus: 'DELETING' });
     await level.close();
     const out = await mkdtemp(join(tmpdir(), 'segur-state-out-'));
-    const child = spawnSync(
-      process.execPath,
-      [
-        join(ROOT, 'bin/segur-pipeline.js'),
-        'traiter',
-        await dropFolder('600', ['Z0001']),
-        '--out',
-        out,
-        '--state',
-        state,
-        '--referentiel',
-        join(ROOT, 'events/referentiel.json'),
-      ],
-      // Killed after 60 s at most: a start that failed but left its emulators running never exits.
-      { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' },
-    );
+    const child = traiter(await dropFolder('600', ['Z0001']), state, out);
     expect({ status: child.status, signal: child.signal }).toEqual({ status: 2, signal: null });
     expect(child.stderr).toContain('table DynamoDB introuvable');
   });

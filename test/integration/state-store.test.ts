@@ -35,6 +35,23 @@ const arrival = (id: string, kind: 'json' | 'zip', order: string, etag: string):
   order,
 });
 
+/** A client of the embedded table that records the name of each command it sends, in order. */
+function commandRecordingClient(commands: string[]): DynamoDBClient {
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      commands.push(context.commandName as string);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  return client;
+}
+
 describe('recordArrival', () => {
   it('never lets an older event replace a newer JSON, and a repeated one changes nothing', async () => {
     expect((await store.recordArrival(arrival('a1', 'json', 'S#2', 'v2'))).effect).toBe('recorded');
@@ -210,18 +227,7 @@ describe('numeroASP and avances', () => {
 
   it('claims 250 lines in 3 transactions, the lines another file holds lost and the others kept', async () => {
     const commands: string[] = [];
-    const counted = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    counted.middlewareStack.add(
-      (next, context) => (args) => {
-        commands.push(context.commandName as string);
-        return next(args);
-      },
-      { step: 'initialize', name: 'countCommands' },
-    );
+    const counted = commandRecordingClient(commands);
     const other = { submissionId: 'S20', fileName: 'JSON-20.json' };
     const mine = { submissionId: 'S21', fileName: 'JSON-21.json' };
     const numeros = Array.from({ length: 250 }, (_, index) => `M${String(index).padStart(4, '0')}`);
@@ -339,18 +345,7 @@ describe('numeroASP and avances', () => {
 
   it('records each accepted line’s avance in its claim’s transaction, never a lost line’s', async () => {
     const commands: string[] = [];
-    const counted = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    counted.middlewareStack.add(
-      (next, context) => (args) => {
-        commands.push(context.commandName as string);
-        return next(args);
-      },
-      { step: 'initialize', name: 'countCommands' },
-    );
+    const counted = commandRecordingClient(commands);
     const other = { submissionId: 'S40', fileName: 'JSON-40.json' };
     const mine = { submissionId: 'S41', fileName: 'JSON-41.json' };
     const numeros = Array.from({ length: 200 }, (_, index) => `A${String(index).padStart(4, '0')}`);
