@@ -1,4 +1,9 @@
-import { CreateTableCommand, type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -88,7 +93,7 @@ export async function createResources(clients: {
 export async function createStateTable(dynamo: DynamoDBClient): Promise<void> {
   // Kept from an earlier run (--state): the table and its data are already there.
   const existing = await dynamo.send(new ListTablesCommand({})).catch(() => undefined);
-  if (existing?.TableNames?.includes(TABLE.name)) return;
+  if (existing?.TableNames?.includes(TABLE.name)) return untilActive(dynamo);
   await dynamo.send(
     new CreateTableCommand({
       TableName: TABLE.name,
@@ -125,4 +130,18 @@ export async function createStateTable(dynamo: DynamoDBClient): Promise<void> {
       ],
     }),
   );
+  await untilActive(dynamo);
+}
+
+/**
+ * A new table answers only once ACTIVE: dynalite writes it CREATING and makes it active on a timer,
+ * so a request sent at once may meet ResourceNotFoundException (seen in a test on Node 24).
+ */
+async function untilActive(dynamo: DynamoDBClient): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: TABLE.name }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (attempt >= 500) throw new Error(`table ${TABLE.name} toujours ${Table?.TableStatus} après 5 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

@@ -335,11 +335,14 @@ describe('a kept state whose indexes a crash left behind their items', () => {
       id,
       ...(waiting ? { gsi1pk: 'WAITING', gsi1sk: `2026-12-03T10:00:0${id.length}Z` } : {}),
     });
-    const firstDoc = DynamoDBDocumentClient.from(first.client);
-    await firstDoc.send(new PutCommand({ TableName: TABLE.name, Item: meta('judged', true) }));
-    await firstDoc.send(new PutCommand({ TableName: TABLE.name, Item: meta('waits', false) }));
-    expect(await waitingIds(first)).toEqual(['judged']);
-    await first.stop();
+    try {
+      const firstDoc = DynamoDBDocumentClient.from(first.client);
+      await firstDoc.send(new PutCommand({ TableName: TABLE.name, Item: meta('judged', true) }));
+      await firstDoc.send(new PutCommand({ TableName: TABLE.name, Item: meta('waits', false) }));
+      expect(await waitingIds(first)).toEqual(['judged']);
+    } finally {
+      await first.stop();
+    }
 
     // What a kill -9 between dynalite's index writes and its item's write leaves: 'judged' was
     // completed (the item left the waiting list, its index entry stayed), 'waits' came back to the
@@ -369,10 +372,13 @@ describe('a kept state whose indexes a crash left behind their items', () => {
   it('makes active at start a table a kill -9 left being created', async () => {
     const path = await mkdtemp(join(tmpdir(), 'segur-table-'));
     const first = await startEmbeddedTable(path);
-    await DynamoDBDocumentClient.from(first.client).send(
-      new PutCommand({ TableName: TABLE.name, Item: { pk: 'SUB#x', sk: 'META', id: 'x' } }),
-    );
-    await first.stop();
+    try {
+      await DynamoDBDocumentClient.from(first.client).send(
+        new PutCommand({ TableName: TABLE.name, Item: { pk: 'SUB#x', sk: 'META', id: 'x' } }),
+      );
+    } finally {
+      await first.stop();
+    }
     // dynalite writes a new table CREATING, then ACTIVE after a timer: killed in between.
     const level = openKeptLevel(path);
     const key = `table~${TABLE.name}`;
