@@ -140,8 +140,13 @@ export async function createStateTable(dynamo: DynamoDBClient): Promise<void> {
 async function untilActive(dynamo: DynamoDBClient): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: TABLE.name }));
-    if (Table?.TableStatus === 'ACTIVE') return;
-    if (attempt >= 500) throw new Error(`table ${TABLE.name} toujours ${Table?.TableStatus} après 5 s`);
+    const status = Table?.TableStatus;
+    if (status === 'ACTIVE') return;
+    // Only a table being created or updated becomes active by itself.
+    if ((status !== 'CREATING' && status !== 'UPDATING') || attempt >= 500)
+      throw new Error(
+        `table DynamoDB ${TABLE.name} inutilisable (état ${status}) : l'état conservé ne peut pas servir ; déplacez son dossier pour repartir d'un état vide`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -159,6 +159,6 @@ describe('pipeline --state on a state the emulators cannot serve', () => {
     const out = await mkdtemp(join(tmpdir(), 'segur-state-out-'));
     const child = traiter(await dropFolder('600', ['Z0001']), state, out);
     expect({ status: child.status, signal: child.signal }).toEqual({ status: 2, signal: null });
-    expect(child.stderr).toContain('table DynamoDB introuvable');
+    expect(child.stderr).toContain(`table DynamoDB ${TABLE.name} inutilisable (état DELETING)`);
   });
 });
