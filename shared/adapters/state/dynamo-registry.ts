@@ -1,5 +1,5 @@
-import { type AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   AvanceFacts,
   AvanceLineClaim,
@@ -8,7 +8,7 @@ import type {
   EditeurScope,
   Registry,
 } from '../../pipeline/ports';
-import { inBatches, isConditionFailure, pause, type StateTable } from './state-table';
+import { inBatches, isConditionFailure, type StateTable } from './state-table';
 
 /** DynamoDB's most items in one TransactWriteItems. */
 const TRANSACTION_ITEMS = 100;
@@ -128,16 +128,13 @@ export class DynamoRegistry implements Registry {
     await Promise.all(
       chunks.map(async (chunk) => {
         let pending = chunk;
-        if (pending.length === 0) return;
-        let conflict = false;
+        // Lines lost or renumbered are known at once, and sent again without them at once (a
+        // conflict with another transaction waits inside StateTable.transact).
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt >= CLAIM_ROUNDS)
             throw new Error(`${pending.length} ligne(s) non réservée(s) après ${CLAIM_ROUNDS} essais`);
-          // Lines lost or renumbered are known at once; only a conflict with another transaction waits.
-          if (conflict) await pause(attempt);
           const refused = await this.writeLineClaims(registry, pending, owner, expected);
           if (!refused) return;
-          conflict = refused.every((outcome) => !outcome.holder);
           pending = pending.filter((line, index) => {
             const holderItem = refused[index]?.holder;
             if (!holderItem) return true;
@@ -180,38 +177,24 @@ export class DynamoRegistry implements Registry {
     owner: ClaimOwner,
     expected: ReadonlyMap<string, string>,
   ): Promise<Array<{ holder?: Record<string, unknown> }> | undefined> {
-    try {
-      await this.table.doc.send(
-        new TransactWriteCommand({
-          TransactItems: lines.flatMap((line) => {
-            const numeroASP = line.accepted ? expected.get(line.numeroEditeur) : undefined;
-            return [
-              { Update: this.lineClaim(registry, line, owner, numeroASP) },
-              ...(numeroASP && line.avance ? [{ Update: this.avanceRecord(numeroASP, line.avance) }] : []),
-            ];
-          }),
-        }),
-      );
-      return undefined;
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      // Anything but a failed condition or a conflict (another transaction on the same items) is a fault.
-      const fault = reasons.find(
-        (reason) =>
-          !['None', 'ConditionalCheckFailed', 'TransactionConflict'].includes(reason.Code ?? 'None'),
-      );
-      if (fault) throw error;
-      // Reasons come item by item: each line's claim is the first of its items.
-      let item = 0;
-      return lines.map((line) => {
-        const reason = reasons[item];
-        item += line.accepted && expected.get(line.numeroEditeur) && line.avance ? 2 : 1;
-        return reason?.Code === 'ConditionalCheckFailed' && reason.Item
-          ? { holder: plainStrings(reason.Item) }
-          : {};
-      });
-    }
+    // Each line's claim, then its avance when it has a number and facts; where each claim sits,
+    // to read its own cancellation reason.
+    const items: Array<{ Update: ReturnType<DynamoRegistry['lineClaim' | 'avanceRecord']> }> = [];
+    const claimAt = lines.map((line) => {
+      const numeroASP = line.accepted ? expected.get(line.numeroEditeur) : undefined;
+      const at = items.length;
+      items.push({ Update: this.lineClaim(registry, line, owner, numeroASP) });
+      if (numeroASP && line.avance) items.push({ Update: this.avanceRecord(numeroASP, line.avance) });
+      return at;
+    });
+    const reasons = await this.table.transact(items);
+    if (!reasons) return undefined;
+    return claimAt.map((at) => {
+      const reason = reasons[at];
+      return reason?.Code === 'ConditionalCheckFailed' && reason.Item
+        ? { holder: plainStrings(reason.Item) }
+        : {};
+    });
   }
 
   /** A line's claim: absent, or ours without a number, or ours with this number (`numeroASP`). */
