@@ -1,3 +1,4 @@
+import asyncHooks from 'node:async_hooks';
 import { S3Client } from '@aws-sdk/client-s3';
 
 /**
@@ -43,5 +44,27 @@ describe('traced', () => {
         throw new Error('panne');
       }),
     ).rejects.toThrow('panne');
+  });
+
+  it('loads nothing of X-Ray where tracing is off: no async hook on every promise', async () => {
+    // X-Ray's SDK installs its context's hook (init, destroy…) when it loads, used or not.
+    const createHook = jest.spyOn(asyncHooks, 'createHook');
+    const withDestroy = () => createHook.mock.calls.filter(([hooks]) => hooks.destroy !== undefined).length;
+    try {
+      for (const environment of [
+        { AWS_EXECUTION_ENV: undefined, POWERTOOLS_TRACE_ENABLED: undefined },
+        { ...lambda, POWERTOOLS_TRACE_ENABLED: 'false' },
+      ]) {
+        const tracer = tracerIn(environment);
+        tracer.traced(new S3Client({ region: 'eu-west-3' }));
+        await tracer.inHandlerSegment(async () => 1);
+      }
+      expect(withDestroy()).toBe(0);
+      // Where tracing is on, it is X-Ray's (what the test would see if it loaded elsewhere).
+      tracerIn({ ...lambda, POWERTOOLS_TRACE_ENABLED: 'true' }).traced(new S3Client({ region: 'eu-west-3' }));
+      expect(withDestroy()).toBeGreaterThan(0);
+    } finally {
+      createHook.mockRestore();
+    }
   });
 });
