@@ -3,6 +3,11 @@
 // parent goes away (stdin closes).
 import { startFauxqs } from 'fauxqs';
 
+// A copy keeps its source's ETag, not hashed again (see s3-copy-etag.mjs). Before the disk store,
+// which extends the same putObject.
+const { copiesKeepTheirEtag } = await import('./s3-copy-etag.mjs');
+await copiesKeepTheirEtag();
+
 // `--state`: every object written to disk before S3 answers (see s3-disk-store.mjs).
 const stateDir = process.env.SEGUR_S3_STATE_DIR;
 if (stateDir) {
