@@ -198,9 +198,12 @@ async function judgeClaimed(
   // Each software (numeroAns) numbers its requests from 00001: the scope of a numeroEditeur.
   const scope = { siret: submission.siret, numeroAns: deposit.numeroAns, type: submission.type };
   const claims = { store: deps.store, scope, owner: { submissionId: submission.id, fileName } };
-  const history = await readHistory(claims, doc);
-  const referentiel = await withRecordedAvances(deps.store, input.referentiel, deposit.citedNumerosAsp);
-  const zipCheck = await inspectSubmissionZips(deps.objects, content.zips, deposit.declaredNames);
+  // Three reads that need only the parsed file, at once: the registry, the avances cited, the zips.
+  const [history, referentiel, zipCheck] = await Promise.all([
+    readHistory(claims, doc),
+    withRecordedAvances(deps.store, input.referentiel, deposit.citedNumerosAsp),
+    inspectSubmissionZips(deps.objects, content.zips, deposit.declaredNames),
+  ]);
   const present = new Set(
     zipCheck.inspection.listings.flatMap((listing) => listing.entries.map((entry) => entry.baseName)),
   );
