@@ -27,6 +27,7 @@ const dynalite = require('dynalite');
 const validations = require('dynalite/validations');
 const { rememberParses } = require('./dynalite-expression-cache.cjs');
 const { repairIndexes } = require('./dynalite-index-repair.cjs');
+const { rememberTables } = require('./dynalite-table-cache.cjs');
 
 // The same few expressions come hundreds of times a judgement: parsed once each (see the module).
 rememberParses(require('dynalite/db/updateParser'));
@@ -253,6 +254,8 @@ async function main() {
   const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
   if (process.env.SEGUR_DYNAMODB_PATH) options.path = process.env.SEGUR_DYNAMODB_PATH;
   const inner = dynalite(options);
+  // Table descriptions decoded once, not at every item (see the module).
+  rememberTables(store);
   await openStore();
   if (options.path) {
     // A kept state a kill -9 may have left with indexes that disagree with their items: mended first.

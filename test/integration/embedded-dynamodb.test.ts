@@ -2,6 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
   type DynamoDBClient,
   TransactionCanceledException,
   TransactWriteItemsCommand,
@@ -310,6 +313,87 @@ describe('expressions parsed once on the embedded DynamoDB', () => {
     // A placeholder the update and the condition share is used by both, whatever was remembered.
     expect(await refusal(update('t1', 'SET e = :v', { ':v': 2 }, 'c <> :v'))).toBe('applied');
     expect(await item('t1')).toMatchObject({ c: 1, d: 1, e: 2 });
+  });
+});
+
+describe('table descriptions remembered on the embedded DynamoDB', () => {
+  const table = 'descriptions-en-memoire';
+  const settled = async () => {
+    for (;;) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+      if (Table?.TableStatus === 'ACTIVE') return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  const outcome = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'applied',
+      (error: Error) => error.name,
+    );
+
+  it('sees a table deleted and created again as it now is, never as it was', async () => {
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await settled();
+    // Served twice: the second from the description remembered.
+    await doc.send(new PutCommand({ TableName: table, Item: { pk: 'a', g: 'G1' } }));
+    await doc.send(new PutCommand({ TableName: table, Item: { pk: 'b', g: 'G1' } }));
+    // Deleted: gone for the data plane at once.
+    await client.send(new DeleteTableCommand({ TableName: table }));
+    expect(await outcome(doc.send(new PutCommand({ TableName: table, Item: { pk: 'c' } })))).toBe(
+      'ResourceNotFoundException',
+    );
+    // Created again with another key and an index: items and queries meet the new description.
+    for (;;) {
+      const created = await outcome(
+        client.send(
+          new CreateTableCommand({
+            TableName: table,
+            KeySchema: [
+              { AttributeName: 'pk', KeyType: 'HASH' },
+              { AttributeName: 'sk', KeyType: 'RANGE' },
+            ],
+            AttributeDefinitions: [
+              { AttributeName: 'pk', AttributeType: 'S' },
+              { AttributeName: 'sk', AttributeType: 'S' },
+              { AttributeName: 'g', AttributeType: 'S' },
+            ],
+            GlobalSecondaryIndexes: [
+              {
+                IndexName: 'par-g',
+                KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+                Projection: { ProjectionType: 'ALL' },
+              },
+            ],
+            BillingMode: 'PAY_PER_REQUEST',
+          }),
+        ),
+      );
+      if (created === 'applied') break;
+      // Still being deleted (dynalite finishes a deletion on a timer): asked again.
+      expect(created).toBe('ResourceInUseException');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await settled();
+    expect(await outcome(doc.send(new PutCommand({ TableName: table, Item: { pk: 'd', g: 'G2' } })))).toBe(
+      'ValidationException',
+    );
+    await doc.send(new PutCommand({ TableName: table, Item: { pk: 'd', sk: '1', g: 'G2' } }));
+    const found = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: 'par-g',
+        KeyConditionExpression: 'g = :g',
+        ExpressionAttributeValues: { ':g': 'G2' },
+      }),
+    );
+    expect(found.Items).toEqual([{ pk: 'd', sk: '1', g: 'G2' }]);
   });
 });
 
