@@ -14,14 +14,23 @@
 const MAX_ENTRIES = 2000;
 const VALUE_DEPENDENT = /attribute_type|between/i;
 
-/** The tree with each stand-in value replaced by the request's own value; everything else copied. */
+/**
+ * The tree with each stand-in value replaced by the request's own value; everything else copied
+ * (dynalite may keep or change what it is given). Written for speed: it runs for every expression
+ * of every request (a judgement's 400 transaction items), where the first version, with
+ * Object.entries and a lookup for every string, cost 9 % of the emulator's CPU.
+ */
 function withValues(node, standIns, values) {
+  if (node === null || typeof node !== 'object') return node;
   const key = standIns.get(node);
   if (key !== undefined) return values[key];
-  if (Array.isArray(node)) return node.map((child) => withValues(child, standIns, values));
-  if (node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) {
+    const copy = new Array(node.length);
+    for (let index = 0; index < node.length; index++) copy[index] = withValues(node[index], standIns, values);
+    return copy;
+  }
   const copy = {};
-  for (const [name, child] of Object.entries(node)) copy[name] = withValues(child, standIns, values);
+  for (const name of Object.keys(node)) copy[name] = withValues(node[name], standIns, values);
   return copy;
 }
 
