@@ -1,5 +1,6 @@
 import { SERVICES } from '../../shared/config/resources';
 import { createLogger } from '../../shared/observability/logger';
+import { ArrivalMemo } from '../../shared/pipeline/arrival-memo';
 import { recordArrival, type S3ObjectEvent } from '../../shared/pipeline/intake';
 import { readPipelineConfig } from '../common/config';
 import { objectStore, s3Client, submissionStore, workQueues } from '../common/pipeline-deps';
@@ -13,6 +14,8 @@ const deps = {
   objects: objectStore(config, s3Client()),
   queues: workQueues(config),
   logger,
+  // Per warm instance: an arrival does not read again what an earlier one read of the same bytes.
+  memo: new ArrivalMemo(),
 };
 
 export const handler = sqsBatchHandler(logger, 'arrivée non enregistrée', async (message) => {

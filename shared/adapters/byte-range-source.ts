@@ -13,6 +13,8 @@ export interface ByteRangeSource {
   /** Reads exactly `length` bytes at `offset` (fewer only at the end of the object). */
   read(offset: number, length: number): Promise<Uint8Array>;
   readonly bytesRead: number;
+  /** The ETag every read so far was answered with, when the store says and they all agree. */
+  readonly etag?: string;
   close(): Promise<void>;
 }
 

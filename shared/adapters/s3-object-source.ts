@@ -18,6 +18,9 @@ export interface S3ObjectRef {
 export class S3ObjectSource implements ByteRangeSource {
   bytesRead = 0;
   requests = 0;
+  /** The ETag of the responses, while they all agree: a read of other bytes clears it for good. */
+  etag: string | undefined;
+  private etagSeen: 'none' | 'one' | 'mixed' = 'none';
 
   private constructor(
     private readonly client: S3Client,
@@ -55,6 +58,7 @@ export class S3ObjectSource implements ByteRangeSource {
       );
       body = response.Body as typeof body;
       if (!body) throw new Error('réponse sans corps');
+      this.noteEtag(response.ETag?.replace(/"/g, ''));
       const bytes = await body.transformToByteArray();
       body = undefined;
       this.bytesRead += bytes.length;
@@ -70,4 +74,14 @@ export class S3ObjectSource implements ByteRangeSource {
   }
 
   async close(): Promise<void> {}
+
+  private noteEtag(etag: string | undefined): void {
+    if (this.etagSeen === 'none' && etag) {
+      this.etag = etag;
+      this.etagSeen = 'one';
+    } else if (this.etagSeen === 'none' || etag !== this.etag) {
+      this.etag = undefined;
+      this.etagSeen = 'mixed';
+    }
+  }
 }

@@ -35,7 +35,11 @@ export class S3ObjectStore implements ObjectStore {
       if (!response.Body) throw new Error('réponse sans corps');
       const bytes = await response.Body.transformToByteArray();
       const total = /\/(\d+)$/.exec(response.ContentRange ?? '')?.[1];
-      return { bytes, totalBytes: total === undefined ? bytes.length : Number(total) };
+      return {
+        bytes,
+        totalBytes: total === undefined ? bytes.length : Number(total),
+        etag: response.ETag?.replace(/"/g, ''),
+      };
     } catch (error) {
       // A range on an empty object is "not satisfiable": the object is simply empty.
       if ((error as { name?: string }).name === 'InvalidRange')

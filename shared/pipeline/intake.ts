@@ -5,6 +5,7 @@ import { DEFAULT_LIMITS, parseJsonDocument } from '../domain/json/json-document'
 import { frenchDateTime } from '../domain/reports';
 import { SourceReadError } from '../errors';
 import type { Logger } from '../observability/logger';
+import type { ArrivalMemo } from './arrival-memo';
 import {
   contentEtag,
   type ObjectStore,
@@ -38,6 +39,8 @@ export interface IntakeDeps {
   readonly objects: ObjectStore;
   readonly queues: WorkQueues;
   readonly logger: Logger;
+  /** Names already read from these very bytes by an earlier arrival (the function's, while warm). */
+  readonly memo?: ArrivalMemo;
 }
 
 export type IntakeOutcome = 'ignored' | 'refused' | 'waiting' | 'ready';
@@ -197,9 +200,7 @@ function fileNameOf(key: string): string {
 async function isReady(deps: IntakeDeps, submission: SubmissionRecord): Promise<boolean> {
   const content = contentToJudge(submission);
   if (!content.json) return false;
-  // Read within the deposit's limit: a file too big to judge is ready at once (to be refused, 1004).
-  const { bytes, totalBytes } = await deps.objects.readCapped(content.json, DEFAULT_LIMITS.maxBytes);
-  const declared = depositFacts(parseJsonDocument(bytes, DEFAULT_LIMITS, totalBytes)).declaredNames;
+  const declared = await declaredNames(deps, content.json);
   if (declared.size === 0) return true;
   const present = new Set<string>();
   for (const zip of Object.values(content.zips))
@@ -207,19 +208,36 @@ async function isReady(deps: IntakeDeps, submission: SubmissionRecord): Promise<
   return [...declared].every((name) => present.has(name));
 }
 
-async function entryNames(deps: IntakeDeps, zip: StoredObjectRef): Promise<string[]> {
+/** The attachment names the JSON declares: none for a file that does not parse. */
+async function declaredNames(deps: IntakeDeps, json: StoredObjectRef): Promise<ReadonlySet<string>> {
+  const known = deps.memo?.namesOf(json);
+  if (known) return known;
+  // Read within the deposit's limit: a file too big to judge is ready at once (to be refused, 1004).
+  const { bytes, totalBytes, etag } = await deps.objects.readCapped(json, DEFAULT_LIMITS.maxBytes);
+  const declared = depositFacts(parseJsonDocument(bytes, DEFAULT_LIMITS, totalBytes)).declaredNames;
+  deps.memo?.remember(json.key, etag, declared);
+  return declared;
+}
+
+/** The base names of the documents a zip holds, by its central directory. */
+async function entryNames(deps: IntakeDeps, zip: StoredObjectRef): Promise<ReadonlySet<string>> {
+  const known = deps.memo?.namesOf(zip);
+  if (known) return known;
   const source = await deps.objects.openRange(zip);
+  let names: ReadonlySet<string>;
   try {
     const archive = await ZipArchive.open(source);
-    return archive.listing.entries.map((entry) => entry.baseName);
+    names = new Set(archive.listing.entries.map((entry) => entry.baseName));
   } catch (error) {
     // A read that failed is a fault (retried); a zip that cannot be read brings nothing, and the
     // judgement says why (3011…).
     if (error instanceof SourceReadError) throw error;
-    return [];
+    names = new Set();
   } finally {
     await source.close();
   }
+  deps.memo?.remember(zip.key, source.etag, names);
+  return names;
 }
 
 /**
@@ -237,7 +255,7 @@ async function lateZipWithoutMissingDocuments(
   if (!submission || !judged || name in judged.zips) return undefined;
   if (submission.zipOrders?.[name] !== undefined) return undefined;
   const missing = submission.missingDocuments ?? [];
-  const brought = new Set(await entryNames(deps, zip));
+  const brought = await entryNames(deps, zip);
   if (missing.some((document) => brought.has(document))) return undefined;
   return { judgedAt: submission.judgedAt ?? '', missing };
 }

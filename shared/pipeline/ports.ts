@@ -31,6 +31,8 @@ export interface ObjectState {
 export interface CappedBytes {
   readonly bytes: Uint8Array;
   readonly totalBytes: number;
+  /** The ETag of the bytes read, as the store answered the read (when it says). */
+  readonly etag?: string;
 }
 
 /** An object's content identity: its ETag (MD5 of the bytes for a simple upload), else version and size. */

@@ -12,6 +12,7 @@ import { S3ReferentielSource } from '../../shared/adapters/s3-referentiel-source
 import { SqsWorkQueues } from '../../shared/adapters/sqs-work-queues';
 import { BUCKETS, PREFIXES } from '../../shared/config/resources';
 import { createLogger } from '../../shared/observability/logger';
+import { ArrivalMemo } from '../../shared/pipeline/arrival-memo';
 import { recordArrival, type S3ObjectEvent } from '../../shared/pipeline/intake';
 import { judgeSubmission } from '../../shared/pipeline/judge-submission';
 import type { ResultMessage } from '../../shared/pipeline/result-message';
@@ -255,6 +256,41 @@ describe('pipeline use cases on the embedded services', () => {
     const retried = await judgeSubmission({ ...deps, store, objects }, request);
     expect(retried?.lines).toHaveLength(1);
     await receiveAll(queueUrls.results.url);
+  });
+
+  it('reads a JSON and each zip once across the arrivals, and again only bytes it has not read', async () => {
+    const name = hopName('010');
+    const reads = { json: 0, zips: 0 };
+    const objects = Object.assign(Object.create(deps.objects), {
+      readCapped(...args: Parameters<typeof deps.objects.readCapped>) {
+        reads.json++;
+        return deps.objects.readCapped(...args);
+      },
+      openRange(...args: Parameters<typeof deps.objects.openRange>) {
+        reads.zips++;
+        return deps.objects.openRange(...args);
+      },
+    });
+    const intake = { ...deps, objects, memo: new ArrivalMemo() };
+    const arrive = async (file: string, body: string | Uint8Array) => {
+      // Later events come later (S3's order of a key's events, without a sequencer, is by time).
+      clock = new Date(clock.getTime() + 1000);
+      return recordArrival(intake, await drop('avance', file, body));
+    };
+    const zipOf = (file: string) => makeZip([{ name: file, content: document('PDF') }]);
+    const json = sampleText('HOP-DPI-avance');
+    expect(await arrive(`${name}.json`, json)).toBe('waiting');
+    expect(await arrive(`${name}-1.zip`, await zipOf('HOP-DPI-Va1-BDC-00001.pdf'))).toBe('waiting');
+    expect(await arrive(`${name}-2.zip`, await zipOf('HOP-DPI-Va1-HT-00001.pdf'))).toBe('ready');
+    // Without the memo: the JSON 3 times, the first zip twice.
+    expect(reads).toEqual({ json: 1, zips: 2 });
+    // The JSON replaced before its judgement, declaring a document no zip holds: read, and waiting.
+    expect(await arrive(`${name}.json`, json.replace('HT-00001', 'HT-00009'))).toBe('waiting');
+    expect(reads).toEqual({ json: 2, zips: 2 });
+    // The second zip replaced by one holding it: only that zip read again, and ready.
+    expect(await arrive(`${name}-2.zip`, await zipOf('HOP-DPI-Va1-HT-00009.pdf'))).toBe('ready');
+    expect(reads).toEqual({ json: 2, zips: 3 });
+    await receiveAll(queueUrls.judge.url);
   });
 
   it('refuses a numeroEditeur the vendor used in an earlier submission', async () => {

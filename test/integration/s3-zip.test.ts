@@ -58,6 +58,22 @@ describe('S3ObjectSource + ZipArchive on the embedded S3', () => {
     expect(source.bytesRead / zip.length).toBeLessThan(0.02);
   });
 
+  it('tells the ETag its reads were answered with, and none once they disagree', async () => {
+    const key = 'depot/88558855858745/avance/JSON-1234567890-20220315-002.zip';
+    const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.alloc(100, 1) }));
+    const source = await S3ObjectSource.open(s3, { bucket, key });
+    expect(source.etag).toBeUndefined();
+    await source.read(0, 10);
+    await source.read(50, 10);
+    expect(source.etag).toBe(put.ETag?.replace(/"/g, ''));
+    // Other bytes under the key between two reads: the reads no longer describe one object.
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.alloc(100, 2) }));
+    await source.read(0, 10);
+    expect(source.etag).toBeUndefined();
+    await source.read(0, 10);
+    expect(source.etag).toBeUndefined();
+  });
+
   it('turns a missing object into a fault, not a verdict', async () => {
     await expect(S3ObjectSource.open(s3, { bucket, key: 'depot/absent.zip' })).rejects.toThrow(
       'taille illisible',
